@@ -1,0 +1,83 @@
+import { location, type Location } from 'vfile-location';
+
+export type Decoded =
+  | { ok: true; text: string; encoding: 'utf-8' | 'utf-16le' | 'utf-16be'; bom: boolean }
+  | { ok: false; message: string; byteOffset: number };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Decode a file's bytes. We sniff the BOM ourselves (no JS XML parser honours
+ * `encoding=`), decode strictly and never guess: invalid UTF-8 is an error the
+ * caller reports as a fatal diagnostic. A BOM is dropped from `text`; ranges
+ * index the text after it, and a writer puts it back (see `encodeLike`).
+ */
+export function decode(bytes: Uint8Array): Decoded {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return decodeUtf16(bytes, 'utf-16le');
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return decodeUtf16(bytes, 'utf-16be');
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const body = bom ? bytes.subarray(3) : bytes;
+  try {
+    return { ok: true, text: utf8.decode(body), encoding: 'utf-8', bom };
+  } catch {
+    return { ok: false, message: 'not valid UTF-8', byteOffset: firstInvalidUtf8(body) + (bom ? 3 : 0) };
+  }
+}
+
+function decodeUtf16(bytes: Uint8Array, encoding: 'utf-16le' | 'utf-16be'): Decoded {
+  if ((bytes.length - 2) % 2 !== 0) return { ok: false, message: `truncated ${encoding.toUpperCase()} text`, byteOffset: bytes.length - 1 };
+  try {
+    const text = new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes.subarray(2));
+    return { ok: true, text, encoding, bom: true };
+  } catch {
+    return { ok: false, message: `not valid ${encoding.toUpperCase()}`, byteOffset: 2 };
+  }
+}
+
+/** Encode fixed text back the way the original file was stored. */
+export function encodeLike(text: string, original: { encoding: 'utf-8' | 'utf-16le' | 'utf-16be'; bom: boolean }): Uint8Array {
+  if (original.encoding === 'utf-8') {
+    const body = Buffer.from(text, 'utf8');
+    return original.bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]) : body;
+  }
+  const le = Buffer.from(text, 'utf16le');
+  if (original.encoding === 'utf-16be') le.swap16();
+  const bom = original.encoding === 'utf-16le' ? [0xff, 0xfe] : [0xfe, 0xff];
+  return Buffer.concat([Buffer.from(bom), le]);
+}
+
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    const need = b < 0x80 ? 0 : b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : -1;
+    if (need < 0 || i + need >= bytes.length + (need === 0 ? 1 : 0)) return i;
+    for (let k = 1; k <= need; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
+    i += need + 1;
+  }
+  return i;
+}
+
+export interface Point {
+  line: number;
+  column: number;
+  offset: number;
+}
+
+/** Offset <-> line/column for one text, 1-based lines and columns (UTF-16 units), as ESLint reports them. */
+export class LineIndex {
+  readonly #loc: Location;
+  readonly #length: number;
+  constructor(text: string) {
+    this.#loc = location(text);
+    this.#length = text.length;
+  }
+  point(offset: number): Point {
+    const clamped = Math.max(0, Math.min(offset, this.#length));
+    const p = this.#loc.toPoint(clamped)!;
+    return { line: p.line, column: p.column, offset: clamped };
+  }
+  offset(line: number, column: number): number | undefined {
+    return this.#loc.toOffset({ line, column });
+  }
+}
