@@ -81,3 +81,17 @@ export class LineIndex {
     return this.#loc.toOffset({ line, column });
   }
 }
+
+/** One input file's decoded text, with the facts needed to write it back exactly as it was stored. */
+export interface SourceFile {
+  /** Path as given (or discovered); used for display and for writing fixes. */
+  path: string;
+  text: string;
+  encoding: 'utf-8' | 'utf-16le' | 'utf-16be';
+  bom: boolean;
+  lines: LineIndex;
+}
+
+export function sourceFile(path: string, text: string, stored: { encoding: SourceFile['encoding']; bom: boolean } = { encoding: 'utf-8', bom: false }): SourceFile {
+  return { path, text, encoding: stored.encoding, bom: stored.bom, lines: new LineIndex(text) };
+}
