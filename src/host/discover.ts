@@ -1,0 +1,234 @@
+import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { classifyByPath, classifyXml } from '../model/classify.js';
+import type { FileKind } from '../model/machine.js';
+import { describeFsError, readInput } from '../io/read.js';
+import { decode } from '../core/source.js';
+
+export interface DiscoveredFile {
+  /** The file to read and (when fixing) to write: always inside the tree. */
+  realPath: string;
+  /** The path to show: where it sits in the tree as given, before symlinks. */
+  displayPath: string;
+  /** Its place on the machine the tree describes, e.g. `/etc/modprobe.d/vfio.conf`. */
+  systemPath: string;
+  kind: FileKind;
+  /** A symlink to /dev/null: the file is masked (it hides same-named vendor files and says nothing). */
+  masked: boolean;
+}
+
+export interface DiscoveryProblem {
+  path: string;
+  message: string;
+}
+
+export interface HostTree {
+  /** The directory that stands for `/` on the described machine. */
+  root: string;
+  /** 'root' when the tree has etc/ and friends; 'etc' when only an etc directory was given. */
+  shape: 'root' | 'etc';
+  files: DiscoveredFile[];
+  problems: DiscoveryProblem[];
+}
+
+/** Directories searched for drop-ins, in precedence order (an earlier one hides a same-named file in a later one). */
+export const MODPROBE_DIRS = ['etc/modprobe.d', 'run/modprobe.d', 'usr/local/lib/modprobe.d', 'usr/lib/modprobe.d', 'lib/modprobe.d'];
+export const SYSCTL_DIRS = ['etc/sysctl.d', 'run/sysctl.d', 'usr/local/lib/sysctl.d', 'usr/lib/sysctl.d', 'lib/sysctl.d'];
+export const MODULES_LOAD_DIRS = ['etc/modules-load.d', 'run/modules-load.d', 'usr/local/lib/modules-load.d', 'usr/lib/modules-load.d', 'lib/modules-load.d'];
+
+const SINGLE_FILES = [
+  'etc/default/grub',
+  'etc/sysconfig/grub',
+  'etc/kernel/cmdline',
+  'usr/lib/kernel/cmdline',
+  'proc/cmdline',
+  'etc/modprobe.conf',
+  'etc/sysctl.conf',
+  'etc/mkinitcpio.conf',
+  'etc/dracut.conf',
+  'etc/initramfs-tools/modules',
+  'etc/modules',
+];
+const DROPIN_DIRS: Array<{ dir: string; suffix: string }> = [
+  { dir: 'etc/default/grub.d', suffix: '.cfg' },
+  ...MODPROBE_DIRS.map((dir) => ({ dir, suffix: '.conf' })),
+  ...SYSCTL_DIRS.map((dir) => ({ dir, suffix: '.conf' })),
+  ...MODULES_LOAD_DIRS.map((dir) => ({ dir, suffix: '.conf' })),
+  { dir: 'etc/mkinitcpio.conf.d', suffix: '.conf' },
+  { dir: 'etc/dracut.conf.d', suffix: '.conf' },
+  { dir: 'usr/lib/dracut/dracut.conf.d', suffix: '.conf' },
+  { dir: 'boot/loader/entries', suffix: '.conf' },
+  { dir: 'efi/loader/entries', suffix: '.conf' },
+  { dir: 'boot/efi/loader/entries', suffix: '.conf' },
+];
+const ETC_MARKERS = ['default', 'modprobe.d', 'sysctl.d', 'sysctl.conf', 'mkinitcpio.conf', 'dracut.conf', 'kernel', 'initramfs-tools', 'libvirt', 'modules-load.d'];
+
+/** Is this directory a host tree (a root containing etc/, or an etc directory)? */
+export function hostTreeShape(dir: string): 'root' | 'etc' | undefined {
+  if (isDir(join(dir, 'etc'))) return 'root';
+  if (basename(dir) === 'etc') return 'etc';
+  return ETC_MARKERS.some((m) => exists(join(dir, m))) ? 'etc' : undefined;
+}
+
+/**
+ * Find the files of a host tree at their standard places. Symlinks are resolved
+ * inside the tree: an absolute link target means the tree's root, never the real
+ * `/`, and `..` stops at the root. Dangling links and loops are reported, not fatal.
+ */
+export function discoverHostTree(dir: string, shape: 'root' | 'etc' = hostTreeShape(dir) ?? 'root'): HostTree {
+  // An etc directory given alone stands for /etc; only etc/ paths are looked up in it.
+  const root = shape === 'root' ? dir : join(dir, '..');
+  const etcName = shape === 'root' ? 'etc' : basename(dir);
+  const toTree = (rel: string) => (rel.startsWith('etc/') ? `${etcName}/${rel.slice(4)}` : rel);
+  const wanted = (rel: string) => shape === 'root' || rel.startsWith('etc/');
+  const tree: HostTree = { root, shape, files: [], problems: [] };
+
+  const addFile = (rel: string, kind: FileKind | undefined) => {
+    const display = join(root, toTree(rel));
+    const resolved = resolveInRoot(root, toTree(rel));
+    if (resolved.kind === 'missing') return;
+    if (resolved.kind === 'error') {
+      tree.problems.push({ path: display, message: resolved.message });
+      return;
+    }
+    if (resolved.kind === 'masked') {
+      const k = kind ?? classifyByPath(`/${rel}`);
+      if (k) tree.files.push({ realPath: display, displayPath: display, systemPath: `/${rel}`, kind: k, masked: true });
+      return;
+    }
+    if (!isFile(resolved.path)) {
+      if (isDir(resolved.path)) tree.problems.push({ path: display, message: 'is a directory where a file is expected; ignored' });
+      return;
+    }
+    const k = kind ?? classifyByPath(`/${rel}`);
+    if (k) tree.files.push({ realPath: resolved.path, displayPath: display, systemPath: `/${rel}`, kind: k, masked: false });
+  };
+
+  for (const rel of SINGLE_FILES) if (wanted(rel)) addFile(rel, undefined);
+  for (const { dir: d, suffix } of DROPIN_DIRS) {
+    if (!wanted(d)) continue;
+    for (const name of listDir(root, toTree(d), tree)) {
+      if (name.startsWith('.') || !name.endsWith(suffix)) continue;
+      addFile(`${d}/${name}`, undefined);
+    }
+  }
+  // Domains libvirt keeps for this host, and any domain or capabilities XML at the top of the tree.
+  for (const rel of ['etc/libvirt/qemu']) {
+    if (!wanted(rel)) continue;
+    for (const name of listDir(root, toTree(rel), tree)) if (name.endsWith('.xml')) addXml(`${rel}/${name}`);
+  }
+  if (shape === 'root') for (const name of listDir(root, '.', tree)) if (name.endsWith('.xml')) addXml(name);
+
+  function addXml(rel: string) {
+    const display = join(root, toTree(rel));
+    const resolved = resolveInRoot(root, toTree(rel));
+    if (resolved.kind !== 'file') {
+      if (resolved.kind === 'error') tree.problems.push({ path: display, message: resolved.message });
+      return;
+    }
+    const kind = sniffXmlFile(resolved.path);
+    if (kind) tree.files.push({ realPath: resolved.path, displayPath: display, systemPath: `/${rel}`, kind, masked: false });
+  }
+  return tree;
+}
+
+/** Classify an XML file by its root element, reading at most its first 64 KiB worth. */
+export function sniffXmlFile(path: string): FileKind | undefined {
+  const read = readInput(path);
+  if (!read.ok) return undefined;
+  const decoded = decode(read.bytes.subarray(0, 64 * 1024));
+  return decoded.ok ? classifyXml(decoded.text) : undefined;
+}
+
+function listDir(root: string, rel: string, tree: HostTree): string[] {
+  const resolved = resolveInRoot(root, rel);
+  if (resolved.kind === 'error') {
+    tree.problems.push({ path: join(root, rel), message: resolved.message });
+    return [];
+  }
+  if (resolved.kind !== 'file' || !isDir(resolved.path)) return [];
+  try {
+    return readdirSync(resolved.path).sort(compareNames);
+  } catch (err) {
+    tree.problems.push({ path: join(root, rel), message: describeFsError(err) });
+    return [];
+  }
+}
+
+/** strcmp order of names, as kmod and systemd sort drop-ins. */
+export function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export type Resolved =
+  | { kind: 'file'; path: string }
+  | { kind: 'masked' }
+  | { kind: 'missing' }
+  | { kind: 'error'; message: string };
+
+const MAX_LINKS = 40;
+
+/**
+ * Resolve `rel` inside `root` as if `root` were `/`: each symlink met on the way
+ * is followed with absolute targets taken from `root` and `..` clamped at it. A
+ * link to `/dev/null` masks the file (systemd's convention).
+ */
+export function resolveInRoot(root: string, rel: string): Resolved {
+  const pending = rel.split('/').filter((p) => p !== '' && p !== '.');
+  const done: string[] = [];
+  let links = 0;
+  while (pending.length > 0) {
+    const part = pending.shift()!;
+    if (part === '..') {
+      done.pop();
+      continue;
+    }
+    const here = join(root, ...done, part);
+    let st;
+    try {
+      st = lstatSync(here);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return links > 0 ? { kind: 'error', message: `dangling symbolic link (${rel})` } : { kind: 'missing' };
+      return { kind: 'error', message: describeFsError(err) };
+    }
+    if (!st.isSymbolicLink()) {
+      done.push(part);
+      continue;
+    }
+    if (++links > MAX_LINKS) return { kind: 'error', message: 'too many levels of symbolic links (a symlink loop?)' };
+    let target: string;
+    try {
+      target = readlinkSync(here);
+    } catch (err) {
+      return { kind: 'error', message: describeFsError(err) };
+    }
+    if (target === '/dev/null' && pending.length === 0) return { kind: 'masked' };
+    if (target.startsWith('/')) done.length = 0;
+    pending.unshift(...target.split('/').filter((p) => p !== '' && p !== '.'));
+  }
+  return { kind: 'file', path: join(root, ...done) };
+}
+
+function exists(p: string): boolean {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
