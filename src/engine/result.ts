@@ -1,0 +1,58 @@
+import type { Diagnostic } from './diagnostic.js';
+import type { RuleMeta } from './rule.js';
+import type { SkippedRule, RuleFailure } from './run.js';
+import type { AppliedFix, UndoneFix } from './fix-loop.js';
+import type { FileKind } from '../model/machine.js';
+
+/** Findings for one file, in the spirit of ESLint's LintResult. */
+export interface LintResult {
+  filePath: string;
+  /** What the file was read as; undefined when it could not be classified or read. */
+  kind: FileKind | undefined;
+  messages: Diagnostic[];
+  errorCount: number;
+  warningCount: number;
+  /** Findings at `info` severity (ESLint has no such level; they count as warnings in `severity`). */
+  infoCount: number;
+  fatalErrorCount: number;
+  fixableErrorCount: number;
+  fixableWarningCount: number;
+  /** The text that was linted. */
+  source: string | undefined;
+  /** The fixed text, when fixing changed it. */
+  output: string | undefined;
+}
+
+export interface LintReport {
+  results: LintResult[];
+  /** Rules that did not run because an input they need was not given, and why. */
+  skippedRules: SkippedRule[];
+  /** Rules that threw: the run is not trustworthy and the CLI exits 2. */
+  failures: RuleFailure[];
+  /** Metadata of every rule that ran or was skipped, by id. */
+  rulesMeta: Record<string, RuleMeta>;
+  applied: AppliedFix[];
+  undone: UndoneFix[];
+}
+
+export function countResult(result: Omit<LintResult, 'errorCount' | 'warningCount' | 'infoCount' | 'fatalErrorCount' | 'fixableErrorCount' | 'fixableWarningCount'>): LintResult {
+  let errorCount = 0;
+  let warningCount = 0;
+  let infoCount = 0;
+  let fatalErrorCount = 0;
+  let fixableErrorCount = 0;
+  let fixableWarningCount = 0;
+  for (const m of result.messages) {
+    if (m.severity === 'error') {
+      errorCount++;
+      if (m.parseFailure) fatalErrorCount++;
+      if (m.fix) fixableErrorCount++;
+    } else if (m.severity === 'warning') {
+      warningCount++;
+      if (m.fix) fixableWarningCount++;
+    } else {
+      infoCount++;
+    }
+  }
+  return { ...result, errorCount, warningCount, infoCount, fatalErrorCount, fixableErrorCount, fixableWarningCount };
+}
