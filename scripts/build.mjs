@@ -27,7 +27,7 @@ const cjsImportMeta = {
 };
 
 const entries = [
-  { ...common, ...cjsImportMeta, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.cjs', format: 'cjs' },
+  { ...common, ...cjsImportMeta, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.cjs', format: 'cjs' },
   { ...common, ...cjsImportMeta, entryPoints: ['src/index.ts'], outfile: 'dist/index.cjs', format: 'cjs' },
   { ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', format: 'esm' },
 ];

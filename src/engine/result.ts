@@ -21,6 +21,12 @@ export interface LintResult {
   source: string | undefined;
   /** The fixed text, when fixing changed it. */
   output: string | undefined;
+  /** Where the file really is (symlinks resolved inside its tree): what `--fix` writes. */
+  realPath?: string;
+  /** Its place on the machine, e.g. /etc/modprobe.d/vfio.conf. */
+  systemPath?: string;
+  /** How it was stored, so a fixed file is written back the same way. */
+  stored?: { encoding: 'utf-8' | 'utf-16le' | 'utf-16be'; bom: boolean; mode: number | undefined };
 }
 
 export interface LintReport {
@@ -35,7 +41,7 @@ export interface LintReport {
   undone: UndoneFix[];
 }
 
-export function countResult(result: Omit<LintResult, 'errorCount' | 'warningCount' | 'infoCount' | 'fatalErrorCount' | 'fixableErrorCount' | 'fixableWarningCount'>): LintResult {
+export function countResult(result: Omit<LintResult, 'realPath' | 'systemPath' | 'stored' | 'errorCount' | 'warningCount' | 'infoCount' | 'fatalErrorCount' | 'fixableErrorCount' | 'fixableWarningCount'>): LintResult {
   let errorCount = 0;
   let warningCount = 0;
   let infoCount = 0;

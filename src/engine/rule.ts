@@ -32,6 +32,8 @@ export interface RuleMeta {
   optional?: InputKind[];
   /** Message templates; `{name}` placeholders are filled from `data`. */
   messages: Record<string, string>;
+  /** Off in the `recommended` preset (on in `all`). Default: on. */
+  recommended?: boolean;
   /** Where the facts come from (shown in docs and `explain`). */
   sources?: string[];
 }

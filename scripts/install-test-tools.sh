@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Install the Debian packages that some tests use for real: pre-commit (the hook test),
+# neovim (the editor test, through its built-in LSP client) and libxml2-utils (xmllint, for the benchmark).
+set -euo pipefail
+want=()
+command -v pre-commit >/dev/null || want+=(pre-commit)
+command -v nvim >/dev/null || want+=(neovim)
+command -v xmllint >/dev/null || want+=(libxml2-utils)
+[ ${#want[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+  echo "install-test-tools: need root to install ${want[*]}; skipping" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null

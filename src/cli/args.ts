@@ -1,0 +1,205 @@
+import { FILE_KINDS, type FileKind } from '../model/machine.js';
+
+export interface CliArgs {
+  paths: string[];
+  command: 'lint' | 'explain' | 'help' | 'version' | 'list-rules' | 'print-config';
+  explainRule?: string;
+  format: string;
+  fix: boolean;
+  fixDryRun: boolean;
+  fixSuggestions: boolean;
+  config?: string;
+  noConfig: boolean;
+  rules: Array<{ id: string; severity: string }>;
+  kind?: FileKind;
+  root?: string;
+  stdin: boolean;
+  stdinFilename?: string;
+  maxWarnings?: number;
+  quiet: boolean;
+  outputFile?: string;
+  color?: boolean;
+  debug: boolean;
+}
+
+/** A mistake on the command line: printed as one line, exit 2. */
+export class UsageError extends Error {}
+
+const VALUE_FLAGS = new Set(['--format', '-f', '--config', '-c', '--rule', '--kind', '--root', '--stdin-filename', '--max-warnings', '--output-file', '-o']);
+
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const args: CliArgs = { paths: [], command: 'lint', format: 'stylish', fix: false, fixDryRun: false, fixSuggestions: false, noConfig: false, rules: [], stdin: false, quiet: false, debug: false };
+  let onlyPaths = false;
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i]!;
+    if (onlyPaths || !arg.startsWith('-') || arg === '-') {
+      if (args.paths.length === 0 && args.command === 'lint' && arg === 'explain' && !onlyPaths) {
+        args.command = 'explain';
+        const id = argv[++i];
+        if (id === undefined) throw new UsageError('explain needs a rule id: vfio-lint explain memballoon-present');
+        args.explainRule = id;
+        continue;
+      }
+      args.paths.push(arg);
+      continue;
+    }
+    if (arg === '--') {
+      onlyPaths = true;
+      continue;
+    }
+    let value: string | undefined;
+    const eq = arg.indexOf('=');
+    if (arg.startsWith('--') && eq > 0) {
+      value = arg.slice(eq + 1);
+      arg = arg.slice(0, eq);
+    }
+    const need = (): string => {
+      if (value !== undefined) return value;
+      const next = argv[++i];
+      if (next === undefined) throw new UsageError(`${arg} needs a value`);
+      return next;
+    };
+    if (value !== undefined && !VALUE_FLAGS.has(arg)) throw new UsageError(`${arg} takes no value`);
+    switch (arg) {
+      case '-h':
+      case '--help':
+        args.command = 'help';
+        break;
+      case '-v':
+      case '--version':
+        args.command = 'version';
+        break;
+      case '--list-rules':
+        args.command = 'list-rules';
+        break;
+      case '--print-config':
+        args.command = 'print-config';
+        break;
+      case '-f':
+      case '--format':
+        args.format = need();
+        break;
+      case '--fix':
+        args.fix = true;
+        break;
+      case '--fix-dry-run':
+        args.fixDryRun = true;
+        break;
+      case '--fix-suggestions':
+        args.fixSuggestions = true;
+        break;
+      case '-c':
+      case '--config':
+        args.config = need();
+        break;
+      case '--no-config':
+        args.noConfig = true;
+        break;
+      case '--rule': {
+        const v = need();
+        const m = /^([\w-]+):([\w]+)$/.exec(v);
+        if (!m) throw new UsageError(`--rule takes RULE:SEVERITY, e.g. --rule memballoon-present:error (got "${v}")`);
+        args.rules.push({ id: m[1]!, severity: m[2]! });
+        break;
+      }
+      case '--kind': {
+        const v = need();
+        if (!(FILE_KINDS as readonly string[]).includes(v)) throw new UsageError(`--kind must be one of ${FILE_KINDS.join(', ')} (got "${v}")`);
+        args.kind = v as FileKind;
+        break;
+      }
+      case '--root':
+        args.root = need();
+        break;
+      case '--stdin':
+        args.stdin = true;
+        break;
+      case '--stdin-filename':
+        args.stdinFilename = need();
+        break;
+      case '--max-warnings': {
+        const v = need();
+        if (!/^\d+$/.test(v)) throw new UsageError(`--max-warnings takes a whole number (got "${v}")`);
+        args.maxWarnings = Number(v);
+        break;
+      }
+      case '--quiet':
+        args.quiet = true;
+        break;
+      case '-o':
+      case '--output-file':
+        args.outputFile = need();
+        break;
+      case '--color':
+        args.color = true;
+        break;
+      case '--no-color':
+        args.color = false;
+        break;
+      case '--debug':
+        args.debug = true;
+        break;
+      default:
+        throw new UsageError(`unknown option ${arg} (see vfio-lint --help)`);
+    }
+  }
+  if (args.fix && args.fixDryRun) throw new UsageError('--fix and --fix-dry-run cannot be used together');
+  if (args.fixSuggestions && !args.fix && !args.fixDryRun) throw new UsageError('--fix-suggestions goes with --fix or --fix-dry-run');
+  if (args.stdinFilename !== undefined && !args.stdin) throw new UsageError('--stdin-filename goes with --stdin');
+  if (args.stdin && args.fix) throw new UsageError('--fix cannot write to standard input; use --fix-dry-run, or --format json for the fixes');
+  return args;
+}
+
+export const HELP = `Usage: vfio-lint [options] [file|dir ...]
+       vfio-lint explain RULE
+
+Lint a VFIO GPU-passthrough setup: libvirt domain XML together with the host's
+/etc/default/grub, kernel command line, modprobe.d, sysctl.d and initramfs
+configuration. Everything given is one machine, so rules see all of it.
+
+Inputs:
+  file.xml               a libvirt domain or capabilities XML (by its root element)
+  DIR                    a host tree (a root containing etc/, or an etc directory),
+                         or a folder of domain XMLs such as /etc/libvirt/qemu
+  --root DIR             lint a whole filesystem snapshot rooted at DIR
+  --kind KIND            read every file given as KIND (${FILE_KINDS.join(', ')})
+  --stdin                read one file from standard input...
+  --stdin-filename PATH  ...and treat it as PATH (which decides its kind)
+
+Output:
+  -f, --format NAME      stylish (default), json, sarif, github
+  -o, --output-file PATH write the report to PATH instead of standard output
+  --quiet                report errors only
+  --max-warnings N       exit 1 when there are more than N warnings
+  --color, --no-color    force colour on or off (default: on a terminal, unless NO_COLOR is set)
+
+Fixing:
+  --fix                  apply safe fixes to the files, then report what remains
+  --fix-dry-run          print a unified diff of what --fix would change
+  --fix-suggestions      with --fix or --fix-dry-run: also apply suggestions
+
+Configuration:
+  -c, --config PATH      use this config file (default: vfio-lint.config.json or
+                         .vfio-lintrc.json, searched upward from here)
+  --no-config            ignore config files
+  --rule RULE:SEVERITY   set a rule's severity (error, warn, info, off); repeatable
+  --print-config         print the configuration in effect and exit
+  --list-rules           list every rule and exit
+
+Other:
+  explain RULE           print a rule's documentation
+  --debug                show stack traces for internal errors
+  -v, --version          print the version
+  -h, --help             print this help
+
+Exit codes: 0 no errors, 1 lint errors (or too many warnings), 2 usage error or failure.
+
+Examples:
+  vfio-lint win11.xml /etc
+  vfio-lint /etc/libvirt/qemu /etc --format json
+  vfio-lint --root /mnt/backup
+  vfio-lint win11.xml capabilities.xml /etc --fix-dry-run
+  sudo vfio-lint /etc/libvirt/qemu/win11.xml --fix
+  vfio-lint --stdin --stdin-filename /etc/modprobe.d/vfio.conf < vfio.conf
+  vfio-lint explain nvidia-not-blacklisted
+`;

@@ -1,0 +1,86 @@
+import type { XmlElement } from '../parsers/xml/index.js';
+import type { TextEdit } from '../engine/fix.js';
+
+/**
+ * Text edits on XML that keep everything else as it was: the file's line
+ * endings, the indentation of the neighbours and the quote style in use.
+ * Nothing is ever re-serialised.
+ */
+
+export function eolOf(text: string): string {
+  const lf = text.indexOf('\n');
+  return lf > 0 && text[lf - 1] === '\r' ? '\r\n' : '\n';
+}
+
+/** The whitespace between the start of the node's line and the node, or '' when other text precedes it. */
+export function lineIndent(text: string, offset: number): string {
+  let i = offset;
+  while (i > 0 && (text[i - 1] === ' ' || text[i - 1] === '\t')) i--;
+  return i === 0 || text[i - 1] === '\n' || text[i - 1] === '\r' ? text.slice(i, offset) : '';
+}
+
+/** The quote character the element (or its first quoted descendant) uses; libvirt writes `'`. */
+export function quoteOf(el: XmlElement): '"' | "'" {
+  const stack: XmlElement[] = [el];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    if (e.attributes.length > 0) return e.attributes[0]!.quote;
+    for (let i = e.children.length - 1; i >= 0; i--) {
+      const c = e.children[i]!;
+      if (c.type === 'element') stack.push(c);
+    }
+  }
+  return "'";
+}
+
+/** One level of indentation as the document uses it: the difference between a parent's and its child's indent. */
+export function indentUnit(text: string, parent: XmlElement): string {
+  const parentIndent = lineIndent(text, parent.start);
+  for (const c of parent.children) {
+    if (c.type !== 'element') continue;
+    const ci = lineIndent(text, c.start);
+    if (ci.length > parentIndent.length && ci.startsWith(parentIndent)) return ci.slice(parentIndent.length);
+  }
+  return parentIndent.includes('\t') ? '\t' : '  ';
+}
+
+/** Insert `markup` as the last child element of `parent`, on its own line at the children's indentation. */
+export function insertLastChild(path: string, text: string, parent: XmlElement, markup: string): TextEdit {
+  const eol = eolOf(text);
+  const parentIndent = lineIndent(text, parent.start);
+  const childIndent = parentIndent + indentUnit(text, parent);
+  if (parent.selfClosing) {
+    const open = text.slice(parent.start, parent.startTagEnd).replace(/\s*\/>$/, '>');
+    return { path, start: parent.start, end: parent.end, text: `${open}${eol}${childIndent}${markup}${eol}${parentIndent}</${parent.name}>` };
+  }
+  const elements = parent.children.filter((c): c is XmlElement => c.type === 'element');
+  const last = elements.at(-1);
+  if (last) return { path, start: last.end, end: last.end, text: `${eol}${lineIndent(text, last.start) || childIndent}${markup}` };
+  // No element children: put it right after the start tag and keep the closing tag's line as it was.
+  return { path, start: parent.startTagEnd, end: parent.startTagEnd, text: `${eol}${childIndent}${markup}` };
+}
+
+export function replaceElement(path: string, el: XmlElement, markup: string): TextEdit {
+  return { path, start: el.start, end: el.end, text: markup };
+}
+
+/** Set an attribute's value, or add the attribute at the end of the start tag. */
+export function setAttribute(path: string, text: string, el: XmlElement, name: string, value: string): TextEdit {
+  const existing = el.attributes.find((a) => a.name === name);
+  if (existing) return { path, start: existing.valueStart, end: existing.valueEnd, text: escapeAttr(value, existing.quote) };
+  const q = quoteOf(el);
+  const close = el.selfClosing ? text.lastIndexOf('/', el.startTagEnd - 1) : el.startTagEnd - 1;
+  let at = close;
+  while (at > el.start && /\s/.test(text[at - 1]!)) at--;
+  return { path, start: at, end: at, text: ` ${name}=${q}${escapeAttr(value, q)}${q}` };
+}
+
+export function escapeAttr(value: string, quote: '"' | "'"): string {
+  const s = value.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  return quote === '"' ? s.replace(/"/g, '&quot;') : s.replace(/'/g, '&apos;');
+}
+
+/** Insert `markup` as the next sibling of `el`, on its own line at `el`'s indentation. */
+export function insertAfter(path: string, text: string, el: XmlElement, markup: string): TextEdit {
+  return { path, start: el.end, end: el.end, text: `${eolOf(text)}${lineIndent(text, el.start)}${markup}` };
+}

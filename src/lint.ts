@@ -1,0 +1,202 @@
+import { resolve } from 'node:path';
+import { sourceFile, type SourceFile } from './core/source.js';
+import type { Rule } from './engine/rule.js';
+import { createDiagnostic, type Diagnostic } from './engine/diagnostic.js';
+import { lintMachine, type ResolvedRule, type SkippedRule, type RuleFailure } from './engine/run.js';
+import { runFixLoop, type AppliedFix, type UndoneFix } from './engine/fix-loop.js';
+import { countResult, type LintReport, type LintResult } from './engine/result.js';
+import { builtinRules } from './rules/index.js';
+import { enabledRules, resolveRuleStates, type Config, type RuleSetting } from './config/config.js';
+import { loadConfig } from './config/load.js';
+import { applyOverrides } from './config/overrides.js';
+import { collectInputs, systemPathOf, type InputFile } from './pipeline/inputs.js';
+import { parseFile, readFile, type ReadFile } from './pipeline/load.js';
+import { buildMachine } from './model/build.js';
+import type { FileKind, ParsedFile } from './model/machine.js';
+import { classifyByContent, classifyByPath, classifyXml } from './model/classify.js';
+
+export interface LintOptions {
+  /** Directory that relative paths and the config search start from (default: process.cwd()). */
+  cwd?: string;
+  /** A configuration object, the path of a config file, or `false` to ignore config files. Default: search upward from cwd. */
+  config?: Config | string | false;
+  /** Rule settings on top of the configuration, like `--rule`. */
+  rules?: Record<string, RuleSetting>;
+  /** Extra rules, same shape as the built-in ones. */
+  customRules?: readonly Rule[];
+  /** Treat every file given as this kind. */
+  kind?: FileKind;
+  /** Texts to use instead of what is on disk (unsaved editor buffers, stdin), by absolute path. */
+  texts?: ReadonlyMap<string, string>;
+  /** Compute fixed output: `true` applies safe fixes, `'suggestions'` also applies the first suggestion of each finding. */
+  fix?: boolean | 'suggestions';
+  /** Only these rules' fixes are applied (all when omitted). */
+  fixRules?: readonly string[];
+}
+
+/** Everything resolved from options once per run. */
+interface RunSetup {
+  cwd: string;
+  rules: ResolvedRule[];
+  allRules: readonly Rule[];
+  config: Config;
+  baseDir: string;
+  baseOff: Set<string>;
+  /** undefined: each syntax problem keeps the severity its parser gave it. */
+  syntax: ResolvedRule['severity'] | 'off' | undefined;
+  unused: ResolvedRule['severity'] | 'off';
+}
+
+export function setupRun(options: LintOptions): RunSetup {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const allRules = [...builtinRules, ...(options.customRules ?? [])];
+  const known = new Map(allRules.map((r) => [r.meta.id, r] as const));
+  const loaded =
+    typeof options.config === 'object'
+      ? { config: options.config, baseDir: cwd }
+      : loadConfig({ cwd, configPath: typeof options.config === 'string' ? options.config : undefined, useConfigFile: options.config !== false }, known);
+  const states = resolveRuleStates(allRules, loaded.config, options.rules);
+  // A rule off in the base config but on in some override runs, and its findings are kept only where the override applies.
+  const baseOff = new Set<string>();
+  for (const o of loaded.config.overrides ?? []) {
+    for (const [id, setting] of Object.entries(o.rules)) {
+      const sev = Array.isArray(setting) ? setting[0] : setting;
+      if (states.get(id)?.severity === 'off' && sev !== 'off' && sev !== 0) {
+        baseOff.add(id);
+        states.set(id, { severity: 'warning', explicit: false, options: states.get(id)!.options });
+      }
+    }
+  }
+  const enabled = enabledRules(allRules, states);
+  return {
+    cwd,
+    rules: enabled.filter((r) => r.rule.meta.id !== 'syntax' && r.rule.meta.id !== 'unused-suppression'),
+    allRules,
+    config: loaded.config,
+    baseDir: loaded.baseDir,
+    baseOff,
+    syntax: syntaxSeverity(states.get('syntax')),
+    unused: loaded.config.reportUnusedSuppressions === false ? 'off' : (states.get('unused-suppression')?.severity ?? 'warning'),
+  };
+}
+
+/** Lint files and directories as one machine. */
+export async function lintFiles(paths: readonly string[], options: LintOptions = {}): Promise<LintReport> {
+  const setup = setupRun(options);
+  const collected = collectInputs(paths, { kind: options.kind, cwd: setup.cwd });
+  return lintCollected(collected.files, collected.unusable, setup, options);
+}
+
+/** Lint one text as a file of the given kind (or the kind its name implies). */
+export async function lintText(text: string, options: LintOptions & { filePath?: string } = {}): Promise<LintReport> {
+  const setup = setupRun(options);
+  const filePath = resolve(setup.cwd, options.filePath ?? '<text>');
+  const kind = options.kind ?? (filePath.endsWith('.xml') ? classifyXml(text) : (classifyByPath(filePath) ?? classifyByContent(text)));
+  if (!kind) {
+    return lintCollected([], [{ path: filePath, message: 'cannot tell what kind of file this is; pass `kind`' }], setup, options);
+  }
+  const input: InputFile = { realPath: filePath, displayPath: filePath, systemPath: systemPathOf(filePath, kind), kind, masked: false };
+  const texts = new Map(options.texts ?? []);
+  texts.set(filePath, text);
+  return lintCollected([input], [], setup, { ...options, texts });
+}
+
+/** The engine's whole flow for one machine: read, parse, model, rules, suppressions, overrides, fixes. */
+export function lintCollected(inputs: readonly InputFile[], unusable: ReadonlyArray<{ path: string; message: string }>, setup: RunSetup, options: LintOptions): LintReport {
+  const reads: ReadFile[] = inputs.map((input) => {
+    const given = options.texts?.get(input.realPath);
+    return given !== undefined ? { input, source: sourceFile(input.displayPath, given), mode: undefined } : readFile(input);
+  });
+  // Editor buffers for files not found by discovery still belong to the machine.
+  for (const [path, text] of options.texts ?? []) {
+    if (reads.some((r) => r.input.realPath === path)) continue;
+    const kind = options.kind ?? (path.endsWith('.xml') ? classifyXml(text) : (classifyByPath(path) ?? classifyByContent(text)));
+    if (kind) reads.push({ input: { realPath: path, displayPath: path, systemPath: systemPathOf(path, kind), kind, masked: false }, source: sourceFile(path, text), mode: undefined });
+  }
+
+  const parseCache = new Map<string, ParsedFile>();
+  const parsedFor = (r: ReadFile, text: string): ParsedFile => {
+    const cached = parseCache.get(r.input.realPath);
+    if (cached && cached.source.text === text) return cached;
+    const source = text === r.source.text ? r.source : sourceFile(r.source.path, text, r.source);
+    const parsed = parseFile(source, r.input.kind, r.input.systemPath, r.failure);
+    parseCache.set(r.input.realPath, parsed);
+    return parsed;
+  };
+
+  const lintTexts = (texts: ReadonlyMap<string, string>) => {
+    const files = reads.map((r) => parsedFor(r, texts.get(r.source.path) ?? r.source.text));
+    const machine = buildMachine(files);
+    const out = lintMachine(machine, setup.rules, { syntax: setup.syntax, reportUnusedSuppressions: setup.unused });
+    for (const [path, list] of out.diagnostics) {
+      const read = reads.find((r) => r.source.path === path);
+      out.diagnostics.set(path, applyOverrides(list, read?.input.realPath ?? path, setup.config.overrides, setup.baseDir, setup.baseOff));
+    }
+    return { ...out, files };
+  };
+
+  const original = new Map(reads.map((r) => [r.source.path, r.source.text] as const));
+  let applied: AppliedFix[] = [];
+  let undone: UndoneFix[] = [];
+  let finalTexts: ReadonlyMap<string, string> = original;
+  if (options.fix) {
+    const byPath = new Map(reads.map((r) => [r.source.path, r] as const));
+    const loop = runFixLoop(original, (texts) => ({ diagnostics: [...lintTexts(texts).diagnostics.values()].flat() }), {
+      suggestions: options.fix === 'suggestions',
+      ruleFilter: options.fixRules ? (id) => options.fixRules!.includes(id) : undefined,
+      parseCheck: (path, text) => {
+        const r = byPath.get(path);
+        if (!r) return 'a fix tried to edit a file that is not an input';
+        return parsedFor(r, text).problems.find((p) => p.severity === 'fatal')?.message;
+      },
+    });
+    applied = loop.applied;
+    undone = loop.undone;
+    finalTexts = loop.texts;
+  }
+  const final = lintTexts(finalTexts);
+
+  const results: LintResult[] = final.files.map((f, i) => {
+    const r = reads[i]!;
+    const text = finalTexts.get(f.source.path)!;
+    return {
+      ...countResult({
+        filePath: r.input.displayPath,
+        kind: r.input.kind,
+        messages: final.diagnostics.get(f.source.path) ?? [],
+        source: r.source.text,
+        output: text !== r.source.text ? text : undefined,
+      }),
+      realPath: r.input.realPath,
+      systemPath: r.input.systemPath,
+      stored: { encoding: r.source.encoding, bom: r.source.bom, mode: r.mode },
+    };
+  });
+  for (const u of unusable) results.push(unusableResult(u.path, u.message));
+  return {
+    results,
+    skippedRules: dedupeSkipped(final.skipped),
+    failures: final.failures,
+    rulesMeta: Object.fromEntries(setup.allRules.map((r) => [r.meta.id, r.meta])),
+    applied,
+    undone,
+  };
+}
+
+function syntaxSeverity(state: { severity: ResolvedRule['severity'] | 'off'; explicit: boolean } | undefined): RunSetup['syntax'] {
+  if (!state || state.severity === 'off') return 'off';
+  return state.explicit ? state.severity : undefined;
+}
+
+function unusableResult(path: string, message: string): LintResult {
+  const source: SourceFile = sourceFile(path, '');
+  const d: Diagnostic = createDiagnostic(source, { message, ruleId: undefined, severity: 'error', range: { start: 0, end: 0 }, parseFailure: true });
+  return countResult({ filePath: path, kind: undefined, messages: [d], source: undefined, output: undefined });
+}
+
+function dedupeSkipped(list: SkippedRule[]): SkippedRule[] {
+  const seen = new Set<string>();
+  return list.filter((s) => (seen.has(s.ruleId) ? false : (seen.add(s.ruleId), true)));
+}
+
+export type { LintReport, LintResult, SkippedRule, RuleFailure };

@@ -1,0 +1,38 @@
+import type { Machine } from './machine.js';
+import type { DomainView } from '../domain/view.js';
+import { firstChild, textContent } from '../parsers/xml/index.js';
+
+export type Vendor = 'AMD' | 'Intel' | 'other';
+
+export interface VendorFact {
+  vendor: Vendor;
+  /** Where we learned it, in words, for messages. */
+  from: string;
+}
+
+const AMD_MODEL = /^(EPYC|Opteron|Dhyana|phenom|athlon)/i;
+const INTEL_MODEL = /^(Skylake|Cascadelake|Icelake|Sapphire|Broadwell|Haswell|IvyBridge|SandyBridge|Westmere|Nehalem|Penryn|Conroe|Cooperlake|Snowridge|GraniteRapids|SierraForest|Denverton|core2duo|coreduo|Granite)/i;
+
+/**
+ * The host CPU vendor (catalog 0.4 vendor(host)): from capabilities XML when
+ * given; else from the domain's own `<cpu><vendor>` or its model name. Never
+ * guessed from kernel parameters: `intel_iommu=on` on AMD hosts is a common
+ * mistake, so it proves nothing.
+ */
+export function hostVendor(machine: Machine, domain?: DomainView): VendorFact | undefined {
+  const caps = machine.capabilities?.view;
+  if (caps?.vendor) return { vendor: normalize(caps.vendor), from: 'capabilities XML' };
+  const cpu = domain?.cpu;
+  if (!cpu) return undefined;
+  const vendorEl = firstChild(cpu.element, 'vendor');
+  if (vendorEl) return { vendor: normalize(textContent(vendorEl).trim()), from: 'the domain\'s <cpu><vendor>' };
+  if (cpu.model && AMD_MODEL.test(cpu.model)) return { vendor: 'AMD', from: `the domain's CPU model ${cpu.model}` };
+  if (cpu.model && INTEL_MODEL.test(cpu.model)) return { vendor: 'Intel', from: `the domain's CPU model ${cpu.model}` };
+  return undefined;
+}
+
+function normalize(v: string): Vendor {
+  if (/^(AMD|AuthenticAMD|Hygon)$/i.test(v)) return 'AMD';
+  if (/^(Intel|GenuineIntel)$/i.test(v)) return 'Intel';
+  return 'other';
+}

@@ -1,0 +1,126 @@
+import type { Rule, Loc } from '../../engine/rule.js';
+import type { Fix } from '../../engine/fix.js';
+import { CpuSet } from '../../core/cpuset.js';
+import { domainPins, resolvePlacement } from '../../domain/pins.js';
+import type { CapabilitiesView } from '../../domain/capabilities.js';
+import { insertLastChild, quoteOf, setAttribute } from '../../edit/xml.js';
+import { tagLoc } from '../locate.js';
+import type { DomainInput } from '../../model/machine.js';
+
+export const rule: Rule = {
+  meta: {
+    id: 'emulatorpin-overlaps-vcpupin',
+    description: 'The emulator threads should run on host CPUs that no vCPU is pinned to.',
+    category: 'performance',
+    severity: 'warning',
+    fixable: 'suggest',
+    scope: 'domain',
+    requires: ['domain'],
+    optional: ['capabilities', 'cmdline'],
+    messages: {
+      overlap: 'Emulator threads may run on host CPU{s} {cpus}, which also run{verbS} vCPU{vs} {vcpus}: QEMU\'s own threads will preempt those vCPUs',
+      unpinned: 'No <emulatorpin>: the emulator threads may run on any host CPU, including {cpus} where vCPUs are pinned; pin them to CPUs the vCPUs do not use',
+      smtShared: 'Emulator CPU {cpu} shares a physical core with CPU {sibling}, which runs vCPU {vcpu}: the two compete for one core',
+    },
+    sources: [
+      'libvirt formatdomain, "CPU Tuning": without emulatorpin (and vcpu cpuset) the emulator may run on all host CPUs — https://libvirt.org/formatdomain.html#cpu-tuning',
+      'Looking Glass install guide, "CPU pinning": keep host and emulator work off the vCPUs\' cores — https://looking-glass.io/docs/B7-rc1/install_libvirt/#cpu-pinning',
+    ],
+  },
+  check(ctx) {
+    const d = ctx.domain!;
+    const pins = domainPins(d.view);
+    if (pins.indeterminate || pins.invalid || !pins.pinned || pins.vcpus.length === 0) return;
+    const path = d.file.source.path;
+    const caps = ctx.machine.capabilities?.view;
+    const host = caps && caps.hostCpuSet.size > 0 ? caps.hostCpuSet : undefined;
+
+    // Host CPU -> the vCPUs that may run there (only pinned placements: an unpinned vCPU says nothing).
+    const vcpusOn = new Map<number, number[]>();
+    let vcpuCpus = CpuSet.of();
+    for (const v of pins.vcpus) {
+      const set = resolvePlacement(v.placement, host);
+      if (!set) continue;
+      vcpuCpus = vcpuCpus.union(set);
+      for (const c of set.toArray()) vcpusOn.set(c, [...(vcpusOn.get(c) ?? []), v.id]);
+    }
+    if (vcpuCpus.isEmpty()) return;
+
+    const emulatorSet = resolvePlacement(pins.emulator.placement, host);
+    const suggestion = (free: CpuSet | undefined) => pinSuggestion(d, free);
+
+    if (pins.emulator.from === 'none') {
+      ctx.report({
+        messageId: 'unpinned',
+        data: { cpus: vcpuCpus.format() },
+        at: d.view.cputune ? tagLoc(path, d.view.cputune.element) : tagLoc(path, d.view.vcpu!.element),
+        ...suggestion(host && freeCpus(host, vcpuCpus, caps!)),
+      });
+      return;
+    }
+    if (!emulatorSet) return;
+    const overlap = emulatorSet.intersect(vcpuCpus);
+    const at: Loc = pins.emulator.placement.kind === 'set' ? pins.emulator.placement.loc : tagLoc(path, d.view.cputune!.element);
+    if (!overlap.isEmpty()) {
+      const vcpus = [...new Set(overlap.toArray().flatMap((c) => vcpusOn.get(c) ?? []))].sort((a, b) => a - b);
+      const related = pins.vcpus
+        .filter((v) => vcpus.includes(v.id) && v.placement.kind === 'set')
+        .slice(0, 8)
+        .map((v) => ({ ...(v.placement as { loc: Loc }).loc, message: `vCPU ${v.id} is pinned here` }));
+      ctx.report({
+        messageId: 'overlap',
+        data: {
+          s: overlap.size > 1 ? 's' : '',
+          cpus: overlap.format(),
+          verbS: overlap.size > 1 ? '' : 's',
+          vs: vcpus.length > 1 ? 's' : '',
+          vcpus: listWords(vcpus),
+        },
+        at,
+        related,
+        ...suggestion(host && freeCpus(host, vcpuCpus, caps!)),
+      });
+      return;
+    }
+    // Separate CPUs, but maybe the same physical cores.
+    if (!caps) return;
+    for (const c of emulatorSet.toArray()) {
+      const siblings = caps.cpus.get(c)?.siblings;
+      if (!siblings) continue;
+      for (const s of siblings.toArray()) {
+        if (s === c || !vcpusOn.has(s)) continue;
+        ctx.report({ messageId: 'smtShared', data: { cpu: c, sibling: s, vcpu: vcpusOn.get(s)![0]! }, at, severity: 'info' });
+        return;
+      }
+    }
+  },
+};
+
+/** Host CPUs no vCPU uses, as whole cores when possible (both SMT siblings free). */
+function freeCpus(host: CpuSet, used: CpuSet, caps: CapabilitiesView): CpuSet | undefined {
+  const free = host.minus(used);
+  if (free.isEmpty()) return undefined;
+  for (const c of free.toArray()) {
+    const core = caps.cpus.get(c)?.siblings;
+    if (core && core.size > 1 && core.isSubsetOf(free)) return core;
+  }
+  const first = free.toArray()[0]!;
+  return CpuSet.of(first);
+}
+
+function pinSuggestion(d: DomainInput, cpus: CpuSet | undefined): { suggestions?: Array<{ description: string; fix: Fix }> } {
+  const cputune = d.view.cputune;
+  if (!cpus || !cputune) return {};
+  const path = d.file.source.path;
+  const text = d.file.source.text;
+  const existing = cputune.emulatorpin?.element;
+  const q = quoteOf(cputune.element);
+  const edit = existing ? setAttribute(path, text, existing, 'cpuset', cpus.format()) : insertLastChild(path, text, cputune.element, `<emulatorpin cpuset=${q}${cpus.format()}${q}/>`);
+  return { suggestions: [{ description: `Pin the emulator to host CPUs ${cpus.format()}, which no vCPU uses`, fix: { edits: [edit] } }] };
+}
+
+function listWords(ids: number[]): string {
+  if (ids.length <= 1) return ids.join('');
+  if (ids.length > 8) return `${ids.slice(0, 8).join(', ')} and ${ids.length - 8} more`;
+  return `${ids.slice(0, -1).join(', ')} and ${ids.at(-1)}`;
+}

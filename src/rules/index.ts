@@ -1,0 +1,24 @@
+import type { Rule } from '../engine/rule.js';
+import { rule as syntax } from './syntax/index.js';
+import { rule as unusedSuppression } from './unused-suppression/index.js';
+import { rule as memballoonPresent } from './memballoon-present/index.js';
+import { rule as missingTopoext } from './missing-topoext/index.js';
+import { rule as emulatorpinOverlapsVcpupin } from './emulatorpin-overlaps-vcpupin/index.js';
+import { rule as isolcpusMismatch } from './isolcpus-mismatch/index.js';
+import { rule as hugepagesWithoutBacking } from './hugepages-without-backing/index.js';
+import { rule as nvidiaNotBlacklisted } from './nvidia-not-blacklisted/index.js';
+
+/** Every built-in rule, in the order they are listed. */
+export const builtinRules: readonly Rule[] = [
+  memballoonPresent,
+  missingTopoext,
+  emulatorpinOverlapsVcpupin,
+  isolcpusMismatch,
+  hugepagesWithoutBacking,
+  nvidiaNotBlacklisted,
+  syntax,
+  unusedSuppression,
+];
+
+/** Rules whose findings the engine produces itself rather than through `check`. */
+export const ENGINE_RULE_IDS = new Set(['syntax', 'unused-suppression']);

@@ -1,0 +1,82 @@
+import type { Rule } from '../../engine/rule.js';
+import { insertLastChild, quoteOf, setAttribute } from '../../edit/xml.js';
+import { hostVendor } from '../../model/vendor.js';
+import { tagLoc, valueLoc } from '../locate.js';
+import { attr } from '../../parsers/xml/index.js';
+
+export const rule: Rule = {
+  meta: {
+    id: 'missing-topoext',
+    description: 'On an AMD host, a guest with SMT (threads > 1) needs the `topoext` CPU feature to see which vCPUs are hyper-thread pairs.',
+    category: 'performance',
+    severity: 'warning',
+    fixable: 'suggest',
+    scope: 'domain',
+    requires: ['domain'],
+    optional: ['capabilities'],
+    messages: {
+      disabled: 'topoext is hidden (policy=\'{policy}\') while the guest has threads={threads} on an AMD host ({from}): the guest cannot tell which vCPUs share a core',
+      missing: 'CPU mode \'{mode}\' with threads={threads} on an AMD host ({from}) and no topoext feature{hostNote}: the guest cannot tell which vCPUs share a core; add <feature policy=\'require\' name=\'topoext\'/>',
+      passthrough: 'CPU mode \'{mode}\' with threads={threads} on an AMD host ({from}): topoext normally comes through, but requiring it makes a missing one fail loudly instead of silently losing the SMT layout',
+    },
+    sources: [
+      'libvirt cpu_map x86_features.xml: topoext is CPUID 0x80000001 ECX bit 22; x86_EPYC-Rome.xml does not include it',
+      'QEMU target/i386/cpu.c: AMD CPUs without TOPOEXT warn "doesn\'t support hyperthreading" when threads > 1',
+      'Looking Glass install guide, "CPU pinning": AMD users need topoext for the guest to know hyper-thread pairs — https://looking-glass.io/docs/B7-rc1/install_libvirt/#additional-tuning',
+      'libvirt formatdomain, "CPU model and topology": feature policies force/require/optional/disable/forbid — https://libvirt.org/formatdomain.html#cpu-model-and-topology',
+    ],
+  },
+  check(ctx) {
+    const d = ctx.domain!;
+    const cpu = d.view.cpu;
+    if (!cpu) return;
+    const threads = cpu.topology?.threads ?? 1;
+    if (threads < 2) return;
+    const vendor = hostVendor(ctx.machine, d.view);
+    if (vendor?.vendor !== 'AMD') return;
+    const path = d.file.source.path;
+    const text = d.file.source.text;
+    const caps = ctx.machine.capabilities?.view;
+    // Safe only when the host is known to have the feature; `require` on a host without it stops the guest from starting.
+    const hostHas = caps ? caps.features.has('topoext') : undefined;
+    const feature = cpu.features.find((f) => f.name === 'topoext');
+    const q = quoteOf(cpu.element);
+    const insert = { edits: [insertLastChild(path, text, cpu.element, `<feature policy=${q}require${q} name=${q}topoext${q}/>`)] };
+    const offer = (fix: { edits: typeof insert.edits }) => (hostHas ? { fix } : { suggestions: [{ description: 'Require the topoext CPU feature', fix }] });
+
+    if (feature && (feature.policy === 'disable' || feature.policy === 'forbid')) {
+      const policyAttr = attr(feature.element, 'policy')!;
+      const fix = { edits: [setAttribute(path, text, feature.element, 'policy', 'require')] };
+      ctx.report({
+        messageId: 'disabled',
+        data: { policy: feature.policy, threads, from: vendor.from },
+        at: valueLoc(path, policyAttr),
+        ...offer(fix),
+      });
+      return;
+    }
+    if (feature) return;
+    const at = cpu.topology ? tagLoc(path, cpu.topology.element) : tagLoc(path, cpu.element);
+    if (cpu.mode === 'host-passthrough' || cpu.mode === 'maximum') {
+      ctx.report({
+        messageId: 'passthrough',
+        data: { mode: cpu.mode, threads, from: vendor.from },
+        at,
+        severity: 'info',
+        ...offer(insert),
+      });
+      return;
+    }
+    ctx.report({
+      messageId: 'missing',
+      data: {
+        mode: cpu.mode,
+        threads,
+        from: vendor.from,
+        hostNote: hostHas === true ? ' although the host CPU has it' : hostHas === false ? ' (and the capabilities XML does not list topoext for the host CPU)' : '',
+      },
+      at,
+      ...offer(insert),
+    });
+  },
+};

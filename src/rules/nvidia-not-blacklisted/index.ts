@@ -1,0 +1,171 @@
+import type { Rule, Loc, RelatedLocation } from '../../engine/rule.js';
+import type { Suggestion } from '../../engine/fix.js';
+import type { HostModel } from '../../host/model.js';
+import type { Machine } from '../../model/machine.js';
+import { appendLines } from '../../edit/lines.js';
+
+/** The drivers that bind an NVIDIA display function (catalog 3.6). */
+const GUARDED = ['nouveau', 'nvidia'] as const;
+const DISPLAY = new Set(['nouveau', 'nvidia', 'nvidia_drm', 'nvidia_modeset', 'nvidia_uvm', 'nvidia_peermem', 'nvidiafb']);
+
+type Guard = { strength: 'strong'; how: string; at: Loc | undefined } | { strength: 'weak'; how: string; at: Loc } | { strength: 'none' };
+
+export const rule: Rule = {
+  meta: {
+    id: 'nvidia-not-blacklisted',
+    description: 'An NVIDIA GPU given to vfio-pci must be kept from nouveau and nvidia, which bind it first if they load first.',
+    category: 'correctness',
+    severity: 'error',
+    fixable: 'suggest',
+    scope: 'machine',
+    requires: ['modprobe'],
+    optional: ['cmdline', 'initramfs', 'domain'],
+    messages: {
+      unguarded: 'NVIDIA device {id} is given to vfio-pci, but nothing keeps {module} off it: whichever driver loads first binds the GPU. Add `softdep {module} pre: vfio-pci`{orBlacklist}',
+      weak: '`{how}` only stops {module} from loading by device alias; an explicit load (modules-load.d, nvidia-persistenced, a display manager, a dependency) still binds NVIDIA device {id} before vfio-pci. Add `softdep {module} pre: vfio-pci`{orInstall}',
+      early: '{module} is loaded early by the initramfs ({where}) before vfio-pci, so it binds NVIDIA device {id} first',
+      explicitLoad: '{module} is loaded explicitly at boot by {where}, which ignores `blacklist`: it can bind NVIDIA device {id} before vfio-pci',
+      modesetOnly: '`{how}` is not a guard: it only turns off nouveau\'s mode setting, and nouveau still binds NVIDIA device {id}',
+      noModconf: 'The initramfs includes nouveau (mkinitcpio `kms` hook) but not the modprobe.d guards (no `modconf` hook), so nouveau can bind NVIDIA device {id} before vfio-pci',
+    },
+    sources: [
+      'kmod modprobe.d(5): blacklist only ignores a module\'s aliases; install runs a command instead of inserting; softdep loads pre: modules first — https://man7.org/linux/man-pages/man5/modprobe.d.5.html',
+      'Linux drivers/vfio/pci/vfio_pci.c: ids= are added at module init; the first driver to bind a device keeps it',
+      'Linux kernel/module/main.c: module_blacklist= refuses the listed modules by exact name',
+      'mkinitcpio: early MODULES load before the hooks run (init: modprobe -qab); the kms hook adds drm drivers, modconf adds modprobe.d — https://wiki.archlinux.org/title/Mkinitcpio',
+      'dracut.cmdline(7): rd.driver.pre= loads a module early; rd.driver.blacklist= — https://man7.org/linux/man-pages/man7/dracut.cmdline.7.html',
+    ],
+  },
+  check(ctx) {
+    const { machine } = ctx;
+    const host = machine.host;
+    const nvidia = host.vfioIds?.ids.filter((i) => i.vendor === '10de') ?? [];
+    if (nvidia.length === 0) return;
+    const id = `${nvidia[0]!.vendor}:${nvidia[0]!.device}`;
+    const at = nvidia[0]!.loc;
+    const hostGpu = typeof ctx.options.hostGpu === 'string' ? ctx.options.hostGpu : undefined;
+    const related: RelatedLocation[] = [{ ...at, message: 'the GPU is given to vfio-pci here' }];
+
+    // Loads that ignore blacklist entirely, for any display module.
+    for (const m of host.modulesLoad) {
+      if (!DISPLAY.has(m.module) || strongGuard(host, m.module)) continue;
+      ctx.report({ messageId: 'explicitLoad', data: { module: m.module, where: m.file.systemPath, id }, at: m.loc, related });
+    }
+    for (const cfg of host.initramfs) {
+      const vfioAt = cfg.early.findIndex((m) => m.module === 'vfio_pci' || m.module === 'vfio-pci');
+      cfg.early.forEach((m, i) => {
+        if (!DISPLAY.has(m.module) || (vfioAt >= 0 && vfioAt < i)) return;
+        ctx.report({ messageId: 'early', data: { module: m.module, where: `${cfg.generator} in ${m.file.systemPath}`, id }, at: m.loc, related });
+      });
+    }
+
+    for (const module of GUARDED) {
+      const guard = guardOf(host, module);
+      if (guard.strength === 'strong') continue;
+      if (guard.strength === 'weak') {
+        if (module === 'nouveau' && !nouveauNeedsMore(host)) continue;
+        ctx.report({
+          messageId: 'weak',
+          data: { how: guard.how, module, id, orInstall: hostGpu === 'nvidia' ? '' : ` (or \`install ${module} /bin/false\` if the host never uses ${module})` },
+          at: guard.at,
+          severity: 'warning',
+          related,
+          suggestions: softdepSuggestion(machine, module),
+        });
+        continue;
+      }
+      const modeset = modesetOnly(host);
+      if (module === 'nouveau' && modeset) {
+        ctx.report({ messageId: 'modesetOnly', data: { how: modeset.how, id }, at: modeset.at, severity: 'info', related });
+      }
+      ctx.report({
+        messageId: 'unguarded',
+        data: { module, id, orBlacklist: hostGpu === 'nvidia' ? '' : ` (or \`install ${module} /bin/false\` if the host never uses ${module})` },
+        at,
+        suggestions: softdepSuggestion(machine, module),
+      });
+    }
+    // mkinitcpio: the modprobe.d guards reach the initramfs only through modconf.
+    for (const cfg of host.initramfs) {
+      if (cfg.generator !== 'mkinitcpio') continue;
+      const hooks = new Set(cfg.hooks.map((h) => h.name));
+      const vfioFirst = cfg.early.some((m) => m.module === 'vfio_pci');
+      if (hooks.has('kms') && !hooks.has('modconf') && !vfioFirst) {
+        const kms = cfg.hooks.find((h) => h.name === 'kms')!;
+        ctx.report({ messageId: 'noModconf', data: { id }, at: kms.loc, related });
+      }
+    }
+  },
+};
+
+function guardOf(host: HostModel, module: string): Guard {
+  const strong = strongGuard(host, module);
+  if (strong) return strong;
+  const blacklist = host.modprobe.facts.find((f) => f.keyword === 'blacklist' && f.module === module);
+  if (blacklist) return { strength: 'weak', how: `blacklist ${module}`, at: blacklist.loc };
+  for (const source of host.cmdlines) {
+    if (source.kind === 'proc-cmdline') continue;
+    for (const p of source.params) {
+      if ((p.key === 'modprobe.blacklist' || p.key === 'rd.driver.blacklist') && listHas(p.value, module)) return { strength: 'weak', how: `${p.name}=${p.value}`, at: p.loc };
+    }
+  }
+  for (const cfg of host.initramfs) {
+    if (cfg.generator === 'initramfs-tools' && cfg.early.some((m) => m.module === 'vfio_pci')) {
+      const m = cfg.early.find((x) => x.module === 'vfio_pci')!;
+      return { strength: 'weak', how: `vfio_pci in ${m.file.systemPath}`, at: m.loc };
+    }
+  }
+  return { strength: 'none' };
+}
+
+/** install-false, module_blacklist=, a `softdep m pre: vfio-pci`, or vfio-pci loaded first in the initramfs. */
+function strongGuard(host: HostModel, module: string): Guard | undefined {
+  const install = host.modprobe.facts.find((f) => f.keyword === 'install' && f.module === module);
+  if (install && !/modprobe\b[^;|&]*--ignore-install/.test(install.command ?? '')) return { strength: 'strong', how: `install ${module}`, at: install.loc };
+  const softdep = host.modprobe.facts.find((f) => f.keyword === 'softdep' && f.module === module);
+  if (softdep?.pre.includes('vfio_pci')) return { strength: 'strong', how: `softdep ${module} pre: vfio-pci`, at: softdep.loc };
+  for (const source of host.cmdlines) {
+    if (source.kind === 'proc-cmdline') continue;
+    for (const p of source.params) {
+      // The kernel compares module_blacklist entries by exact name: nvidia-drm does not match nvidia_drm.
+      if (p.key === 'module_blacklist' && (p.value ?? '').split(',').includes(module)) return { strength: 'strong', how: `module_blacklist=${p.value}`, at: p.loc };
+      if (p.key === 'rd.driver.pre' && listHas(p.value, 'vfio_pci')) return { strength: 'strong', how: `${p.name}=${p.value}`, at: p.loc };
+    }
+  }
+  for (const cfg of host.initramfs) {
+    if (cfg.generator === 'initramfs-tools') continue;
+    const vfio = cfg.early.findIndex((m) => m.module === 'vfio_pci');
+    if (vfio < 0) continue;
+    const display = cfg.early.findIndex((m) => DISPLAY.has(m.module));
+    if (display < 0 || vfio < display) return { strength: 'strong', how: `vfio_pci first in ${cfg.generator}`, at: cfg.early[vfio]!.loc };
+  }
+  return undefined;
+}
+
+/** nouveau loads by device alias, which blacklist stops; only the initramfs can bypass that (kms without modconf). */
+function nouveauNeedsMore(host: HostModel): boolean {
+  return host.initramfs.some((c) => c.generator === 'mkinitcpio' && c.hooks.some((h) => h.name === 'kms') && !c.hooks.some((h) => h.name === 'modconf'));
+}
+
+function modesetOnly(host: HostModel): { how: string; at: Loc } | undefined {
+  const opt = host.modprobe.facts.find((f) => f.keyword === 'options' && f.module === 'nouveau' && f.options.some((o) => o.key === 'modeset'));
+  if (opt) return { how: `options nouveau modeset=...`, at: opt.loc };
+  for (const source of host.cmdlines) {
+    const p = source.params.find((x) => x.key === 'nouveau.modeset');
+    if (p) return { how: `${p.name}=${p.value ?? ''}`, at: p.loc };
+  }
+  return undefined;
+}
+
+function listHas(value: string | undefined, module: string): boolean {
+  return (value ?? '').split(',').some((m) => m.trim().replace(/-/g, '_') === module);
+}
+
+/** Append `softdep m pre: vfio-pci` to the modprobe.d file that gives vfio-pci its ids (or the first /etc one). */
+function softdepSuggestion(machine: Machine, module: string): Suggestion[] {
+  const host = machine.host;
+  const idsFact = host.modprobe.facts.find((f) => f.keyword === 'options' && f.module === 'vfio_pci');
+  const file = idsFact?.file ?? host.modprobe.effective.find((f) => f.systemPath.startsWith('/etc/modprobe.d/'));
+  if (!file) return [];
+  return [{ description: `Load vfio-pci before ${module} (softdep ${module} pre: vfio-pci in ${file.systemPath})`, fix: { edits: [appendLines(file.source, [`softdep ${module} pre: vfio-pci`])] } }];
+}
