@@ -12,8 +12,14 @@ export function contains(outer: Range, inner: Range): boolean {
   return outer.start <= inner.start && inner.end <= outer.end;
 }
 
+/**
+ * Do two edit spans conflict? Replacements conflict when they share text. An
+ * insertion conflicts with anything at or touching its point (another
+ * insertion there, or a replacement that starts or ends there): which goes
+ * first would be a guess, so one of them waits for the next pass.
+ */
 export function overlaps(a: Range, b: Range): boolean {
-  // Two insertions at the same point also conflict: their order would be ambiguous.
-  if (a.start === a.end && b.start === b.end) return a.start === b.start;
+  if (a.start === a.end) return b.start <= a.start && a.start <= b.end;
+  if (b.start === b.end) return a.start <= b.start && b.start <= a.end;
   return a.start < b.end && b.start < a.end;
 }

@@ -65,35 +65,52 @@ export function runFixLoop(initial: ReadonlyMap<string, string>, lint: (texts: R
     const candidates = collectCandidates(lint(texts).diagnostics, options).filter((c) => !banned.has(fixKey(c)));
     if (candidates.length === 0) return { texts, applied, undone, passes, exhausted: false };
     passes++;
-    let { taken } = selectFixes(candidates);
-    // Apply, check each changed file parses, and drop the fixes that broke one; repeat until clean.
-    for (;;) {
-      const next = applyAll(texts, taken);
-      const broken = new Map<string, string>();
-      for (const [path, text] of next) {
-        const problem = options.parseCheck(path, text);
-        if (problem !== undefined) broken.set(path, problem);
-      }
-      if (broken.size === 0) {
-        for (const [path, text] of next) texts.set(path, text);
-        for (const c of taken) applied.push(describe(c));
-        break;
-      }
-      const keep: Candidate[] = [];
-      for (const c of taken) {
-        const hit = c.fix.edits.find((e) => broken.has(e.path));
-        if (hit) {
-          banned.add(fixKey(c));
-          undone.push({ ...describe(c), reason: broken.get(hit.path)! });
-        } else {
-          keep.push(c);
-        }
-      }
-      taken = keep;
+    const { taken } = selectFixes(candidates);
+    const { next, good, bad } = applyCheckingParse(texts, taken, options.parseCheck);
+    for (const [path, text] of next) texts.set(path, text);
+    for (const c of good) applied.push(describe(c));
+    for (const { candidate, path, reason } of bad) {
+      banned.add(fixKey(candidate));
+      undone.push({ ...describe(candidate), path, reason });
     }
   }
   const left = collectCandidates(lint(texts).diagnostics, options).filter((c) => !banned.has(fixKey(c)));
   return { texts, applied, undone, passes, exhausted: left.length > 0 };
+}
+
+/**
+ * Apply a pass's fixes; where a changed file no longer parses, find the
+ * culprits by adding that file's fixes one at a time (in order) and keeping
+ * each only if the file still parses. A fix that fails in one file is dropped
+ * from every file it touches, and the rest is checked again.
+ */
+function applyCheckingParse(
+  texts: ReadonlyMap<string, string>,
+  taken: readonly Candidate[],
+  parseCheck: FixLoopOptions['parseCheck'],
+): { next: Map<string, string>; good: Candidate[]; bad: Array<{ candidate: Candidate; path: string; reason: string }> } {
+  let good = [...taken];
+  const bad: Array<{ candidate: Candidate; path: string; reason: string }> = [];
+  for (;;) {
+    const next = applyAll(texts, good);
+    const broken = [...next].filter(([path, text]) => parseCheck(path, text) !== undefined);
+    if (broken.length === 0) return { next, good, bad };
+    const rejected = new Set<Candidate>();
+    for (const [path] of broken) {
+      const mine = good.filter((c) => c.fix.edits.some((e) => e.path === path));
+      const kept: Candidate[] = [];
+      for (const c of mine) {
+        const trial = applyAll(texts, [...kept, c]).get(path) ?? texts.get(path) ?? '';
+        const reason = parseCheck(path, trial);
+        if (reason === undefined) kept.push(c);
+        else {
+          rejected.add(c);
+          bad.push({ candidate: c, path, reason });
+        }
+      }
+    }
+    good = good.filter((c) => !rejected.has(c));
+  }
 }
 
 function collectCandidates(diagnostics: readonly Diagnostic[], options: FixLoopOptions): Candidate[] {
