@@ -44,6 +44,7 @@ interface RunSetup {
   baseOff: Set<string>;
   /** undefined: each syntax problem keeps the severity its parser gave it. */
   syntax: ResolvedRule['severity'] | 'off' | undefined;
+  knownIds: ReadonlySet<string>;
   unused: ResolvedRule['severity'] | 'off';
 }
 
@@ -76,6 +77,7 @@ export function setupRun(options: LintOptions): RunSetup {
     baseDir: loaded.baseDir,
     baseOff,
     syntax: syntaxSeverity(states.get('syntax')),
+    knownIds: new Set(known.keys()),
     unused: loaded.config.reportUnusedSuppressions === false ? 'off' : (states.get('unused-suppression')?.severity ?? 'warning'),
   };
 }
@@ -127,7 +129,7 @@ export function lintCollected(inputs: readonly InputFile[], unusable: ReadonlyAr
   const lintTexts = (texts: ReadonlyMap<string, string>) => {
     const files = reads.map((r) => parsedFor(r, texts.get(r.source.path) ?? r.source.text));
     const machine = buildMachine(files);
-    const out = lintMachine(machine, setup.rules, { syntax: setup.syntax, reportUnusedSuppressions: setup.unused });
+    const out = lintMachine(machine, setup.rules, { syntax: setup.syntax, reportUnusedSuppressions: setup.unused, knownRuleIds: setup.knownIds });
     for (const [path, list] of out.diagnostics) {
       const read = reads.find((r) => r.source.path === path);
       out.diagnostics.set(path, applyOverrides(list, read?.input.realPath ?? path, setup.config.overrides, setup.baseDir, setup.baseOff));

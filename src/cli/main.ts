@@ -30,7 +30,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     args = parseArgs(argv);
     return await run(args, io);
   } catch (err) {
-    const known = err instanceof UsageError || err instanceof InputError || err instanceof ConfigError;
+    const known = err instanceof UsageError || err instanceof InputError || err instanceof ConfigError || (err instanceof Error && err.name === 'UnknownFormatError');
     const msg = err instanceof Error ? err.message : String(err);
     io.stderr(`vfio-lint: ${known ? msg : `internal error: ${msg}`}\n`);
     if (args?.debug && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);

@@ -62,10 +62,12 @@ export interface RuleState {
 
 function settingOf(setting: RuleSetting, where: string): { severity: Severity | 'off'; options: Record<string, unknown> | undefined } {
   if (Array.isArray(setting)) {
-    if (setting.length === 0 || setting.length > 2) throw new ConfigError(`${where}: expected [severity] or [severity, options]`);
-    const options = setting[1];
+    // JSON can hold any array; the tuple type is what it should be.
+    const arr = setting as unknown[];
+    if (arr.length === 0 || arr.length > 2) throw new ConfigError(`${where}: expected [severity] or [severity, options]`);
+    const options = arr[1] as Record<string, unknown> | undefined;
     if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) throw new ConfigError(`${where}: rule options must be an object`);
-    return { severity: parseSeverity(setting[0], where), options };
+    return { severity: parseSeverity(arr[0], where), options };
   }
   return { severity: parseSeverity(setting, where), options: undefined };
 }

@@ -22,7 +22,7 @@ export interface Suggestion {
  * they are applied back to front so earlier offsets stay valid. Insertions at
  * the same point keep their given order.
  */
-export function applyEdits(text: string, edits: readonly Range[] & readonly { text: string }[]): string {
+export function applyEdits(text: string, edits: ReadonlyArray<Range & { text: string }>): string {
   if (edits.length === 0) return text;
   const sorted = edits
     .map((e, i) => ({ e, i }))

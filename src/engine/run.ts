@@ -37,6 +37,8 @@ export interface LintMachineOptions {
   reportUnusedSuppressions?: Severity | 'off';
   /** Severity for non-fatal syntax problems, or 'off'. */
   syntax?: Severity | 'off';
+  /** Every rule id there is (built-in and custom), to tell an unknown id in a directive from a rule that is off. */
+  knownRuleIds?: ReadonlySet<string>;
 }
 
 const INPUT_NAMES: Record<string, string> = {
@@ -123,6 +125,9 @@ export function lintMachine(machine: Machine, rules: readonly ResolvedRule[], op
   }
 
   const unusedSeverity = options.reportUnusedSuppressions ?? 'warning';
+  // A directive for a rule that is off or was skipped silenced nothing, but it is not stale: it stays unreported.
+  const ran = new Set(rules.map((r) => r.rule.meta.id).filter((id) => !skipped.some((s) => s.ruleId === id)));
+  if (options.syntax !== 'off') ran.add('syntax');
   for (const f of machine.files) {
     const list = diagnostics.get(f.source.path)!;
     if (f.comments.length === 0 || f.fatal) {
@@ -131,18 +136,20 @@ export function lintMachine(machine: Machine, rules: readonly ResolvedRule[], op
     }
     const directives = collectDirectives(f.source, f.comments);
     const kept = directives.length === 0 ? list : list.filter((d) => d.parseFailure || d.ruleId === undefined || !suppressedBy(directives, d.ruleId, d.range.start));
-    if (unusedSeverity !== 'off') kept.push(...unusedDirectiveDiagnostics(f, directives, unusedSeverity));
+    if (unusedSeverity !== 'off') kept.push(...unusedDirectiveDiagnostics(f, directives, unusedSeverity, ran, options.knownRuleIds));
     kept.sort(compareDiagnostics);
     diagnostics.set(f.source.path, kept);
   }
   return { diagnostics, skipped, failures };
 }
 
-function unusedDirectiveDiagnostics(f: ParsedFile, directives: readonly Directive[], severity: Severity): Diagnostic[] {
+function unusedDirectiveDiagnostics(f: ParsedFile, directives: readonly Directive[], severity: Severity, ran: ReadonlySet<string>, known: ReadonlySet<string> | undefined): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const d of directives) {
     for (const id of unusedRules(d)) {
-      const what = id === '*' ? 'any finding' : `a finding of ${id}`;
+      const unknown = id !== '*' && known !== undefined && !known.has(id);
+      if (!unknown && id !== '*' && !ran.has(id)) continue;
+      const what = unknown ? `anything: there is no rule named ${id}` : id === '*' ? 'any finding' : `a finding of ${id}`;
       out.push(
         createDiagnostic(f.source, {
           message: `This vfio-lint-${d.kind} directive did not silence ${what}; remove it`,

@@ -2,7 +2,7 @@ import type { ParsedFile } from '../model/machine.js';
 import type { KernelParam } from '../parsers/cmdline/index.js';
 import type { CmdlineSource, InitramfsConfig, KernelParamFact, ModprobeFact, ModuleFact, SysctlFact } from './facts.js';
 import { grubCmdline } from './grub.js';
-import { mkinitcpioConfig, dracutConfig } from './initramfs.js';
+import { mkinitcpioFacts, dracutFacts } from './initramfs.js';
 
 /**
  * Adapters from each parser's AST to the host model's facts. This is the one
@@ -84,9 +84,9 @@ export function moduleListFacts(f: ParsedFile): ModuleFact[] {
 
 export function initramfsConfigs(files: readonly ParsedFile[]): InitramfsConfig[] {
   const out: InitramfsConfig[] = [];
-  const mk = mkinitcpioConfig(files.filter((f) => f.kind === 'mkinitcpio'));
+  const mk = mkinitcpioFacts(files.filter((f) => f.kind === 'mkinitcpio'));
   if (mk) out.push(mk);
-  const dr = dracutConfig(files.filter((f) => f.kind === 'dracut'));
+  const dr = dracutFacts(files.filter((f) => f.kind === 'dracut'));
   if (dr) out.push(dr);
   const itools = files.filter((f) => f.kind === 'initramfs-modules');
   if (itools.length > 0) out.push({ generator: 'initramfs-tools', early: itools.flatMap(moduleListFacts), included: [], hooks: [], omitted: [], files: itools });

@@ -15,7 +15,7 @@ export interface HostModel {
   modprobe: { effective: ParsedFile[]; shadowed: Shadowed[]; facts: ModprobeFact[] };
   sysctl: { effective: ParsedFile[]; shadowed: Shadowed[]; assignments: SysctlFact[]; values: Map<string, SysctlFact> };
   initramfs: InitramfsConfig[];
-  /** modules-load.d and /etc/modules: loaded by systemd-modules-load (explicitly, so blacklists do not apply). */
+  /** modules-load.d and /etc/modules: loaded at boot by systemd-modules-load (which honours `blacklist`). */
   modulesLoad: ModuleFact[];
   /**
    * The ids vfio-pci will claim and where they are set. kmod appends options

@@ -16,7 +16,7 @@ export const rule: Rule = {
     fixable: 'suggest',
     scope: 'domain',
     requires: ['domain'],
-    optional: ['capabilities', 'cmdline'],
+    optional: ['capabilities'],
     messages: {
       overlap: 'Emulator threads may run on host CPU{s} {cpus}, which also run{verbS} vCPU{vs} {vcpus}: QEMU\'s own threads will preempt those vCPUs',
       unpinned: 'No <emulatorpin>: the emulator threads may run on any host CPU, including {cpus} where vCPUs are pinned; pin them to CPUs the vCPUs do not use',
@@ -24,7 +24,7 @@ export const rule: Rule = {
     },
     sources: [
       'libvirt formatdomain, "CPU Tuning": without emulatorpin (and vcpu cpuset) the emulator may run on all host CPUs — https://libvirt.org/formatdomain.html#cpu-tuning',
-      'Looking Glass install guide, "CPU pinning": keep host and emulator work off the vCPUs\' cores — https://looking-glass.io/docs/B7-rc1/install_libvirt/#cpu-pinning',
+      'libvirt knowledge base, "KVM real time guest config": emulator threads belong on host CPUs apart from the vCPUs — https://libvirt.org/kbase/kvm-realtime.html',
     ],
   },
   check(ctx) {
@@ -39,8 +39,8 @@ export const rule: Rule = {
     const vcpusOn = new Map<number, number[]>();
     let vcpuCpus = CpuSet.of();
     for (const v of pins.vcpus) {
-      const set = resolvePlacement(v.placement, host);
-      if (!set) continue;
+      if (v.placement.kind !== 'set') continue;
+      const set = v.placement.set;
       vcpuCpus = vcpuCpus.union(set);
       for (const c of set.toArray()) vcpusOn.set(c, [...(vcpusOn.get(c) ?? []), v.id]);
     }

@@ -73,23 +73,31 @@ export const rule: Rule = {
 function defaultHugepageSize(source: CmdlineSource): number {
   const p = source.params.find((x) => x.key === 'default_hugepagesz' && x.value !== undefined);
   const size = p ? parseKernelSize(p.value!) : undefined;
-  return size?.ok ? size.bytes : MiB2;
+  return size?.ok && X86_SIZES.has(size.bytes) ? size.bytes : MiB2;
 }
 
-/** Walk `hugepagesz=`/`hugepages=` in order: each count applies to the size before it, or the default size (catalog 3.5). */
+/** Huge page sizes an x86-64 kernel accepts (1 GiB needs the pdpe1gb CPU flag). */
+const X86_SIZES = new Set([MiB2, 1024 * 1024 * 1024]);
+
+/**
+ * Walk `hugepagesz=`, `default_hugepagesz=` and `hugepages=` in order, as
+ * mm/hugetlb.c does (catalog 3.5, checked against hugetlbpage.rst): a count
+ * applies to the size named just before it (by hugepagesz or
+ * default_hugepagesz), or the default size; a second count for a size is
+ * ignored; a count after an invalid size is ignored.
+ */
 function bootPools(source: CmdlineSource, defaultSize: number): Map<number, Pool> {
   const pools = new Map<number, Pool>();
-  let size = defaultSize;
+  let size: number | undefined = defaultSize;
   let counted = false;
   for (const p of source.params) {
     if (p.afterDashDash || p.value === undefined) continue;
-    if (p.key === 'hugepagesz') {
+    if (p.key === 'hugepagesz' || p.key === 'default_hugepagesz') {
       const s = parseKernelSize(p.value);
-      if (s.ok) {
-        size = s.bytes;
-        counted = false;
-      }
-    } else if (p.key === 'hugepages' && !counted) {
+      size = s.ok && X86_SIZES.has(s.bytes) ? s.bytes : undefined;
+      counted = false;
+    } else if (p.key === 'hugepages') {
+      if (counted || size === undefined || pools.has(size)) continue;
       const pages = countPages(p);
       if (pages !== undefined) pools.set(size, { size, pages, at: p.valueLoc ?? p.loc, sysctl: undefined });
       counted = true;

@@ -23,9 +23,9 @@ export const rule: Rule = {
       unresolved: '{param}={value} uses {token}, which depends on the host\'s CPU count: give capabilities XML to check it against the pins',
       notIsolated: '{domain}: vCPU{s} {vcpus} {are} pinned to host CPU{cs} {cpus}, which {param}={value} does not isolate',
       idle: 'Host CPU{s} {cpus} {are} isolated by {param}={value} but no pinned VM thread of {domains} runs there: the scheduler leaves {them} idle',
-      nohzMismatch: 'isolcpus has the nohz flag and nohz_full={value} names different CPUs ({other}): the kernel keeps the first and ignores nohz_full',
+      nohzMismatch: 'isolcpus has the nohz flag and nohz_full={value} names different CPUs ({other}): the kernel keeps whichever comes first and ignores the other{dropped}',
       rcuDiffers: 'rcu_nocbs={value} differs from nohz_full={other}: nohz_full CPUs are offloaded anyway, so the union ({union}) is what takes effect',
-      bootCpuNohz: 'nohz_full={value} includes CPU 0, the boot CPU, which the kernel always keeps for timekeeping (it clears it from nohz_full at boot)',
+      bootCpuNohz: 'nohz_full={value} includes CPU 0, the boot CPU, which the kernel keeps for timekeeping: kernels built with CONFIG_PM_SLEEP_SMP (distribution kernels are) clear it from nohz_full at boot',
       bootCpuIsolated: 'isolcpus={value} includes CPU 0, the boot CPU: it still takes housekeeping work and interrupts, so it makes a poor VM CPU',
       everyCpu: '{param}={value} covers every host CPU: the kernel puts the boot CPU back into housekeeping',
       smtSplit: '{param}={value} isolates CPU{s} {cpus} but not {their} SMT sibling{s} {siblings}: host tasks on a sibling share the core with the VM',
@@ -75,7 +75,7 @@ export const rule: Rule = {
       let usable = true;
       for (const [p, list] of lists) {
         if (list.kind === 'invalid') {
-          const consequence = p.key === 'rcu_nocbs' ? 'it offloads RCU callbacks from all CPUs' : p.key === 'irqaffinity' ? 'interrupts may land on any CPU' : 'no CPU is isolated';
+          const consequence = p.key === 'rcu_nocbs' ? 'it offloads RCU callbacks from all CPUs' : p.key === 'irqaffinity' ? 'the default interrupt affinity is not what it says' : 'no CPU is isolated';
           ctx.report({ messageId: 'invalid', data: { param: p.name, value: p.value!, reason: list.message, consequence }, at: listLoc(p, list), severity: 'error' });
           usable = false;
         } else if (list.kind === 'unresolved') {
@@ -96,7 +96,10 @@ export const rule: Rule = {
 
       // c: isolcpus=nohz,... and nohz_full= must agree.
       if (iso && nohz && isoSet && nohzSet && isoParsed!.flags.includes('nohz') && !isoSet.equals(nohzSet)) {
-        ctx.report({ messageId: 'nohzMismatch', data: { value: nohz.value!, other: isoSet.format() }, at: at(nohz), severity: 'error', related: [{ ...at(iso), message: 'isolcpus is set here' }] });
+        // The second of the two is the one the kernel drops (kernel/sched/isolation.c).
+        const isoFirst = source.params.indexOf(iso) < source.params.indexOf(nohz);
+        const dropped = isoFirst ? ': here nohz_full is ignored' : ': here isolcpus is ignored, domain isolation included';
+        ctx.report({ messageId: 'nohzMismatch', data: { value: nohz.value!, other: isoSet.format(), dropped }, at: at(isoFirst ? nohz : iso), severity: 'error', related: [{ ...at(isoFirst ? iso : nohz), message: isoFirst ? 'isolcpus is set here' : 'nohz_full is set here' }] });
       }
       // d: rcu_nocbs vs nohz_full.
       if (nohz && rcu && nohzSet && rcuSet && !nohzSet.equals(rcuSet)) {
@@ -110,9 +113,10 @@ export const rule: Rule = {
       }
       if (iso && isoSet?.has(BOOT_CPU) && !(host && host.isSubsetOf(isoSet))) ctx.report({ messageId: 'bootCpuIsolated', data: { value: iso.value! }, at: at(iso), severity: 'info' });
 
-      // f: a core half isolated (needs the siblings from capabilities XML).
-      const isolation = iso ?? nohz;
+      // a, b, f, g are about scheduler isolation: only isolcpus with the domain flag takes CPUs out of load balancing.
+      const isolation = iso && isoParsed!.flags.includes('domain') ? iso : undefined;
       const isolationSet = setOf(isolation);
+      // f: a core half isolated (needs the siblings from capabilities XML).
       if (isolation && isolationSet && caps) {
         const half: number[] = [];
         const others: number[] = [];

@@ -20,6 +20,7 @@ export const rule: Rule = {
       active: 'Memory balloon model \'{model}\' is active while {device} is passed through: VFIO pins all guest RAM, so the balloon can only take memory from the guest; set model=\'none\'',
       statsLost: 'Memory balloon model \'{model}\' is active while {device} is passed through; setting model=\'none\' also drops its statistics (virsh dommemstat)',
       duplicate: 'A second <memballoon>: a domain has at most one memory balloon, and libvirt rejects this one',
+      noModel: '<memballoon> has no model attribute, which libvirt requires; write model=\'none\' to disable the balloon',
       badModel: 'Unknown memory balloon model \'{model}\' (libvirt accepts virtio, virtio-transitional, virtio-non-transitional, xen and none, case-sensitive)',
       noneWithChildren: 'A memballoon with model=\'none\' needs no children: libvirt ignores its <{child}>',
     },
@@ -54,11 +55,15 @@ export const rule: Rule = {
     for (const dup of extra) ctx.report({ messageId: 'duplicate', at: tagLoc(path, dup), severity: 'error' });
 
     const model = attr(balloon, 'model');
-    if (model && !MODELS.has(model.value)) {
+    if (!model) {
+      ctx.report({ messageId: 'noModel', at: tagLoc(path, balloon), severity: 'error', fix: { edits: [replaceElement(path, balloon, none(quoteOf(view.devices)))] } });
+      return;
+    }
+    if (!MODELS.has(model.value)) {
       ctx.report({ messageId: 'badModel', data: { model: model.value }, at: valueLoc(path, model), severity: 'error' });
       return;
     }
-    if (model?.value === 'none') {
+    if (model.value === 'none') {
       const child = balloon.children.find((c) => c.type === 'element');
       if (child && child.type === 'element') {
         ctx.report({
@@ -74,10 +79,10 @@ export const rule: Rule = {
     const hasStats = firstChild(balloon, 'stats') !== undefined || attr(balloon, 'freePageReporting')?.value === 'on';
     ctx.report({
       messageId: hasStats ? 'statsLost' : 'active',
-      data: { model: model?.value ?? 'virtio', device },
-      at: model ? attrLoc(path, model) : tagLoc(path, balloon),
+      data: { model: model.value, device },
+      at: attrLoc(path, model),
       related,
-      fix: { edits: [replaceElement(path, balloon, none(model?.quote ?? quoteOf(balloon)))] },
+      fix: { edits: [replaceElement(path, balloon, none(model.quote))] },
     });
   },
 };

@@ -22,9 +22,9 @@ export const rule: Rule = {
     optional: ['cmdline', 'initramfs', 'domain'],
     messages: {
       unguarded: 'NVIDIA device {id} is given to vfio-pci, but nothing keeps {module} off it: whichever driver loads first binds the GPU. Add `softdep {module} pre: vfio-pci`{orBlacklist}',
-      weak: '`{how}` only stops {module} from loading by device alias; an explicit load (modules-load.d, nvidia-persistenced, a display manager, a dependency) still binds NVIDIA device {id} before vfio-pci. Add `softdep {module} pre: vfio-pci`{orInstall}',
+      weak: '`{how}` only stops {module} from loading by device alias; an explicit `modprobe {module}` (nvidia-persistenced, a display server) or a load as another module\'s dependency still binds NVIDIA device {id} before vfio-pci. Add `softdep {module} pre: vfio-pci`{orInstall}',
       early: '{module} is loaded early by the initramfs ({where}) before vfio-pci, so it binds NVIDIA device {id} first',
-      explicitLoad: '{module} is loaded explicitly at boot by {where}, which ignores `blacklist`: it can bind NVIDIA device {id} before vfio-pci',
+      explicitLoad: '{module} is loaded at boot by {where} and nothing holds it back: it can bind NVIDIA device {id} before vfio-pci',
       modesetOnly: '`{how}` is not a guard: it only turns off nouveau\'s mode setting, and nouveau still binds NVIDIA device {id}',
       noModconf: 'The initramfs includes nouveau (mkinitcpio `kms` hook) but not the modprobe.d guards (no `modconf` hook), so nouveau can bind NVIDIA device {id} before vfio-pci',
     },
@@ -47,14 +47,17 @@ export const rule: Rule = {
     const related: RelatedLocation[] = [{ ...at, message: 'the GPU is given to vfio-pci here' }];
 
     // Loads that ignore blacklist entirely, for any display module.
+    // systemd-modules-load applies the blacklist (KMOD_PROBE_APPLY_BLACKLIST), so only an unguarded, unblacklisted module loads there.
     for (const m of host.modulesLoad) {
-      if (!DISPLAY.has(m.module) || strongGuard(host, m.module)) continue;
+      if (!DISPLAY.has(m.module) || strongGuard(host, m.module) || blacklisted(host, m.module)) continue;
       ctx.report({ messageId: 'explicitLoad', data: { module: m.module, where: m.file.systemPath, id }, at: m.loc, related });
     }
     for (const cfg of host.initramfs) {
-      const vfioAt = cfg.early.findIndex((m) => m.module === 'vfio_pci' || m.module === 'vfio-pci');
+      const vfioAt = cfg.early.findIndex((m) => m.module === 'vfio_pci');
       cfg.early.forEach((m, i) => {
         if (!DISPLAY.has(m.module) || (vfioAt >= 0 && vfioAt < i)) return;
+        // A softdep or install line holds it back inside the image too, when the image carries modprobe.d.
+        if (carriesModprobeConf(cfg) && modprobeGuard(host, m.module)) return;
         ctx.report({ messageId: 'early', data: { module: m.module, where: `${cfg.generator} in ${m.file.systemPath}`, id }, at: m.loc, related });
       });
     }
@@ -118,28 +121,49 @@ function guardOf(host: HostModel, module: string): Guard {
   return { strength: 'none' };
 }
 
-/** install-false, module_blacklist=, a `softdep m pre: vfio-pci`, or vfio-pci loaded first in the initramfs. */
+/** install-false, module_blacklist=, a `softdep m pre: vfio-pci`, or vfio-pci loaded first (with its ids) in the initramfs. */
 function strongGuard(host: HostModel, module: string): Guard | undefined {
-  const install = host.modprobe.facts.find((f) => f.keyword === 'install' && f.module === module);
-  if (install && !/modprobe\b[^;|&]*--ignore-install/.test(install.command ?? '')) return { strength: 'strong', how: `install ${module}`, at: install.loc };
-  const softdep = host.modprobe.facts.find((f) => f.keyword === 'softdep' && f.module === module);
-  if (softdep?.pre.includes('vfio_pci')) return { strength: 'strong', how: `softdep ${module} pre: vfio-pci`, at: softdep.loc };
+  const fromModprobe = modprobeGuard(host, module);
+  if (fromModprobe) return fromModprobe;
+  const mkinitcpio = host.initramfs.some((c) => c.generator === 'mkinitcpio');
   for (const source of host.cmdlines) {
     if (source.kind === 'proc-cmdline') continue;
-    for (const p of source.params) {
-      // The kernel compares module_blacklist entries by exact name: nvidia-drm does not match nvidia_drm.
-      if (p.key === 'module_blacklist' && (p.value ?? '').split(',').includes(module)) return { strength: 'strong', how: `module_blacklist=${p.value}`, at: p.loc };
-      if (p.key === 'rd.driver.pre' && listHas(p.value, 'vfio_pci')) return { strength: 'strong', how: `${p.name}=${p.value}`, at: p.loc };
-    }
+    // module_blacklist is a core parameter: the last one counts, and it compares exact names (nvidia-drm is not nvidia_drm).
+    const mb = source.params.filter((p) => p.key === 'module_blacklist').at(-1);
+    if (mb && (mb.value ?? '').split(',').includes(module)) return { strength: 'strong', how: `module_blacklist=${mb.value}`, at: mb.loc };
+    // rd.driver.pre is dracut's; mkinitcpio's init does not read it.
+    const pre = source.params.find((p) => p.key === 'rd.driver.pre' && listHas(p.value, 'vfio_pci'));
+    if (pre && !mkinitcpio) return { strength: 'strong', how: `${pre.name}=${pre.value}`, at: pre.loc };
   }
   for (const cfg of host.initramfs) {
     if (cfg.generator === 'initramfs-tools') continue;
     const vfio = cfg.early.findIndex((m) => m.module === 'vfio_pci');
     if (vfio < 0) continue;
+    // Loaded first, vfio-pci still claims nothing unless it has its ids in the image: from modprobe.d (carried in) or the kernel command line.
+    if (!carriesModprobeConf(cfg) && host.vfioIds?.from !== 'cmdline') continue;
     const display = cfg.early.findIndex((m) => DISPLAY.has(m.module));
     if (display < 0 || vfio < display) return { strength: 'strong', how: `vfio_pci first in ${cfg.generator}`, at: cfg.early[vfio]!.loc };
   }
   return undefined;
+}
+
+/** The modprobe.d guards: an install command that does not load the module, or a softdep that loads vfio-pci first. */
+function modprobeGuard(host: HostModel, module: string): Guard | undefined {
+  // kmod uses only the first softdep and the first install line of a module; a softdep also makes it skip install.
+  const softdep = host.modprobe.facts.find((f) => f.keyword === 'softdep' && f.module === module);
+  if (softdep?.pre.includes('vfio_pci')) return { strength: 'strong', how: `softdep ${module} pre: vfio-pci`, at: softdep.loc };
+  const install = host.modprobe.facts.find((f) => f.keyword === 'install' && f.module === module);
+  if (install && !softdep && !/modprobe\b[^;|&]*--ignore-install/.test(install.command ?? '')) return { strength: 'strong', how: `install ${module}`, at: install.loc };
+  return undefined;
+}
+
+/** Whether the image holds the host's modprobe.d: mkinitcpio only with the modconf hook; dracut and initramfs-tools copy it. */
+function carriesModprobeConf(cfg: HostModel['initramfs'][number]): boolean {
+  return cfg.generator !== 'mkinitcpio' || cfg.hooks.some((h) => h.name === 'modconf');
+}
+
+function blacklisted(host: HostModel, module: string): boolean {
+  return host.modprobe.facts.some((f) => f.keyword === 'blacklist' && f.module === module);
 }
 
 /** nouveau loads by device alias, which blacklist stops; only the initramfs can bypass that (kms without modconf). */

@@ -1,0 +1,41 @@
+/**
+ * Output formats. `loadReporter(name)` gives the formatter for `--format NAME`;
+ * `unifiedDiff` renders `--fix-dry-run`. Every reporter is a pure function of
+ * the report; the formats are described in docs/formats.md.
+ *
+ * The reporters are small and dependency-free, so they are imported statically
+ * here: the CLI already imports this module only when it is about to print,
+ * and in the CommonJS bundle a dynamic import would be inlined anyway.
+ */
+import { format as github } from './github.js';
+import { format as json } from './json.js';
+import { format as sarif } from './sarif.js';
+import { format as stylish } from './stylish.js';
+import type { Reporter } from './types.js';
+
+export type { Reporter, ReporterOptions } from './types.js';
+export { PARSE_ERROR_RULE } from './types.js';
+export type { JsonResult, JsonMessage, JsonEdit, JsonFix, JsonRelated, JsonSuggestion } from './json.js';
+export { toJson } from './json.js';
+export { toSarif } from './sarif.js';
+export { unifiedDiff, type DiffOptions } from './diff.js';
+
+const REPORTERS: Readonly<Record<string, Reporter>> = { stylish, json, sarif, github };
+
+/** The names `--format` accepts; the first is the default. */
+export const REPORTER_NAMES: readonly string[] = Object.keys(REPORTERS);
+
+/** `--format` named no known format. The CLI reports it like any usage mistake (exit 2). */
+export class UnknownFormatError extends Error {
+  constructor(readonly format: string) {
+    super(`unknown format "${format}": use one of ${REPORTER_NAMES.join(', ')}`);
+    this.name = 'UnknownFormatError';
+  }
+}
+
+/** The reporter for a `--format` name; throws UnknownFormatError for any other name. */
+export function loadReporter(name: string): Reporter {
+  const reporter = Object.hasOwn(REPORTERS, name) ? REPORTERS[name] : undefined;
+  if (!reporter) throw new UnknownFormatError(name);
+  return reporter;
+}

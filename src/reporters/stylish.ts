@@ -1,0 +1,84 @@
+import type { Diagnostic } from '../engine/diagnostic.js';
+import type { LintReport } from '../engine/result.js';
+import type { Severity } from '../engine/rule.js';
+import { displayPath } from './paths.js';
+import { displayWidth, oneLine, padEndDisplay, paint, type Paint } from './text.js';
+import type { ReporterOptions } from './types.js';
+
+/**
+ * ESLint's default look: findings grouped under each file's (underlined) path,
+ * in aligned columns `line:col  severity  message  rule`, then a summary.
+ * Related locations sit indented under their finding; rules that could not run
+ * are listed last, dimmed. Prints nothing when there is nothing to say.
+ */
+export function format(report: LintReport, options: ReporterOptions): string {
+  const p = paint(options.color);
+  const counts = { error: 0, warning: 0, info: 0 };
+  const fixable = { error: 0, warning: 0, info: 0 };
+  let out = '';
+
+  for (const result of report.results) {
+    if (result.messages.length === 0) continue;
+    for (const m of result.messages) {
+      counts[m.severity]++;
+      if (m.fix) fixable[m.severity]++;
+    }
+    out += `${p.underline(oneLine(displayPath(result.filePath, options.cwd)))}\n${table(result.messages, options.cwd, p)}\n`;
+  }
+
+  const total = counts.error + counts.warning + counts.info;
+  if (total > 0) {
+    const tone = counts.error > 0 ? p.red : counts.warning > 0 ? p.yellow : p.cyan;
+    const parts = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
+    if (counts.info > 0) parts.push(`${counts.info} info`);
+    out = `\n${out}${tone(p.bold(`\u2716 ${plural(total, 'problem')} (${parts.join(', ')})`))}\n`;
+    if (fixable.error + fixable.warning + fixable.info > 0) {
+      const fix = [plural(fixable.error, 'error'), plural(fixable.warning, 'warning')];
+      if (fixable.info > 0) fix.push(`${fixable.info} info`);
+      const list = fix.length === 2 ? fix.join(' and ') : `${fix.slice(0, -1).join(', ')} and ${fix[fix.length - 1]}`;
+      out += `${tone(p.bold(`  ${list} potentially fixable with the \`--fix\` option.`))}\n`;
+    }
+  } else {
+    out = '';
+  }
+
+  if (report.skippedRules.length > 0) {
+    if (out !== '') out += '\n';
+    for (const s of report.skippedRules) out += `${p.dim(oneLine(`rule ${s.ruleId} skipped: ${s.reason}`))}\n`;
+  }
+  return out;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function table(messages: readonly Diagnostic[], cwd: string, p: Paint): string {
+  const rows = messages.map((m) => ({
+    m,
+    line: String(m.line ?? 0),
+    column: String(m.column ?? 0),
+    // As ESLint: a sentence's final full stop is noise in a table.
+    text: oneLine(m.reason).replace(/([^ ])\.$/u, '$1'),
+  }));
+  const lineW = Math.max(...rows.map((r) => r.line.length));
+  const colW = Math.max(...rows.map((r) => r.column.length));
+  const sevW = Math.max(...rows.map((r) => r.m.severity.length));
+  const textW = Math.max(...rows.map((r) => displayWidth(r.text)));
+  const lines: string[] = [];
+  for (const r of rows) {
+    const pos = p.dim(`${r.line.padStart(lineW)}:${r.column.padEnd(colW)}`);
+    const sev = severityLabel(r.m.severity, p) + ' '.repeat(sevW - r.m.severity.length);
+    const rule = r.m.ruleId ? p.dim(r.m.ruleId) : '';
+    lines.push(`  ${pos}  ${sev}  ${padEndDisplay(r.text, textW)}  ${rule}`.trimEnd());
+    for (const rel of r.m.related ?? []) {
+      const where = rel.line > 0 ? `${displayPath(rel.path, cwd)}:${rel.line}:${rel.column}` : displayPath(rel.path, cwd);
+      lines.push(`    ${p.dim(`related: ${oneLine(where)}`)} ${oneLine(rel.message)}`.trimEnd());
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function severityLabel(severity: Severity, p: Paint): string {
+  return severity === 'error' ? p.red(severity) : severity === 'warning' ? p.yellow(severity) : p.cyan(severity);
+}

@@ -1,0 +1,38 @@
+import { describe, it, expect } from 'vitest';
+import { join, relative } from 'node:path';
+import { lintFiles } from '../src/lint.js';
+
+/**
+ * The seed troubleshooting guide, followed to the letter (test/fixtures/seed/README.md).
+ * Only the six headline rules are asserted here; other rules have their own fixtures.
+ */
+const SIX = ['memballoon-present', 'missing-topoext', 'emulatorpin-overlaps-vcpupin', 'isolcpus-mismatch', 'hugepages-without-backing', 'nvidia-not-blacklisted'];
+const SEED = join(import.meta.dirname, 'fixtures', 'seed');
+
+async function sixRuleFindings(name: string): Promise<string[]> {
+  const dir = join(SEED, name);
+  const report = await lintFiles([dir], { config: false, cwd: dir });
+  expect(report.failures).toEqual([]);
+  return report.results.flatMap((r) =>
+    r.messages
+      .filter((m) => m.ruleId === undefined || SIX.includes(m.ruleId))
+      .map((m) => `${relative(dir, r.filePath)}:${m.place && 'start' in m.place ? m.place.start.line : 0} ${m.ruleId} ${m.message}`),
+  );
+}
+
+describe('the seed guide', () => {
+  it('5.A (SMT off): pins, isolation, hugepages, balloon and driver guards agree; the six rules are silent', async () => {
+    expect(await sixRuleFindings('5a-smt-off')).toEqual([]);
+  });
+
+  it('5.B (SMT on): the same, with both threads of cores 2-7 isolated and pinned', async () => {
+    expect(await sixRuleFindings('5b-smt-on')).toEqual([]);
+  });
+
+  it('the 5.B domain under the 5.A kernel line: vCPUs on the unisolated siblings, and half-isolated cores', async () => {
+    expect(await sixRuleFindings('mixed-5a-grub-5b-vm')).toEqual([
+      'etc/default/grub:5 isolcpus-mismatch isolcpus=2-7 isolates CPUs 2-7 but not their SMT siblings 10-15: host tasks on a sibling share the core with the VM',
+      'etc/default/grub:5 isolcpus-mismatch win11: vCPUs 1, 3, 5, 7, 9 and 11 are pinned to host CPUs 10-15, which isolcpus=2-7 does not isolate',
+    ]);
+  });
+});
