@@ -494,7 +494,6 @@ function firstUnresolvedToken(el: CpuListElement): { token: 'N' | 'all'; start: 
   for (const n of [el.first, el.last, el.stride?.used, el.stride?.group]) {
     if (n && n.value === 'N') return { token: 'N', start: n.start, end: n.end };
   }
-  /* c8 ignore next */
   return { token: 'N', start: el.start, end: el.end };
 }
 
@@ -600,7 +599,7 @@ function resolveRegion(el: CpuListElement, nbits: number | undefined): Resolved 
 /** `bitmap_check_region`, on the values that are known; the order of checks is the kernel's. */
 function checkRegion(el: CpuListElement, r: Resolved, nbits: number | undefined): CpuListInvalid | undefined {
   const at = (code: string, message: string): CpuListInvalid => invalid(code, message, el.start, el.end);
-  const nNote = (n: CpuListNumber | undefined) => (n?.value === 'N' && nbits !== undefined ? ` (N is ${nbits - 1} on a ${nbits}-CPU host)` : '');
+  const nNote = (n: CpuListNumber | undefined) => (n?.value === 'N' && nbits !== undefined ? ` (N is ${nbits - 1} with ${nbits} CPUs)` : '');
   if (r.start !== undefined && r.end !== undefined && r.start > r.end) {
     const note = nNote(el.first) || nNote(el.last);
     return at('cpulist-backwards', `range ${el.first!.text}-${el.last!.text} is backwards${note}: the first CPU is larger than the last`);
@@ -620,7 +619,7 @@ function checkRegion(el: CpuListElement, r: Resolved, nbits: number | undefined)
     if (v === undefined || v < limit) continue;
     const shown = n?.text ?? String(v);
     return nbits !== undefined
-      ? at('cpulist-out-of-range', `CPU ${shown} is beyond the last CPU (${nbits - 1}) of a ${nbits}-CPU host`)
+      ? at('cpulist-out-of-range', `CPU ${shown} is beyond the last CPU of this host (${nbits - 1}; ${nbits} CPUs)`)
       : at('cpulist-out-of-range', `CPU ${shown} is beyond ${CPU_ID_LIMIT - 1}, higher than any Linux build supports`);
   }
   return undefined;

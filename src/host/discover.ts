@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { classifyByPath, classifyXml } from '../model/classify.js';
+import { classifyByPath, classifyXml, xmlRootName } from '../model/classify.js';
 import type { FileKind } from '../model/machine.js';
 import { describeFsError, readInput } from '../io/read.js';
 import { decode } from '../core/source.js';
@@ -132,12 +132,24 @@ export function discoverHostTree(dir: string, shape: 'root' | 'etc' = hostTreeSh
   return tree;
 }
 
-/** Classify an XML file by its root element, reading at most its first 64 KiB worth. */
+/** libvirt documents that are not domains: a folder of domain XMLs may hold them, and they are not ours to lint. */
+const OTHER_LIBVIRT_ROOTS = new Set(['network', 'networkport', 'pool', 'volume', 'secret', 'nwfilter', 'nwfilterbinding', 'interface', 'device', 'domainsnapshot', 'domaincheckpoint', 'domainbackup', 'storagepoolCapabilities', 'domainCapabilities']);
+
+/**
+ * Classify an XML file by its root element, from its first 64 KiB. A file whose
+ * root cannot be read (not well-formed, not UTF-8, unreadable) counts as a
+ * domain, so that the parse reports what is wrong with it instead of it being
+ * skipped in silence; a file with another libvirt root element is skipped.
+ */
 export function sniffXmlFile(path: string): FileKind | undefined {
   const read = readInput(path);
-  if (!read.ok) return undefined;
+  if (!read.ok) return 'domain';
   const decoded = decode(read.bytes.subarray(0, 64 * 1024));
-  return decoded.ok ? classifyXml(decoded.text) : undefined;
+  if (!decoded.ok) return 'domain';
+  const kind = classifyXml(decoded.text);
+  if (kind) return kind;
+  const root = xmlRootName(decoded.text);
+  return root !== undefined && OTHER_LIBVIRT_ROOTS.has(root) ? undefined : 'domain';
 }
 
 function listDir(root: string, rel: string, tree: HostTree): string[] {

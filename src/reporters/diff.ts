@@ -3,8 +3,9 @@
  * accept. Lines keep their terminators, so CRLF files diff (and patch) as they
  * are and a missing final newline is marked the standard way.
  *
- * Cost: the common prefix and suffix are trimmed first (linear), and only the
- * changed middle goes through Myers' O((N+M)D) algorithm; when that middle
+ * Cost: the common prefix and suffix are found by comparing characters (one
+ * pass), only the lines around the change are split, and only the changed
+ * middle goes through Myers' O((N+M)D) algorithm; when that middle
  * differs too much (D over a bound) it is emitted as one replace block, which
  * is a larger but still exact diff. A 50 MB file with one edit is linear.
  */
@@ -31,8 +32,9 @@ export interface DiffBlock {
 export function unifiedDiff(path: string, before: string, after: string, options: DiffOptions = {}): string {
   if (before === after) return '';
   const context = Math.max(0, Math.floor(options.context ?? 3));
-  const a = splitLines(before);
-  const b = splitLines(after);
+  const w = changedWindow(before, after, context);
+  const a = splitLines(before.slice(w.start, w.aEnd));
+  const b = splitLines(after.slice(w.start, w.bEnd));
   const blocks = diffLines(a, b);
   if (blocks.length === 0) return '';
 
@@ -42,10 +44,55 @@ export function unifiedDiff(path: string, before: string, after: string, options
     // Blocks closer than twice the context share one hunk.
     let j = i;
     while (j + 1 < blocks.length && blocks[j + 1]!.aStart - blocks[j]!.aEnd <= 2 * context) j++;
-    out += hunk(a, b, blocks.slice(i, j + 1), context);
+    out += hunk(a, b, blocks.slice(i, j + 1), context, w.linesBefore);
     i = j + 1;
   }
   return out;
+}
+
+/**
+ * The part of both texts worth splitting into lines: from `context` lines before
+ * the line of the first difference to `context` lines after the line of the last
+ * one. Outside it the texts are equal, so the hunks come out the same as from the
+ * whole files; `linesBefore` numbers the window's first line. Found by comparing
+ * characters (in chunks), so a huge file with one edit costs one pass.
+ */
+function changedWindow(a: string, b: string, context: number): { start: number; aEnd: number; bEnd: number; linesBefore: number } {
+  const pre = commonPrefix(a, b);
+  const suf = commonSuffix(a, b, Math.min(a.length, b.length) - pre);
+  // Cut at line boundaries that are boundaries in both texts: the start of the line
+  // holding the first difference, and the end of the line holding the last one
+  // (that newline lies in the common suffix, so it is at the same place in `b`).
+  let start = pre === 0 ? 0 : a.lastIndexOf('\n', pre - 1) + 1;
+  const nl = a.indexOf('\n', a.length - suf);
+  let aEnd = nl < 0 ? a.length : nl + 1;
+  const shift = b.length - a.length;
+  for (let k = 0; k < context && start > 0; k++) start = start < 2 ? 0 : a.lastIndexOf('\n', start - 2) + 1;
+  for (let k = 0; k < context && aEnd < a.length; k++) {
+    const next = a.indexOf('\n', aEnd);
+    aEnd = next < 0 ? a.length : next + 1;
+  }
+  let linesBefore = 0;
+  for (let i = a.indexOf('\n'); i >= 0 && i < start; i = a.indexOf('\n', i + 1)) linesBefore++;
+  return { start, aEnd, bEnd: aEnd + shift, linesBefore };
+}
+
+const CHUNK = 4096;
+
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  // Whole chunks first: a string comparison is far faster than a loop over characters.
+  while (i + CHUNK <= n && a.slice(i, i + CHUNK) === b.slice(i, i + CHUNK)) i += CHUNK;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+function commonSuffix(a: string, b: string, max: number): number {
+  let i = 0;
+  while (i + CHUNK <= max && a.slice(a.length - i - CHUNK, a.length - i) === b.slice(b.length - i - CHUNK, b.length - i)) i += CHUNK;
+  while (i < max && a.charCodeAt(a.length - 1 - i) === b.charCodeAt(b.length - 1 - i)) i++;
+  return i;
 }
 
 /** Lines with their `\n` kept (a `\r` before it stays part of the line); the last may have none. */
@@ -166,7 +213,8 @@ function myers(a: readonly string[], b: readonly string[], a0: number, a1: numbe
   return blocks;
 }
 
-function hunk(a: readonly string[], b: readonly string[], blocks: readonly DiffBlock[], context: number): string {
+/** One hunk; `base` is the number of file lines before `a[0]` (and `b[0]`). */
+function hunk(a: readonly string[], b: readonly string[], blocks: readonly DiffBlock[], context: number, base: number): string {
   const first = blocks[0]!;
   const last = blocks[blocks.length - 1]!;
   const lead = Math.min(context, first.aStart);
@@ -175,7 +223,7 @@ function hunk(a: readonly string[], b: readonly string[], blocks: readonly DiffB
   const bLo = first.bStart - lead;
   const aCount = last.aEnd + trail - aLo;
   const bCount = last.bEnd + trail - bLo;
-  let out = `@@ -${range(aLo, aCount)} +${range(bLo, bCount)} @@\n`;
+  let out = `@@ -${range(base + aLo, aCount)} +${range(base + bLo, bCount)} @@\n`;
   let at = aLo;
   for (const bl of blocks) {
     for (let i = at; i < bl.aStart; i++) out += line(' ', a[i]!);

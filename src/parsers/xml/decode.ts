@@ -28,6 +28,37 @@ export function decodeCharData(text: string, start: number, end: number): string
   return out + raw.slice(from);
 }
 
+/**
+ * An attribute value as XML normalises it (section 3.3.3): references
+ * replaced, and each tab, LF, CR or CRLF pair that is written literally
+ * becomes one space. Only called on values saxes has already accepted.
+ */
+export function decodeAttributeValue(text: string, start: number, end: number): string {
+  let i = start;
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x26 || c === 0x09 || c === 0x0a || c === 0x0d) break;
+  }
+  if (i === end) return text.slice(start, end);
+  let out = '';
+  let from = start;
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x09 || c === 0x0a || c === 0x0d) {
+      out += text.slice(from, i) + ' ';
+      if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
+      from = i + 1;
+    } else if (c === 0x26) {
+      const semi = text.indexOf(';', i + 1);
+      if (semi < 0 || semi >= end) break;
+      out += text.slice(from, i) + resolveReference(text.slice(i + 1, semi));
+      i = semi;
+      from = semi + 1;
+    }
+  }
+  return out + text.slice(from, end);
+}
+
 /** The text a reference body (`amp`, `#60`, `#x3C`) stands for; unknown names are kept as written. */
 export function resolveReference(body: string): string {
   switch (body) {

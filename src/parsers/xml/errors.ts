@@ -15,6 +15,8 @@ export interface ErrorContext {
   open: readonly XmlElement[];
   /** The failure came from saxes' end-of-input checks. */
   atEnd: boolean;
+  /** The root element, once seen. */
+  firstRoot: XmlElement | undefined;
   /** The root element has been closed. */
   rootClosed: boolean;
 }
@@ -75,6 +77,17 @@ export function describeError(ctx: ErrorContext): ParseProblem {
     const f = skipSpaces(text, lastEnd, n);
     const what = ctx.rootClosed ? 'after' : 'before';
     return fatal(f, charEnd(text, f), `text ${what} the root element: a document holds exactly one element and no other text`);
+  }
+  if (message.startsWith('documents may contain only one root')) {
+    // Raised as soon as the second root's name has been read.
+    const lt = text.indexOf('<', lastEnd);
+    if (lt >= 0) {
+      let e = lt + 1;
+      while (e < n && isNameUnit(text.charCodeAt(e))) e++;
+      const first = ctx.firstRoot;
+      const where = first ? ` (the first is <${first.name}> on line ${lineOf(text, first.start)})` : '';
+      return fatal(lt, e, `second root element <${text.slice(lt + 1, e)}>: a document has exactly one root element${where}`);
+    }
   }
   if (message.startsWith('unmatched closing tag: ')) {
     const lt = text.lastIndexOf('</', pos - 1);

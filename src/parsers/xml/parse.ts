@@ -1,6 +1,7 @@
-import { SaxesParser } from 'saxes';
+import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import type { ParseProblem } from '../../core/problem.js';
-import type { XmlAttribute, XmlDocument, XmlElement, XmlNode } from './types.js';
+import type { XmlDocument, XmlElement, XmlNode } from './types.js';
+import { decodeAttributeValue, decodeCharData } from './decode.js';
 import { charEnd, firstLoneSurrogate, isSpaceUnit, lineOf, skipSpaces } from './chars.js';
 import { findEntityUse } from './doctype.js';
 import { describeError, stripPosition } from './errors.js';
@@ -36,10 +37,8 @@ export function parseXml(text: string): XmlDocument {
   const open: XmlElement[] = [];
   let current: XmlElement | undefined;
   let siblings = top;
-  /** End of the last complete token or text run. */
+  /** End of the last complete token; text runs are the gaps between tokens. */
   let lastEnd = 0;
-  /** Where the next attribute's name is searched from, inside the current start tag. */
-  let attrCursor = 0;
   let closing = false;
 
   const stop = (problem: ParseProblem): never => {
@@ -47,140 +46,110 @@ export function parseXml(text: string): XmlDocument {
     throw STOP;
   };
 
-  // Handlers are assigned once per parser and only read state from this closure:
-  // saxes calls some of them without a `this`.
-  parser.on('opentagstart', (tag) => {
+  /** Start of the token whose event is firing; records the text run before it. */
+  const tokenStart = (): number => {
     const start = text.indexOf('<', lastEnd);
-    const name = tag.name;
-    if (current === undefined && doc.root !== undefined) {
-      stop({ start, end: start + 1 + name.length, severity: 'fatal', code: 'xml-malformed', message: `second root element <${name}>: a document has exactly one root element (the first is <${doc.root.name}> on line ${lineOf(text, doc.root.start)})` });
+    // Outside the root only whitespace can precede a token (saxes rejects the rest); it is not kept.
+    if (start > lastEnd && current !== undefined) {
+      siblings.push({ type: 'text', value: decodeCharData(text, lastEnd, start), start: lastEnd, end: start, parent: current });
     }
-    const el: XmlElement = { type: 'element', name, start, end: start, startTagEnd: start, endTagStart: start, selfClosing: false, attributes: [], children: [], parent: current };
-    siblings.push(el);
-    open.push(el);
-    current = el;
-    siblings = el.children;
-    doc.root ??= el;
-    attrCursor = start + 1 + name.length;
-  });
+    return start;
+  };
 
-  parser.on('attribute', (a) => {
-    // Fires just after the closing quote: name S? '=' S? quote value quote.
-    const pos = parser.position;
-    const nameStart = skipSpaces(text, attrCursor, pos);
-    const nameEnd = nameStart + a.name.length;
-    let i = skipSpaces(text, nameEnd, pos);
-    if (text.charCodeAt(i) === 0x3d) i = skipSpaces(text, i + 1, pos);
-    const valueEnd = pos - 1;
-    const attribute: XmlAttribute = {
-      name: a.name,
-      value: a.value,
-      start: nameStart,
-      end: pos,
-      nameStart,
-      nameEnd,
-      valueStart: Math.min(i + 1, valueEnd),
-      valueEnd,
-      quote: text.charCodeAt(valueEnd) === 0x22 ? '"' : "'",
-    };
-    current!.attributes.push(attribute);
-    attrCursor = pos;
-  });
+  // Handlers are stored straight into saxes' handler slots (see `install`). They keep
+  // their state in this closure because saxes calls some of them without a `this`.
+  const handlers: Handlers = {
+    openTagHandler(tag) {
+      const start = tokenStart();
+      const end = parser.position;
+      const name = tag.name;
+      const el: XmlElement = { type: 'element', name, start, end, startTagEnd: end, endTagStart: end, selfClosing: tag.isSelfClosing, attributes: [], children: [], parent: current };
+      if (text.charCodeAt(start + 1 + name.length) !== 0x3e) readAttributes(text, el);
+      siblings.push(el);
+      open.push(el);
+      current = el;
+      siblings = el.children;
+      doc.root ??= el;
+      lastEnd = end;
+    },
 
-  parser.on('opentag', (tag) => {
-    const el = current!;
-    el.startTagEnd = el.endTagStart = el.end = lastEnd = parser.position;
-    el.selfClosing = tag.isSelfClosing;
-  });
-
-  parser.on('closetag', () => {
-    const el = current!;
-    if (!el.selfClosing) {
-      const pos = parser.position;
-      const endTagStart = text.indexOf('<', lastEnd);
-      // On a mismatch saxes still calls us (for each element it pops) before it complains.
-      if (!closes(text, endTagStart + 2, el.name)) {
-        const closeName = text.slice(endTagStart + 2, pos - 1).trim();
-        stop({ start: endTagStart, end: pos, severity: 'fatal', code: 'xml-malformed', message: `closing tag </${closeName}> does not match <${el.name}> opened on line ${lineOf(text, el.start)}` });
+    closeTagHandler() {
+      const el = current!;
+      if (!el.selfClosing) {
+        const endTagStart = tokenStart();
+        const pos = parser.position;
+        // On a mismatch saxes still calls us (for each element it pops) before it complains.
+        if (!closes(text, endTagStart + 2, el.name)) {
+          const closeName = text.slice(endTagStart + 2, pos - 1).trim();
+          stop(fatal(endTagStart, pos, `closing tag </${closeName}> does not match <${el.name}> opened on line ${lineOf(text, el.start)}`));
+        }
+        el.endTagStart = endTagStart;
+        el.end = lastEnd = pos;
       }
-      el.endTagStart = endTagStart;
-      el.end = lastEnd = pos;
-    }
-    open.pop();
-    current = open.length > 0 ? open[open.length - 1] : undefined;
-    siblings = current === undefined ? top : current.children;
-  });
+      open.pop();
+      current = open.length > 0 ? open[open.length - 1] : undefined;
+      siblings = current === undefined ? top : current.children;
+    },
 
-  parser.on('text', (value) => {
-    // Fires when the '<' after the text has been read, or at the end of input.
-    const end = closing ? text.length : parser.position - 1;
-    // Outside the root only whitespace is allowed (saxes reports the rest); it is not kept.
-    if (current !== undefined) siblings.push({ type: 'text', value, start: lastEnd, end, parent: current });
-    lastEnd = end;
-  });
+    commentHandler() {
+      // Fires after the closing '--', before the '>'; if no '>' follows, saxes reports the '--' next.
+      const pos = parser.position;
+      if (text.charCodeAt(pos) !== 0x3e) return;
+      const start = tokenStart();
+      siblings.push({ type: 'comment', value: text.slice(start + 4, pos - 2), start, end: pos + 1, parent: current });
+      lastEnd = pos + 1;
+    },
 
-  parser.on('comment', () => {
-    const start = text.indexOf('<', lastEnd);
-    const pos = parser.position;
-    // Fires after '--'; if no '>' follows, saxes reports the '--' next.
-    if (text.charCodeAt(pos) !== 0x3e) return;
-    siblings.push({ type: 'comment', value: text.slice(start + 4, pos - 2), start, end: pos + 1, parent: current });
-    lastEnd = pos + 1;
-  });
+    cdataHandler(value) {
+      const start = tokenStart();
+      const end = parser.position;
+      siblings.push({ type: 'cdata', value, start, end, parent: current });
+      lastEnd = end;
+    },
 
-  parser.on('cdata', (value) => {
-    const start = text.indexOf('<', lastEnd);
-    const end = parser.position;
-    siblings.push({ type: 'cdata', value, start, end, parent: current });
-    lastEnd = end;
-  });
+    piHandler(pi) {
+      const start = tokenStart();
+      const end = parser.position;
+      const bodyStart = skipSpaces(text, start + 2 + pi.target.length, end - 2);
+      siblings.push({ type: 'pi', target: pi.target, body: text.slice(bodyStart, end - 2), start, end, parent: current });
+      lastEnd = end;
+    },
 
-  parser.on('processinginstruction', (pi) => {
-    const start = text.indexOf('<', lastEnd);
-    const end = parser.position;
-    const bodyStart = skipSpaces(text, start + 2 + pi.target.length, end - 2);
-    siblings.push({ type: 'pi', target: pi.target, body: text.slice(bodyStart, end - 2), start, end, parent: current });
-    lastEnd = end;
-  });
+    xmldeclHandler() {
+      const start = tokenStart();
+      const end = parser.position;
+      const bodyStart = skipSpaces(text, start + 5, end - 2);
+      top.push({ type: 'pi', target: 'xml', body: text.slice(bodyStart, end - 2), start, end, parent: undefined });
+      lastEnd = end;
+    },
 
-  parser.on('xmldecl', () => {
-    const start = text.indexOf('<', lastEnd);
-    const end = parser.position;
-    const bodyStart = skipSpaces(text, start + 5, end - 2);
-    top.push({ type: 'pi', target: 'xml', body: text.slice(bodyStart, end - 2), start, end, parent: undefined });
-    lastEnd = end;
-  });
-
-  parser.on('doctype', () => {
-    const start = text.indexOf('<', lastEnd);
-    const end = parser.position;
-    const use = findEntityUse(text, start + 9, end - 1);
-    if (use) {
-      stop({
-        start: use.start,
-        end: use.end,
-        severity: 'fatal',
-        code: 'xml-entity',
-        message: use.what === 'declaration'
+    doctypeHandler() {
+      const start = tokenStart();
+      const end = parser.position;
+      const use = findEntityUse(text, start + 9, end - 1);
+      if (use) {
+        stop(fatal(use.start, use.end, use.what === 'declaration'
           ? 'entity declarations are not supported: libvirt never writes them, and vfio-lint does not expand entities'
-          : 'parameter-entity references are not supported: vfio-lint does not read or expand entities',
-      });
-    }
-    top.push({ type: 'doctype', value: text.slice(start + 9, end - 1), start, end, parent: undefined });
-    lastEnd = end;
-  });
+          : 'parameter-entity references are not supported: vfio-lint does not read or expand entities', 'xml-entity'));
+      }
+      top.push({ type: 'doctype', value: text.slice(start + 9, end - 1), start, end, parent: undefined });
+      lastEnd = end;
+    },
 
-  parser.on('error', (err) => {
-    stop(describeError({
-      text,
-      message: stripPosition(err.message),
-      pos: parser.position,
-      lastEnd,
-      open,
-      atEnd: closing,
-      rootClosed: doc.root !== undefined && current === undefined,
-    }));
-  });
+    errorHandler(err) {
+      stop(describeError({
+        text,
+        message: stripPosition(err.message),
+        pos: parser.position,
+        lastEnd,
+        open,
+        atEnd: closing,
+        firstRoot: doc.root,
+        rootClosed: doc.root !== undefined && current === undefined,
+      }));
+    },
+  };
+  install(parser, handlers);
 
   try {
     parser.write(text);
@@ -189,11 +158,68 @@ export function parseXml(text: string): XmlDocument {
   } catch (e) {
     if (e !== STOP) {
       // A saxes bug must not take the linter down: report it on the file instead.
-      doc.problems.push({ start: lastEnd, end: lastEnd, severity: 'fatal', code: 'xml-malformed', message: `the XML parser failed unexpectedly: ${e instanceof Error ? e.message : String(e)}` });
+      doc.problems.push(fatal(lastEnd, lastEnd, `the XML parser failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`));
     }
-    closeUnfinished(open, Math.min(text.length, Math.max(lastEnd, attrCursor, doc.problems[0]!.end)));
+    closeUnfinished(open, Math.min(text.length, Math.max(lastEnd, doc.problems[0]!.end)));
   }
   return doc;
+}
+
+const fatal = (start: number, end: number, message: string, code = 'xml-malformed'): ParseProblem => ({ start, end, message, severity: 'fatal', code });
+
+/**
+ * saxes' handler slots. `parser.on()` writes them with a computed key, which
+ * drops the parser object into V8's slow dictionary mode and makes the whole
+ * parse about 5x slower; named stores keep it fast.
+ */
+interface Handlers {
+  openTagHandler(tag: SaxesTagPlain): void;
+  closeTagHandler(tag: SaxesTagPlain): void;
+  commentHandler(comment: string): void;
+  cdataHandler(cdata: string): void;
+  piHandler(pi: { target: string; body: string }): void;
+  xmldeclHandler(decl: unknown): void;
+  doctypeHandler(doctype: string): void;
+  errorHandler(err: Error): void;
+}
+
+function install(parser: SaxesParser, h: Handlers): void {
+  const slots = parser as unknown as Handlers;
+  slots.openTagHandler = h.openTagHandler;
+  slots.closeTagHandler = h.closeTagHandler;
+  slots.commentHandler = h.commentHandler;
+  slots.cdataHandler = h.cdataHandler;
+  slots.piHandler = h.piHandler;
+  slots.xmldeclHandler = h.xmldeclHandler;
+  slots.doctypeHandler = h.doctypeHandler;
+  slots.errorHandler = h.errorHandler;
+}
+
+/**
+ * Read the attributes of the start tag `[el.start, el.end)` straight from the
+ * text. saxes has already checked the tag, so the grammar here is simply
+ * `S name S? '=' S? quote value quote`, and a value never holds its own quote
+ * character. Reading them ourselves is cheaper than taking saxes' attribute
+ * map (a dictionary-mode object, slow to enumerate) and gives the positions.
+ */
+function readAttributes(text: string, el: XmlElement): void {
+  const tagEnd = el.end;
+  let i = el.start + 1 + el.name.length;
+  for (;;) {
+    const nameStart = skipSpaces(text, i, tagEnd);
+    let c = text.charCodeAt(nameStart);
+    if (c === 0x3e /* > */ || c === 0x2f /* / */ || nameStart >= tagEnd) return;
+    let nameEnd = nameStart + 1;
+    for (c = text.charCodeAt(nameEnd); c !== 0x3d && !isSpaceUnit(c) && nameEnd < tagEnd; c = text.charCodeAt(++nameEnd));
+    i = skipSpaces(text, nameEnd, tagEnd);
+    if (text.charCodeAt(i) === 0x3d) i = skipSpaces(text, i + 1, tagEnd);
+    const quote = text.charCodeAt(i) === 0x22 ? '"' : "'";
+    const valueStart = i + 1;
+    let valueEnd = text.indexOf(quote, valueStart);
+    if (valueEnd < 0 || valueEnd >= tagEnd) valueEnd = valueStart;
+    i = valueEnd + 1;
+    el.attributes.push({ name: text.slice(nameStart, nameEnd), value: decodeAttributeValue(text, valueStart, valueEnd), start: nameStart, end: i, nameStart, nameEnd, valueStart, valueEnd, quote });
+  }
 }
 
 /** Does the name at `at` equal `name`, followed by whitespace or '>'? */
@@ -215,12 +241,12 @@ function closeUnfinished(open: XmlElement[], stopAt: number): void {
 function precheck(text: string): ParseProblem | undefined {
   const first = skipSpaces(text, 0);
   if (first === text.length) {
-    return { start: 0, end: 0, severity: 'fatal', code: 'xml-empty', message: text.length === 0 ? 'empty file' : 'the file holds only whitespace' };
+    return fatal(0, 0, text.length === 0 ? 'empty file' : 'the file holds only whitespace', 'xml-empty');
   }
   const lone = firstLoneSurrogate(text);
-  if (lone >= 0) return { start: lone, end: lone + 1, severity: 'fatal', code: 'xml-malformed', message: 'unpaired UTF-16 surrogate: the text is not valid Unicode' };
+  if (lone >= 0) return fatal(lone, lone + 1, 'unpaired UTF-16 surrogate: the text is not valid Unicode');
   if (text.indexOf('<', first) < 0) {
-    return { start: first, end: charEnd(text, first), severity: 'fatal', code: 'xml-no-root', message: 'no root element: the file holds text but no XML markup' };
+    return fatal(first, charEnd(text, first), 'no root element: the file holds text but no XML markup', 'xml-no-root');
   }
   return undefined;
 }

@@ -8,6 +8,15 @@ import { appendLines } from '../../edit/lines.js';
 const GUARDED = ['nouveau', 'nvidia'] as const;
 const DISPLAY = new Set(['nouveau', 'nvidia', 'nvidia_drm', 'nvidia_modeset', 'nvidia_uvm', 'nvidia_peermem', 'nvidiafb']);
 
+/**
+ * The module that actually binds the PCI device when `m` loads: nvidia_drm,
+ * nvidia_modeset, nvidia_uvm and nvidia_peermem bind nothing themselves but
+ * pull in nvidia as a dependency, and kmod applies nvidia's softdep then too.
+ */
+function binder(m: string): string {
+  return m.startsWith('nvidia_') ? 'nvidia' : m;
+}
+
 type Guard = { strength: 'strong'; how: string; at: Loc | undefined } | { strength: 'weak'; how: string; at: Loc } | { strength: 'none' };
 
 export const rule: Rule = {
@@ -49,7 +58,7 @@ export const rule: Rule = {
     // Loads that ignore blacklist entirely, for any display module.
     // systemd-modules-load applies the blacklist (KMOD_PROBE_APPLY_BLACKLIST), so only an unguarded, unblacklisted module loads there.
     for (const m of host.modulesLoad) {
-      if (!DISPLAY.has(m.module) || strongGuard(host, m.module) || blacklisted(host, m.module)) continue;
+      if (!DISPLAY.has(m.module) || strongGuard(host, binder(m.module)) || blacklisted(host, m.module)) continue;
       ctx.report({ messageId: 'explicitLoad', data: { module: m.module, where: m.file.systemPath, id }, at: m.loc, related });
     }
     for (const cfg of host.initramfs) {
@@ -57,7 +66,7 @@ export const rule: Rule = {
       cfg.early.forEach((m, i) => {
         if (!DISPLAY.has(m.module) || (vfioAt >= 0 && vfioAt < i)) return;
         // A softdep or install line holds it back inside the image too, when the image carries modprobe.d.
-        if (carriesModprobeConf(cfg) && modprobeGuard(host, m.module)) return;
+        if (carriesModprobeConf(cfg) && modprobeGuard(host, binder(m.module))) return;
         ctx.report({ messageId: 'early', data: { module: m.module, where: `${cfg.generator} in ${m.file.systemPath}`, id }, at: m.loc, related });
       });
     }

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { loadReporter, REPORTER_NAMES, UnknownFormatError, unifiedDiff } from '../../src/reporters/index.js';
+import { format as github } from '../../src/reporters/github.js';
+import { format as json } from '../../src/reporters/json.js';
+import { format as sarif } from '../../src/reporters/sarif.js';
+import { format as stylish } from '../../src/reporters/stylish.js';
+
+describe('loadReporter', () => {
+  it('knows the four formats, stylish first', () => {
+    expect(REPORTER_NAMES).toEqual(['stylish', 'json', 'sarif', 'github']);
+    expect(loadReporter('stylish')).toBe(stylish);
+    expect(loadReporter('json')).toBe(json);
+    expect(loadReporter('sarif')).toBe(sarif);
+    expect(loadReporter('github')).toBe(github);
+  });
+
+  it('rejects other names, including inherited property names', () => {
+    for (const name of ['xml', 'JSON', '', 'toString', '__proto__', 'constructor']) {
+      expect(() => loadReporter(name)).toThrow(UnknownFormatError);
+    }
+    expect(() => loadReporter('junit')).toThrow('unknown format "junit": use one of stylish, json, sarif, github');
+  });
+
+  it('re-exports the diff', () => {
+    expect(unifiedDiff('f', 'a\n', 'b\n')).toBe('--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n');
+  });
+});
