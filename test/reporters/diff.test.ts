@@ -97,6 +97,18 @@ describe('unifiedDiff: exact output', () => {
     expect(unifiedDiff('f', numbered(10), after, { context: 0 })).toBe('--- a/f\n+++ b/f\n@@ -5 +5 @@\n-5\n+five\n');
   });
 
+  it('a joined line: cuts fall on line ends of both texts', () => {
+    expect(unifiedDiff('f', 'x\nY\n', 'xY\n')).toBe('--- a/f\n+++ b/f\n@@ -1,2 +1 @@\n-x\n-Y\n+xY\n');
+    expect(unifiedDiff('f', '\n\nq\n', '\nq\n')).toBe('--- a/f\n+++ b/f\n@@ -1,3 +1,2 @@\n \n-\n q\n');
+    expect(unifiedDiff('f', 'a\nb\nc', 'a\nb\nc\nd')).toBe('--- a/f\n+++ b/f\n@@ -1,3 +1,4 @@\n a\n b\n-c\n\\ No newline at end of file\n+c\n+d\n\\ No newline at end of file\n');
+  });
+
+  it('line numbers count the lines skipped before the window', () => {
+    const before = numbered(1000);
+    const after = before.replace('\n700\n', '\nseven hundred\n');
+    expect(unifiedDiff('f', before, after)).toBe('--- a/f\n+++ b/f\n@@ -697,7 +697,7 @@\n 697\n 698\n 699\n-700\n+seven hundred\n 701\n 702\n 703\n');
+  });
+
   it('deletions come before insertions within a change', () => {
     expect(unifiedDiff('f', 'a\nb\nc\n', 'a\nX\nY\nc\n')).toBe('--- a/f\n+++ b/f\n@@ -1,3 +1,4 @@\n a\n-b\n+X\n+Y\n c\n');
   });

@@ -31,6 +31,7 @@ export const rule: Rule = {
     optional: ['cmdline', 'initramfs', 'domain'],
     messages: {
       unguarded: 'NVIDIA device {id} is given to vfio-pci, but nothing keeps {module} off it: whichever driver loads first binds the GPU. Add `softdep {module} pre: vfio-pci`{orBlacklist}',
+      unguardedIfInstalled: 'NVIDIA device {id} is given to vfio-pci, and nothing here mentions the proprietary nvidia driver: if it is installed, nothing keeps it off the GPU. Add `softdep nvidia pre: vfio-pci`{orBlacklist}',
       weak: '`{how}` only stops {module} from loading by device alias; an explicit `modprobe {module}` (nvidia-persistenced, a display server) or a load as another module\'s dependency still binds NVIDIA device {id} before vfio-pci. Add `softdep {module} pre: vfio-pci`{orInstall}',
       early: '{module} is loaded early by the initramfs ({where}) before vfio-pci, so it binds NVIDIA device {id} first',
       explicitLoad: '{module} is loaded at boot by {where} and nothing holds it back: it can bind NVIDIA device {id} before vfio-pci',
@@ -90,10 +91,13 @@ export const rule: Rule = {
       if (module === 'nouveau' && modeset) {
         ctx.report({ messageId: 'modesetOnly', data: { how: modeset.how, id }, at: modeset.at, severity: 'info', related });
       }
+      // nvidia is out of tree: a host whose configuration never names it most likely does not have it.
+      const unknownInstall = module === 'nvidia' && !mentionsNvidia(host);
       ctx.report({
-        messageId: 'unguarded',
+        messageId: unknownInstall ? 'unguardedIfInstalled' : 'unguarded',
         data: { module, id, orBlacklist: hostGpu === 'nvidia' ? '' : ` (or \`install ${module} /bin/false\` if the host never uses ${module})` },
         at,
+        severity: unknownInstall ? 'warning' : undefined,
         suggestions: softdepSuggestion(machine, module),
       });
     }
@@ -156,11 +160,18 @@ function strongGuard(host: HostModel, module: string): Guard | undefined {
   return undefined;
 }
 
+/** Modules nouveau depends on: a softdep on one of them loads vfio-pci before nouveau too (kmod applies a dependency's softdeps). */
+const NOUVEAU_DEPS = ['drm', 'drm_kms_helper', 'ttm'];
+
 /** The modprobe.d guards: an install command that does not load the module, or a softdep that loads vfio-pci first. */
 function modprobeGuard(host: HostModel, module: string): Guard | undefined {
   // kmod uses only the first softdep and the first install line of a module; a softdep also makes it skip install.
   const softdep = host.modprobe.facts.find((f) => f.keyword === 'softdep' && f.module === module);
   if (softdep?.pre.includes('vfio_pci')) return { strength: 'strong', how: `softdep ${module} pre: vfio-pci`, at: softdep.loc };
+  if (module === 'nouveau') {
+    const dep = host.modprobe.facts.find((f) => f.keyword === 'softdep' && NOUVEAU_DEPS.includes(f.module) && f.pre.includes('vfio_pci'));
+    if (dep) return { strength: 'strong', how: `softdep ${dep.module} pre: vfio-pci`, at: dep.loc };
+  }
   const install = host.modprobe.facts.find((f) => f.keyword === 'install' && f.module === module);
   if (install && !softdep && !/modprobe\b[^;|&]*--ignore-install/.test(install.command ?? '')) return { strength: 'strong', how: `install ${module}`, at: install.loc };
   return undefined;
@@ -169,6 +180,17 @@ function modprobeGuard(host: HostModel, module: string): Guard | undefined {
 /** Whether the image holds the host's modprobe.d: mkinitcpio only with the modconf hook; dracut and initramfs-tools copy it. */
 function carriesModprobeConf(cfg: HostModel['initramfs'][number]): boolean {
   return cfg.generator !== 'mkinitcpio' || cfg.hooks.some((h) => h.name === 'modconf');
+}
+
+/** Does any configuration name an nvidia module (a blacklist, an option, a load)? */
+function mentionsNvidia(host: HostModel): boolean {
+  const isNvidia = (m: string) => m === 'nvidia' || m.startsWith('nvidia_');
+  return (
+    host.modprobe.facts.some((f) => isNvidia(f.module)) ||
+    host.modulesLoad.some((m) => isNvidia(m.module)) ||
+    host.initramfs.some((c) => c.early.some((m) => isNvidia(m.module))) ||
+    host.cmdlines.some((c) => c.params.some((p) => p.key.startsWith('nvidia') || (p.value ?? '').includes('nvidia')))
+  );
 }
 
 function blacklisted(host: HostModel, module: string): boolean {
