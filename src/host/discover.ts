@@ -2,8 +2,8 @@ import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { classifyByPath, classifyXml, xmlRootName } from '../model/classify.js';
 import type { FileKind } from '../model/machine.js';
-import { describeFsError, readInput } from '../io/read.js';
-import { decode } from '../core/source.js';
+import { describeFsError, notRegularReason, readPrefix } from '../io/read.js';
+import { decodeHead } from '../io/sniff.js';
 
 export interface DiscoveredFile {
   /** The file to read and (when fixing) to write: always inside the tree. */
@@ -96,8 +96,9 @@ export function discoverHostTree(dir: string, shape: 'root' | 'etc' = hostTreeSh
       if (k) tree.files.push({ realPath: display, displayPath: display, systemPath: `/${rel}`, kind: k, masked: true });
       return;
     }
-    if (!isFile(resolved.path)) {
-      if (isDir(resolved.path)) tree.problems.push({ path: display, message: 'is a directory where a file is expected; ignored' });
+    const notRegular = notRegularAt(resolved.path);
+    if (notRegular) {
+      tree.problems.push({ path: display, message: notRegular });
       return;
     }
     const k = kind ?? classifyByPath(`/${rel}`);
@@ -135,6 +136,9 @@ export function discoverHostTree(dir: string, shape: 'root' | 'etc' = hostTreeSh
 /** libvirt documents that are not domains: a folder of domain XMLs may hold them, and they are not ours to lint. */
 const OTHER_LIBVIRT_ROOTS = new Set(['network', 'networkport', 'pool', 'volume', 'secret', 'nwfilter', 'nwfilterbinding', 'interface', 'device', 'domainsnapshot', 'domaincheckpoint', 'domainbackup', 'storagepoolCapabilities', 'domainCapabilities']);
 
+/** The classifiers look at the first 64 KiB of a file. */
+export const SNIFF_BYTES = 64 * 1024;
+
 /**
  * Classify an XML file by its root element, from its first 64 KiB. A file whose
  * root cannot be read (not well-formed, not UTF-8, unreadable) counts as a
@@ -142,13 +146,13 @@ const OTHER_LIBVIRT_ROOTS = new Set(['network', 'networkport', 'pool', 'volume',
  * skipped in silence; a file with another libvirt root element is skipped.
  */
 export function sniffXmlFile(path: string): FileKind | undefined {
-  const read = readInput(path);
+  const read = readPrefix(path, SNIFF_BYTES);
   if (!read.ok) return 'domain';
-  const decoded = decode(read.bytes.subarray(0, 64 * 1024));
-  if (!decoded.ok) return 'domain';
-  const kind = classifyXml(decoded.text);
+  const text = decodeHead(read.bytes, read.bytes.length < SNIFF_BYTES);
+  if (text === undefined) return 'domain';
+  const kind = classifyXml(text);
   if (kind) return kind;
-  const root = xmlRootName(decoded.text);
+  const root = xmlRootName(text);
   return root !== undefined && OTHER_LIBVIRT_ROOTS.has(root) ? undefined : 'domain';
 }
 
@@ -189,8 +193,12 @@ export function resolveInRoot(root: string, rel: string): Resolved {
   const pending = rel.split('/').filter((p) => p !== '' && p !== '.');
   const done: string[] = [];
   let links = 0;
+  // How many of the leading pending parts came from a link's target: a missing one of those makes the link dangling.
+  let fromLink = 0;
   while (pending.length > 0) {
     const part = pending.shift()!;
+    const partFromLink = fromLink > 0;
+    if (fromLink > 0) fromLink--;
     if (part === '..') {
       done.pop();
       continue;
@@ -201,7 +209,11 @@ export function resolveInRoot(root: string, rel: string): Resolved {
       st = lstatSync(here);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return links > 0 ? { kind: 'error', message: `dangling symbolic link (${rel})` } : { kind: 'missing' };
+      if (code === 'ENOENT' || code === 'ENOTDIR') {
+        if (!partFromLink) return { kind: 'missing' };
+        const target = `/${[...done, part, ...pending].join('/')}`;
+        return { kind: 'error', message: `dangling symbolic link: ${target} does not exist in this tree (links resolve inside the tree, not on this machine)` };
+      }
       return { kind: 'error', message: describeFsError(err) };
     }
     if (!st.isSymbolicLink()) {
@@ -217,7 +229,9 @@ export function resolveInRoot(root: string, rel: string): Resolved {
     }
     if (target === '/dev/null' && pending.length === 0) return { kind: 'masked' };
     if (target.startsWith('/')) done.length = 0;
-    pending.unshift(...target.split('/').filter((p) => p !== '' && p !== '.'));
+    const targetParts = target.split('/').filter((p) => p !== '' && p !== '.');
+    pending.unshift(...targetParts);
+    fromLink += targetParts.length;
   }
   return { kind: 'file', path: join(root, ...done) };
 }
@@ -237,10 +251,14 @@ function isDir(p: string): boolean {
     return false;
   }
 }
-function isFile(p: string): boolean {
+/** Why what sits at `p` is not a file to read (a directory, a FIFO, a device), or undefined. */
+function notRegularAt(p: string): string | undefined {
+  let st;
   try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
+    st = statSync(p);
+  } catch (err) {
+    return describeFsError(err);
   }
+  if (st.isDirectory()) return 'is a directory where a file is expected; ignored';
+  return notRegularReason(st);
 }

@@ -21,7 +21,8 @@ export function grubCmdline(files: readonly ParsedFile[]): CmdlineSource | undef
   const ordered = main ? [main, ...dropins] : dropins;
   if (ordered.length === 0) return undefined;
   const asts = ordered.map((f) => (f.ast.kind === 'grub' ? f.ast.file : undefined)!);
-  const ev = evaluateShellVars(asts);
+  // grub-mkconfig starts with both command-line variables empty.
+  const ev = evaluateShellVars(asts, { GRUB_CMDLINE_LINUX: '', GRUB_CMDLINE_LINUX_DEFAULT: '' });
   const parts = ['GRUB_CMDLINE_LINUX', 'GRUB_CMDLINE_LINUX_DEFAULT'].map((n) => ev.variables.get(n)).filter((v) => v !== undefined);
   if (parts.length === 0) return { kind: 'grub', label: ordered[0]!.systemPath, file: ordered[0]!, params: [] };
   const value = joinValues(parts.map((v) => v.value));

