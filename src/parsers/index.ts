@@ -2,7 +2,7 @@ import type { ParseProblem } from '../core/problem.js';
 import type { FileKind } from '../model/machine.js';
 import type { CommentContext } from '../engine/suppressions.js';
 import { parseXml, type XmlDocument, type XmlElement } from './xml/index.js';
-import { parseShellVars, type ShellFile } from './shell-vars/index.js';
+import { nonPosixProblems, parseShellVars, type ShellFile } from './shell-vars/index.js';
 import { parseKernelCmdlineFile, parseProcCmdline, parseBlsEntry, type KernelCmdlineFile, type ProcCmdline, type BlsEntry } from './cmdline/index.js';
 import { parseModprobe, type ModprobeFile } from './modprobe/index.js';
 import { parseSysctl, type SysctlFile } from './sysctl/index.js';
@@ -44,7 +44,9 @@ export function parseByKind(kind: FileKind, text: string): ParseOutput {
     }
     case 'grub': {
       const file = parseShellVars(text);
-      return { ast: { kind: 'grub', file }, problems: file.problems, comments: file.comments };
+      // bash-only syntax breaks grub-mkconfig only where /bin/sh is dash (Debian, Ubuntu): a warning, not an error.
+      const posix = nonPosixProblems(file).map((p) => ({ ...p, severity: 'warning' as const }));
+      return { ast: { kind: 'grub', file }, problems: [...file.problems, ...posix].sort((a, b) => a.start - b.start), comments: file.comments };
     }
     case 'kernel-cmdline': {
       const file = parseKernelCmdlineFile(text);
