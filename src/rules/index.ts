@@ -7,6 +7,8 @@ import { rule as emulatorpinOverlapsVcpupin } from './emulatorpin-overlaps-vcpup
 import { rule as isolcpusMismatch } from './isolcpus-mismatch/index.js';
 import { rule as hugepagesWithoutBacking } from './hugepages-without-backing/index.js';
 import { rule as nvidiaNotBlacklisted } from './nvidia-not-blacklisted/index.js';
+import { rule as noiommuModeEnabled } from './noiommu-mode-enabled/index.js';
+import { rule as unsafeInterruptsEnabled } from './unsafe-interrupts-enabled/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -16,6 +18,8 @@ export const builtinRules: readonly Rule[] = [
   isolcpusMismatch,
   hugepagesWithoutBacking,
   nvidiaNotBlacklisted,
+  noiommuModeEnabled,
+  unsafeInterruptsEnabled,
   syntax,
   unusedSuppression,
 ];

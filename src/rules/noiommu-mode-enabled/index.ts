@@ -1,0 +1,32 @@
+import type { Rule } from '../../engine/rule.js';
+import { kernelBool, moduleParamSettings } from '../../host/module-params.js';
+import { removeParam } from '../../edit/params.js';
+
+export const rule: Rule = {
+  meta: {
+    id: 'noiommu-mode-enabled',
+    description: 'vfio\'s `enable_unsafe_noiommu_mode` removes all DMA isolation and cannot be used to pass a device to a VM.',
+    category: 'security',
+    severity: 'error',
+    fixable: 'safe',
+    scope: 'machine',
+    requires: [],
+    optional: ['modprobe', 'cmdline'],
+    messages: {
+      enabled: '`{written}` turns on vfio\'s no-IOMMU mode: no device isolation, no DMA translation, no protection of the host kernel, and it taints the kernel; it cannot be used to give a device to a virtual machine, so it only does harm here. Remove it',
+    },
+    sources: [
+      'Linux drivers/vfio/container.c (vfio/vfio.c before 6.2): the enable_unsafe_noiommu_mode parameter description and the taint — https://github.com/torvalds/linux/blob/master/drivers/vfio/container.c',
+      'Linux Documentation/driver-api/vfio.rst, "VFIO NO-IOMMU mode" — https://docs.kernel.org/driver-api/vfio.html',
+    ],
+  },
+  check(ctx) {
+    for (const s of moduleParamSettings(ctx.machine.host, 'vfio', 'enable_unsafe_noiommu_mode')) {
+      if (kernelBool(s.param.value) !== true) continue;
+      const written = s.options ? `options vfio ${s.param.name}${s.param.value === undefined ? '' : `=${s.param.value}`}` : `${s.param.name}${s.param.value === undefined ? '' : `=${s.param.value}`}`;
+      const source = (s.options?.file ?? ctx.machine.files.find((f) => f.source.path === s.param.loc.path))!.source;
+      const edit = removeParam(s, source);
+      ctx.report({ messageId: 'enabled', data: { written }, at: s.param.loc, ...(edit ? { fix: { edits: [edit] } } : {}) });
+    }
+  },
+};
