@@ -84,3 +84,16 @@ export function escapeAttr(value: string, quote: '"' | "'"): string {
 export function insertAfter(path: string, text: string, el: XmlElement, markup: string): TextEdit {
   return { path, start: el.end, end: el.end, text: `${eolOf(text)}${lineIndent(text, el.start)}${markup}` };
 }
+
+/** Remove an element; when it stands alone on its line, the whole line goes with it. */
+export function removeElement(path: string, text: string, el: XmlElement): TextEdit {
+  const indent = lineIndent(text, el.start);
+  const lineStart = el.start - indent.length;
+  const alone = (lineStart === 0 || text[lineStart - 1] === '\n') && /^[ \t]*(\r?\n|$)/.test(text.slice(el.end, el.end + 3));
+  if (!alone) return { path, start: el.start, end: el.end, text: '' };
+  let end = el.end;
+  while (text[end] === ' ' || text[end] === '\t') end++;
+  if (text[end] === '\r') end++;
+  if (text[end] === '\n') end++;
+  return { path, start: lineStart, end, text: '' };
+}

@@ -9,6 +9,8 @@ import { rule as hugepagesWithoutBacking } from './hugepages-without-backing/ind
 import { rule as nvidiaNotBlacklisted } from './nvidia-not-blacklisted/index.js';
 import { rule as noiommuModeEnabled } from './noiommu-mode-enabled/index.js';
 import { rule as unsafeInterruptsEnabled } from './unsafe-interrupts-enabled/index.js';
+import { rule as iommuParamNoop } from './iommu-param-noop/index.js';
+import { rule as unknownCpuFeature } from './unknown-cpu-feature/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -20,6 +22,8 @@ export const builtinRules: readonly Rule[] = [
   nvidiaNotBlacklisted,
   noiommuModeEnabled,
   unsafeInterruptsEnabled,
+  iommuParamNoop,
+  unknownCpuFeature,
   syntax,
   unusedSuppression,
 ];
