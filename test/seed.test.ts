@@ -36,3 +36,24 @@ describe('the seed guide', () => {
     ]);
   });
 });
+
+describe('the seed guide\'s wrong or dangerous advice', () => {
+  it('is caught on both layouts: intel_iommu=on on an AMD host, allow_unsafe_interrupts, no-IOMMU mode, cpuinfo flags as libvirt features', async () => {
+    for (const [name, tscLine] of [['5a-smt-off', 30], ['5b-smt-on', 36]] as const) {
+      const dir = join(SEED, name);
+      const report = await lintFiles([dir], { config: false, cwd: dir });
+      const got = report.results
+        .flatMap((r) => r.messages.filter((m) => m.ruleId !== undefined && !SIX.includes(m.ruleId)).map((m) => `${relative(dir, r.filePath)}:${m.place && 'start' in m.place ? m.place.start.line : 0} ${m.ruleId}`))
+        .sort();
+      expect(got, name).toEqual(
+        [
+          'etc/default/grub:5 iommu-param-noop',
+          'etc/default/grub:5 unsafe-interrupts-enabled',
+          'etc/modprobe.d/vfio.conf:17 noiommu-mode-enabled',
+          `win11.xml:${tscLine} unknown-cpu-feature`,
+          `win11.xml:${tscLine + 1} unknown-cpu-feature`,
+        ].sort(),
+      );
+    }
+  });
+});
