@@ -5,6 +5,8 @@ export interface CliArgs {
   command: 'lint' | 'explain' | 'help' | 'version' | 'list-rules' | 'print-config';
   explainRule?: string;
   format: string;
+  /** True when --format was given: with --fix-dry-run it prints that report (with `output`) instead of a diff. */
+  formatGiven: boolean;
   fix: boolean;
   fixDryRun: boolean;
   fixSuggestions: boolean;
@@ -28,7 +30,7 @@ export class UsageError extends Error {}
 const VALUE_FLAGS = new Set(['--format', '-f', '--config', '-c', '--rule', '--kind', '--root', '--stdin-filename', '--max-warnings', '--output-file', '-o']);
 
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const args: CliArgs = { paths: [], command: 'lint', format: 'stylish', fix: false, fixDryRun: false, fixSuggestions: false, noConfig: false, rules: [], stdin: false, quiet: false, debug: false };
+  const args: CliArgs = { paths: [], command: 'lint', format: 'stylish', formatGiven: false, fix: false, fixDryRun: false, fixSuggestions: false, noConfig: false, rules: [], stdin: false, quiet: false, debug: false };
   let onlyPaths = false;
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i]!;
@@ -40,7 +42,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         args.explainRule = id;
         continue;
       }
-      args.paths.push(arg);
+      // `-` is standard input, as in ShellCheck and hadolint.
+      if (arg === '-' && !onlyPaths) args.stdin = true;
+      else args.paths.push(arg);
       continue;
     }
     if (arg === '--') {
@@ -78,6 +82,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '-f':
       case '--format':
         args.format = need();
+        args.formatGiven = true;
         break;
       case '--fix':
         args.fix = true;
@@ -146,8 +151,25 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (args.fix && args.fixDryRun) throw new UsageError('--fix and --fix-dry-run cannot be used together');
   if (args.fixSuggestions && !args.fix && !args.fixDryRun) throw new UsageError('--fix-suggestions goes with --fix or --fix-dry-run');
   if (args.stdinFilename !== undefined && !args.stdin) throw new UsageError('--stdin-filename goes with --stdin');
+  if (args.root !== undefined && args.root === '') throw new UsageError('--root needs a directory');
   if (args.stdin && args.fix) throw new UsageError('--fix cannot write to standard input; use --fix-dry-run, or --format json for the fixes');
   return args;
+}
+
+/** Words wrapped to `width` columns, each line indented by `indent` spaces. */
+function wrap(text: string, indent: number, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && indent + line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines.map((l) => ' '.repeat(indent) + l).join('\n');
 }
 
 export const HELP = `Usage: vfio-lint [options] [file|dir ...]
@@ -162,8 +184,9 @@ Inputs:
   DIR                    a host tree (a root containing etc/, or an etc directory),
                          or a folder of domain XMLs such as /etc/libvirt/qemu
   --root DIR             lint a whole filesystem snapshot rooted at DIR
-  --kind KIND            read every file given as KIND (${FILE_KINDS.join(', ')})
-  --stdin                read one file from standard input...
+  --kind KIND            read every file given as KIND, one of:
+${wrap(FILE_KINDS.join(', '), 25, 80)}
+  --stdin, -             read one file from standard input...
   --stdin-filename PATH  ...and treat it as PATH (which decides its kind)
 
 Output:
@@ -171,11 +194,13 @@ Output:
   -o, --output-file PATH write the report to PATH instead of standard output
   --quiet                report errors only
   --max-warnings N       exit 1 when there are more than N warnings
-  --color, --no-color    force colour on or off (default: on a terminal, unless NO_COLOR is set)
+  --color, --no-color    force colour on or off (default: on a terminal, unless
+                         NO_COLOR is set; FORCE_COLOR=1 or 0 forces it too)
 
 Fixing:
   --fix                  apply safe fixes to the files, then report what remains
-  --fix-dry-run          print a unified diff of what --fix would change
+  --fix-dry-run          print a unified diff of what --fix would change (with
+                         --format: that report, each fixed file's text in it)
   --fix-suggestions      with --fix or --fix-dry-run: also apply suggestions
 
 Configuration:

@@ -1,4 +1,5 @@
-import { main, readAllStdin } from './main.js';
+import { main } from './main.js';
+import { readAllStdin } from './stdin.js';
 
 // The bundle's entry: wire the CLI to the real process.
 main(process.argv.slice(2), {

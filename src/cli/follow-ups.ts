@@ -1,19 +1,23 @@
 import type { LintReport } from '../engine/result.js';
+import { displayPath } from '../reporters/paths.js';
 
 /**
  * What the user must run for fixed files to take effect: none of these files
- * is read live, each by its own tool at its own time.
+ * is read live, each by its own tool at its own time. Paths are shown as in
+ * the report (relative to `cwd` when inside it) and quoted for a shell.
  */
-export function followUps(report: LintReport): string[] {
+export function followUps(report: LintReport, cwd: string): string[] {
   const notes: string[] = [];
   const changed = report.results.filter((r) => r.output !== undefined);
   const kinds = new Set(changed.map((r) => r.kind));
   for (const r of changed) {
     if (r.kind !== 'domain') continue;
+    const shown = displayPath(r.filePath, cwd);
+    const define = `\`virsh define ${shellQuote(shown)}\``;
     notes.push(
       r.systemPath?.startsWith('/etc/libvirt/qemu/')
-        ? `note: ${r.filePath} is libvirt's own copy; libvirt reads it only when it starts: run \`virsh define ${r.filePath}\` for the change to take effect`
-        : `note: ${r.filePath} changed; load it into libvirt with \`virsh define ${r.filePath}\``,
+        ? `note: ${shown} is libvirt's own copy; libvirt reads it only when it starts: run ${define} for the change to take effect`
+        : `note: ${shown} changed; load it into libvirt with ${define}`,
     );
   }
   if (kinds.has('grub')) notes.push('note: /etc/default/grub changed: run `update-grub` (Debian, Ubuntu) or `grub-mkconfig -o /boot/grub/grub.cfg`, then reboot');
@@ -22,4 +26,9 @@ export function followUps(report: LintReport): string[] {
     notes.push('note: module configuration changed: regenerate the initramfs (`mkinitcpio -P`, `dracut -f --regenerate-all` or `update-initramfs -u -k all`), then reboot');
   if (kinds.has('sysctl')) notes.push('note: sysctl settings changed: run `sysctl --system` or reboot');
   return notes;
+}
+
+/** A path as one shell word: as is when it is plain, else in single quotes. */
+export function shellQuote(s: string): string {
+  return /^[\w./@%+=:,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }

@@ -1,18 +1,25 @@
-import { existsSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HELP, parseArgs, UsageError, type CliArgs } from './args.js';
 import { lintCollected, setupRun, type LintOptions } from '../lint.js';
-import { collectInputs, InputError, type InputFile } from '../pipeline/inputs.js';
+import { collectInputs, InputError, type CollectedInputs } from '../pipeline/inputs.js';
 import { discoverHostTree } from '../host/discover.js';
-import { ConfigError, type Config } from '../config/config.js';
-import { expandPaths } from '../config/expand.js';
+import { ConfigError, resolveRuleStates, type Config, type RuleState } from '../config/config.js';
+import { decode } from '../core/source.js';
 import type { LintReport } from '../engine/result.js';
 import { builtinRules } from '../rules/index.js';
 import { writeAtomic } from '../io/write.js';
-import { MAX_INPUT_BYTES } from '../io/read.js';
+import { describeFsError, MAX_INPUT_BYTES } from '../io/read.js';
 import { followUps } from './follow-ups.js';
+import { useColor } from './color.js';
+import { unreadableReason } from './readable.js';
+import { stdinInput } from './stdin.js';
+import { didYouMean } from '../config/suggest.js';
+import { machineInputs, machineLabel, mergeReports } from './machines.js';
 import pkg from '../../package.json' with { type: 'json' };
+
+type RunSetup = ReturnType<typeof setupRun>;
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -20,7 +27,8 @@ export interface CliIo {
   cwd: string;
   env: Record<string, string | undefined>;
   stdoutIsTTY: boolean;
-  readStdin: () => string;
+  /** All of standard input, as bytes (decoded like a file: BOM, strict UTF-8 or UTF-16). */
+  readStdin: () => Uint8Array;
 }
 
 /** Run the CLI; returns the exit code. Never throws for bad input: that becomes a one-line message and exit 2. */
@@ -56,78 +64,54 @@ async function run(args: CliArgs, io: CliIo): Promise<number> {
       break;
   }
 
+  const cliRules = Object.fromEntries(args.rules.map((r) => [r.id, r.severity as 'error']));
   const options: LintOptions = {
     cwd: io.cwd,
     config: args.noConfig ? false : args.config,
-    rules: Object.fromEntries(args.rules.map((r) => [r.id, r.severity as 'error'])),
+    rules: cliRules,
     kind: args.kind,
     fix: args.fix || args.fixDryRun ? (args.fixSuggestions ? 'suggestions' : true) : false,
   };
   const setup = setupRun(options);
   if (args.command === 'print-config') {
-    io.stdout(`${JSON.stringify(printableConfig(setup.config, setup.rules.map((r) => [r.rule.meta.id, r.severity] as const)), null, 2)}\n`);
+    io.stdout(`${JSON.stringify(printableConfig(setup.config, resolveRuleStates(setup.allRules, setup.config, cliRules)), null, 2)}\n`);
     return 0;
   }
   // The format is checked before any work, so a typo costs nothing.
   const { loadReporter } = await import('../reporters/index.js');
   const reporter = loadReporter(args.format);
 
-  const reports: LintReport[] = [];
-  if (args.stdin) {
-    const text = readStdin(io);
-    const filePath = resolve(io.cwd, args.stdinFilename ?? '<stdin>');
-    const collected = gather([...args.paths, ...(args.root ? [args.root] : [])], args, io.cwd);
-    const inputs = collected.files.filter((f) => f.realPath !== filePath);
-    const report = lintCollected(inputs, collected.unusable, setup, { ...options, texts: new Map([[filePath, text]]) });
-    reports.push(report);
-  } else if (args.paths.length > 0 || args.root) {
-    const collected = gather(args.paths, args, io.cwd);
-    reports.push(lintCollected(collected.files, collected.unusable, setup, options));
-  } else if (setup.config.machines && setup.config.machines.length > 0) {
-    for (const m of setup.config.machines) {
-      const collected = machineInputs(m, setup.baseDir);
-      reports.push(lintCollected(collected.files, collected.unusable, setup, options));
-    }
-  } else {
-    throw new UsageError('nothing to lint: give files or directories, or describe machines in a config file (see vfio-lint --help)');
-  }
-  const report = mergeReports(reports);
+  const report = lintRequested(args, io, setup, options);
 
   if (report.failures.length > 0) {
     for (const f of report.failures) io.stderr(`vfio-lint: rule ${f.ruleId} failed: ${f.message}\n${args.debug && f.stack ? `${f.stack}\n` : ''}`);
     return 2;
   }
 
-  if (args.fixDryRun) {
+  const emit = (text: string) => {
+    if (!args.outputFile) return io.stdout(text);
+    const target = resolve(io.cwd, args.outputFile);
+    try {
+      writeFileSync(target, text);
+    } catch (err) {
+      throw new InputError(`cannot write the report to ${args.outputFile}: ${describeFsError(err)}`);
+    }
+  };
+
+  let writeFailed = false;
+  if (args.fixDryRun && !args.formatGiven) {
     const { unifiedDiff } = await import('../reporters/diff.js');
     let diff = '';
     for (const r of report.results) if (r.output !== undefined && r.source !== undefined) diff += unifiedDiff(relative(io.cwd, r.filePath) || r.filePath, r.source, r.output);
-    io.stdout(diff);
+    emit(diff);
     for (const u of report.undone) io.stderr(`vfio-lint: a fix by ${u.ruleId} in ${u.path} was dropped: it would leave the file unparsable (${u.reason})\n`);
-    return 0;
-  }
-
-  let writeFailed = false;
-  if (args.fix) {
-    for (const r of report.results) {
-      if (r.output === undefined || !r.realPath || !r.stored) continue;
-      const written = writeAtomic({ realPath: r.realPath, text: r.output, stored: r.stored });
-      if (!written.ok) {
-        io.stderr(`vfio-lint: could not write ${r.filePath}: ${written.message}\n`);
-        writeFailed = true;
-      }
-    }
-    for (const u of report.undone) io.stderr(`vfio-lint: a fix by ${u.ruleId} in ${u.path} was not applied: it would leave the file unparsable (${u.reason})\n`);
-    for (const note of followUps(report)) io.stderr(`${note}\n`);
-  }
-
-  const color = args.color ?? (io.stdoutIsTTY && !io.env.NO_COLOR && io.env.TERM !== 'dumb') ?? false;
-  const shown = args.quiet ? quietReport(report) : report;
-  const out = reporter(shown, { cwd: io.cwd, color: args.outputFile ? false : color, maxWarnings: args.maxWarnings, quiet: args.quiet, version: pkg.version });
-  if (args.outputFile) {
-    writeFileSync(resolve(io.cwd, args.outputFile), out);
+    const left = remaining(report);
+    if (left !== '') io.stderr(`vfio-lint: ${left} would remain after these fixes (run without --fix-dry-run to see them)\n`);
   } else {
-    io.stdout(out);
+    if (args.fix) writeFailed = !writeFixes(report, io);
+    const color = useColor(args.color, io.env, io.stdoutIsTTY);
+    const shown = args.quiet ? quietReport(report) : report;
+    emit(reporter(shown, { cwd: io.cwd, color: args.outputFile ? false : color, maxWarnings: args.maxWarnings, quiet: args.quiet, version: pkg.version }));
   }
 
   const errors = report.results.reduce((n, r) => n + r.errorCount, 0);
@@ -141,38 +125,90 @@ async function run(args: CliArgs, io: CliIo): Promise<number> {
   return 0;
 }
 
-function gather(paths: readonly string[], args: CliArgs, cwd: string) {
+/** Lint what the command line asks for: paths (and standard input), else the config's machines. */
+function lintRequested(args: CliArgs, io: CliIo, setup: RunSetup, options: LintOptions): LintReport {
+  const reports: Array<{ label: string; report: LintReport }> = [];
+  if (args.stdin) {
+    const collected = gather(args.paths, args, io.cwd);
+    const bytes = readStdin(io);
+    const filePath = resolve(io.cwd, args.stdinFilename ?? '<stdin>');
+    const decoded = decode(bytes);
+    const texts = new Map<string, string>();
+    if (!decoded.ok) {
+      collected.unusable.push({ path: filePath, message: `${decoded.message} (at byte ${decoded.byteOffset})` });
+    } else {
+      const given = stdinInput(decoded.text, filePath, args.kind, collected.files);
+      if ('problem' in given) {
+        collected.unusable.push({ path: filePath, message: given.problem });
+      } else {
+        if (!given.replaces) collected.files.push(given.input);
+        texts.set(given.input.realPath, decoded.text);
+      }
+    }
+    reports.push({ label: '', report: lintCollected(collected.files, collected.unusable, setup, { ...options, texts }) });
+  } else if (args.paths.length > 0 || args.root) {
+    const collected = gather(args.paths, args, io.cwd);
+    reports.push({ label: '', report: lintCollected(collected.files, collected.unusable, setup, options) });
+  } else if (setup.config.machines && setup.config.machines.length > 0) {
+    setup.config.machines.forEach((m, i) => {
+      const collected = machineInputs(m, setup.baseDir);
+      reports.push({ label: machineLabel(m, i), report: lintCollected(collected.files, collected.unusable, setup, options) });
+    });
+  } else {
+    throw new UsageError('nothing to lint: give files or directories, or describe machines in a config file (see vfio-lint --help)');
+  }
+  return mergeReports(reports);
+}
+
+/** Write every fixed file back atomically; then say what was not applied and what to run. False when a write failed. */
+function writeFixes(report: LintReport, io: CliIo): boolean {
+  let ok = true;
+  for (const r of report.results) {
+    if (r.output === undefined || !r.realPath || !r.stored) continue;
+    const written = writeAtomic({ realPath: r.realPath, text: r.output, stored: r.stored });
+    if (!written.ok) {
+      io.stderr(`vfio-lint: could not write ${r.filePath}: ${written.message}\n`);
+      ok = false;
+    }
+  }
+  for (const u of report.undone) io.stderr(`vfio-lint: a fix by ${u.ruleId} in ${u.path} was not applied: it would leave the file unparsable (${u.reason})\n`);
+  for (const note of followUps(report, io.cwd)) io.stderr(`${note}\n`);
+  return ok;
+}
+
+/** "1 error and 2 warnings", or '' when nothing is left. */
+function remaining(report: LintReport): string {
+  const errors = report.results.reduce((n, r) => n + r.errorCount, 0);
+  const warnings = report.results.reduce((n, r) => n + r.warningCount, 0);
+  if (errors + warnings === 0) return '';
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  return [errors > 0 ? plural(errors, 'error') : '', warnings > 0 ? plural(warnings, 'warning') : ''].filter((x) => x !== '').join(' and ');
+}
+
+function gather(paths: readonly string[], args: CliArgs, cwd: string): CollectedInputs {
+  // A file the user named that cannot be opened fails the run, as a missing one does.
+  for (const given of paths) {
+    const abs = resolve(cwd, given);
+    if (!existsSync(abs)) continue; // collectInputs says so, with the right words
+    const why = unreadableReason(abs);
+    if (why) throw new InputError(`${given}: ${why}`);
+  }
   const collected = collectInputs(paths, { kind: args.kind, cwd });
-  if (args.root) {
+  if (args.root !== undefined) {
     const root = resolve(cwd, args.root);
-    if (!existsSync(root)) throw new InputError(`${args.root}: no such file or directory`);
+    let st;
+    try {
+      st = statSync(root);
+    } catch (err) {
+      throw new InputError(`${args.root}: ${describeFsError(err)}`);
+    }
+    if (!st.isDirectory()) throw new UsageError(`--root takes a directory that stands for / (got the file ${args.root})`);
     const tree = discoverHostTree(root, 'root');
     const seen = new Set(collected.files.map((f) => f.realPath));
     for (const f of tree.files) if (!seen.has(f.realPath)) collected.files.push(f);
     collected.unusable.push(...tree.problems);
   }
   return collected;
-}
-
-function machineInputs(m: NonNullable<Config['machines']>[number], baseDir: string): { files: InputFile[]; unusable: Array<{ path: string; message: string }> } {
-  const domains = expandPaths(m.domains ?? [], baseDir);
-  const files = expandPaths(m.files ?? [], baseDir);
-  const paths = [...domains.paths, ...files.paths, ...(m.capabilities ? [resolve(baseDir, m.capabilities)] : []), ...(m.host ? [resolve(baseDir, m.host)] : [])];
-  const collected = collectInputs(paths, { cwd: baseDir });
-  for (const missing of [...domains.missing, ...files.missing]) collected.unusable.push({ path: resolve(baseDir, missing), message: `machine ${m.name ?? ''}: no file matches this pattern`.replace('  ', ' ') });
-  return collected;
-}
-
-function mergeReports(reports: LintReport[]): LintReport {
-  if (reports.length === 1) return reports[0]!;
-  return {
-    results: reports.flatMap((r) => r.results),
-    skippedRules: reports.flatMap((r) => r.skippedRules).filter((s, i, all) => all.findIndex((o) => o.ruleId === s.ruleId) === i),
-    failures: reports.flatMap((r) => r.failures),
-    rulesMeta: Object.assign({}, ...reports.map((r) => r.rulesMeta)),
-    applied: reports.flatMap((r) => r.applied),
-    undone: reports.flatMap((r) => r.undone),
-  };
 }
 
 function quietReport(report: LintReport): LintReport {
@@ -183,10 +219,10 @@ function quietReport(report: LintReport): LintReport {
   };
 }
 
-function readStdin(io: CliIo): string {
-  const text = io.readStdin();
-  if (text.length > MAX_INPUT_BYTES) throw new InputError(`standard input is too large (the limit is ${MAX_INPUT_BYTES} bytes)`);
-  return text;
+function readStdin(io: CliIo): Uint8Array {
+  const bytes = io.readStdin();
+  if (bytes.length > MAX_INPUT_BYTES) throw new InputError(`standard input is too large (the limit is ${MAX_INPUT_BYTES} bytes)`);
+  return bytes;
 }
 
 function packageRoot(): string {
@@ -201,7 +237,7 @@ function packageRoot(): string {
 
 function explain(id: string, io: CliIo): number {
   const known = builtinRules.find((r) => r.meta.id === id);
-  if (!known) throw new UsageError(`unknown rule "${id}" (see vfio-lint --list-rules)`);
+  if (!known) throw new UsageError(`unknown rule "${id}"${didYouMean(id, builtinRules.map((r) => r.meta.id))} (see vfio-lint --list-rules)`);
   const doc = join(packageRoot(), 'docs', 'rules', `${id}.md`);
   io.stdout(existsSync(doc) ? readFileSync(doc, 'utf8') : `${id}: ${known.meta.description}\n`);
   return 0;
@@ -215,33 +251,13 @@ function listRules(): string {
   return `${[line(head), ...rows.map(line)].join('\n')}\n`;
 }
 
-function printableConfig(config: Config, enabled: ReadonlyArray<readonly [string, string]>) {
-  return { ...config, rules: Object.fromEntries(enabled.map(([id, sev]) => [id, sev === 'warning' ? 'warn' : sev])) };
-}
-
-/** Read all of standard input, synchronously, up to the input limit. */
-export function readAllStdin(): string {
-  const chunks: Buffer[] = [];
-  const buf = Buffer.allocUnsafe(1 << 16);
-  let total = 0;
-  for (;;) {
-    let n: number;
-    try {
-      n = readSync(0, buf, 0, buf.length, null);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EAGAIN') {
-        // A non-blocking stdin with nothing yet: wait a little instead of spinning.
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
-        continue;
-      }
-      if ((err as NodeJS.ErrnoException).code === 'EOF') break;
-      throw err;
-    }
-    if (n === 0) break;
-    chunks.push(Buffer.from(buf.subarray(0, n)));
-    total += n;
-    if (total > MAX_INPUT_BYTES) break;
+/** The config in effect: the file's settings, with every rule's resolved severity (and options, when it has some). */
+function printableConfig(config: Config, states: ReadonlyMap<string, RuleState>) {
+  const rules: Record<string, unknown> = {};
+  for (const [id, s] of states) {
+    const severity = s.severity === 'warning' ? 'warn' : s.severity;
+    rules[id] = Object.keys(s.options).length > 0 ? [severity, s.options] : severity;
   }
-  return Buffer.concat(chunks).toString('utf8');
+  if (config.reportUnusedSuppressions === false) rules['unused-suppression'] = 'off';
+  return { ...config, extends: config.extends ?? 'recommended', rules };
 }
-

@@ -1,5 +1,6 @@
 import type { Rule, Severity } from '../engine/rule.js';
 import type { ResolvedRule } from '../engine/run.js';
+import { didYouMean } from './suggest.js';
 
 export type SeveritySetting = Severity | 'warn' | 'off' | 0 | 1 | 2;
 export type RuleSetting = SeveritySetting | [SeveritySetting] | [SeveritySetting, Record<string, unknown>];
@@ -110,8 +111,7 @@ export function validateConfig(raw: unknown, where: string, known: ReadonlyMap<s
 }
 
 function suggestId(id: string, known: ReadonlyMap<string, Rule>): string {
-  const close = [...known.keys()].find((k) => k.includes(id) || id.includes(k));
-  return close ? ` (did you mean "${close}"?)` : '';
+  return didYouMean(id, known.keys());
 }
 
 /** The state of every rule after presets, the config's `rules` and command-line `--rule` settings. */
@@ -124,7 +124,7 @@ export function resolveRuleStates(rules: readonly Rule[], config: Config, cli: R
   const apply = (settings: Record<string, RuleSetting> | undefined, where: string) => {
     for (const [id, setting] of Object.entries(settings ?? {})) {
       const state = states.get(id);
-      if (!state) throw new ConfigError(`${where}: unknown rule "${id}"`);
+      if (!state) throw new ConfigError(`${where}: unknown rule "${id}"${didYouMean(id, states.keys())}`);
       const s = settingOf(setting, `${where}: ${id}`);
       states.set(id, { severity: s.severity, explicit: true, options: s.options ?? state.options });
     }

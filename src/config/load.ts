@@ -4,6 +4,7 @@ import type { Rule } from '../engine/rule.js';
 import { readInput } from '../io/read.js';
 import { decode, LineIndex } from '../core/source.js';
 import { ConfigError, validateConfig, type Config } from './config.js';
+import { blankJsonComments } from './json-comments.js';
 
 export const CONFIG_NAMES = ['vfio-lint.config.json', '.vfio-lintrc.json'];
 
@@ -38,7 +39,7 @@ export function loadConfig(options: { cwd: string; configPath?: string; useConfi
   if (!decoded.ok) throw new ConfigError(`${path}: ${decoded.message}`);
   let raw: unknown;
   try {
-    raw = JSON.parse(decoded.text);
+    raw = JSON.parse(blankJsonComments(decoded.text));
   } catch (err) {
     throw new ConfigError(`${path}${jsonErrorPlace(decoded.text, err)}: invalid JSON: ${jsonErrorText(err)}`);
   }
