@@ -16,7 +16,7 @@ import { useColor } from './color.js';
 import { unreadableReason } from './readable.js';
 import { stdinInput } from './stdin.js';
 import { didYouMean } from '../config/suggest.js';
-import { machineInputs, machineLabel, mergeReports } from './machines.js';
+import { machineInputs, machineLabel, mergeReports } from '../config/machines.js';
 import pkg from '../../package.json' with { type: 'json' };
 
 type RunSetup = ReturnType<typeof setupRun>;

@@ -11,7 +11,9 @@ import type { SourceFile } from '../core/source.js';
  *   vfio-lint-enable RULE
  *   vfio-lint-disable-file RULE -- reason                the whole file
  *
- * No rule list means every rule. The reason after ` -- ` is kept for reports.
+ * No rule list means every rule. The reason follows ` -- ` (ESLint's form) in
+ * conf files; XML forbids `--` inside a comment, so there the reason follows
+ * ` - ` (a dash with spaces, which no rule id contains) or `: `.
  */
 export type DirectiveKind = 'disable-next-line' | 'disable-next-element' | 'disable' | 'enable' | 'disable-file';
 
@@ -42,9 +44,10 @@ const DIRECTIVE = /^\s*vfio-lint-(disable-next-line|disable-next-element|disable
 export function parseDirective(body: string): { kind: DirectiveKind; ruleIds: string[]; reason: string | undefined } | undefined {
   const m = DIRECTIVE.exec(body.trim());
   if (!m) return undefined;
-  const [head, ...rest] = m[2]!.split(' -- ');
-  const reason = rest.length > 0 ? rest.join(' -- ').trim() || undefined : undefined;
-  const ruleIds = head!.split(/[\s,]+/).filter((s) => s !== '');
+  const sep = /\s--\s|\s-\s|:\s|:$/.exec(m[2]!);
+  const head = sep ? m[2]!.slice(0, sep.index) : m[2]!;
+  const reason = sep ? m[2]!.slice(sep.index + sep[0].length).trim() || undefined : undefined;
+  const ruleIds = head.split(/[\s,]+/).filter((s) => s !== '');
   return { kind: m[1] as DirectiveKind, ruleIds, reason };
 }
 

@@ -44,7 +44,10 @@ export function format(report: LintReport, options: ReporterOptions): string {
 
   if (report.skippedRules.length > 0) {
     if (out !== '') out += '\n';
-    for (const s of report.skippedRules) out += `${p.dim(oneLine(`rule ${s.ruleId} skipped: ${s.reason}`))}\n`;
+    // One line per reason: a lone modprobe file would otherwise list every domain rule on its own line.
+    const byReason = new Map<string, string[]>();
+    for (const s of report.skippedRules) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.ruleId]);
+    for (const [reason, ids] of byReason) out += `${p.dim(oneLine(`${ids.length === 1 ? 'rule' : 'rules'} ${ids.join(', ')} skipped: ${reason}`))}\n`;
   }
   return out;
 }

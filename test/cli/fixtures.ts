@@ -76,8 +76,16 @@ export const STACK = /\n\s+at /;
  */
 export function splitSkipped(stdout: string): { report: string; skipped: string[] } {
   const lines = stdout.split('\n');
-  const first = lines.findIndex((l) => /^rule \S+ skipped: /.test(l));
+  const first = lines.findIndex((l) => /^rules? \S.* skipped: /.test(l));
   if (first < 0) return { report: stdout, skipped: [] };
   const start = first > 0 && lines[first - 1] === '' ? first - 1 : first;
   return { report: `${lines.slice(0, start).join('\n')}${start > 0 ? '\n' : ''}`, skipped: lines.slice(first).filter((l) => l !== '') };
+}
+
+/** The skip notes as `rule skipped: reason` pairs, one per rule, from the grouped lines stylish prints. */
+export function skippedByRule(skipped: readonly string[]): string[] {
+  return skipped.flatMap((line) => {
+    const m = /^rules? (.+?) skipped: (.*)$/.exec(line);
+    return m ? m[1]!.split(', ').map((id) => `rule ${id} skipped: ${m[2]}`) : [line];
+  });
 }

@@ -9,14 +9,12 @@ export interface ErrorContext {
   message: string;
   /** `parser.position` at the failure: just after the character saxes was looking at. */
   pos: number;
-  /** End of the last complete token (or text run); everything before it was fine. */
+  /** End of the last complete token; everything before it was fine. */
   lastEnd: number;
   /** Open elements, innermost last. */
   open: readonly XmlElement[];
   /** The failure came from saxes' end-of-input checks. */
   atEnd: boolean;
-  /** The root element, once seen. */
-  firstRoot: XmlElement | undefined;
   /** The root element has been closed. */
   rootClosed: boolean;
 }
@@ -49,7 +47,6 @@ export function describeError(ctx: ErrorContext): ParseProblem {
 
   const innermost = open.length > 0 ? open[open.length - 1] : undefined;
   const cs = charStart(text, pos);
-  const here = (msg: string): ParseProblem => (ctx.atEnd ? fatal(n, n, msg) : fatal(cs, pos, msg));
 
   if (message.startsWith('undefined entity')) {
     const a = entityStart(text, pos, lastEnd);
@@ -78,17 +75,6 @@ export function describeError(ctx: ErrorContext): ParseProblem {
     const what = ctx.rootClosed ? 'after' : 'before';
     return fatal(f, charEnd(text, f), `text ${what} the root element: a document holds exactly one element and no other text`);
   }
-  if (message.startsWith('documents may contain only one root')) {
-    // Raised as soon as the second root's name has been read.
-    const lt = text.indexOf('<', lastEnd);
-    if (lt >= 0) {
-      let e = lt + 1;
-      while (e < n && isNameUnit(text.charCodeAt(e))) e++;
-      const first = ctx.firstRoot;
-      const where = first ? ` (the first is <${first.name}> on line ${lineOf(text, first.start)})` : '';
-      return fatal(lt, e, `second root element <${text.slice(lt + 1, e)}>: a document has exactly one root element${where}`);
-    }
-  }
   if (message.startsWith('unmatched closing tag: ')) {
     const lt = text.lastIndexOf('</', pos - 1);
     const at = lt >= lastEnd ? lt : cs;
@@ -105,10 +91,11 @@ export function describeError(ctx: ErrorContext): ParseProblem {
     return fatal(cs, pos, `character ${codePointName(text, cs)} is not allowed in XML`);
   }
   if (ctx.atEnd) return describeEnd(ctx);
-  if (message.startsWith('unquoted attribute value')) return here('attribute values must be quoted');
-  if (message.startsWith('attribute without value')) return here('attribute without a value (write name="value")');
-  if (message.startsWith('no whitespace between attributes')) return here('attributes must be separated by whitespace');
-  return here(tidy(message));
+  // Otherwise point at the character saxes was looking at.
+  if (message.startsWith('unquoted attribute value')) return fatal(cs, pos, 'attribute values must be quoted');
+  if (message.startsWith('attribute without value')) return fatal(cs, pos, 'attribute without a value (write name="value")');
+  if (message.startsWith('no whitespace between attributes')) return fatal(cs, pos, 'attributes must be separated by whitespace');
+  return fatal(cs, pos, tidy(message));
 }
 
 /** Errors saxes raises when the input runs out. */
@@ -144,7 +131,7 @@ function entityStart(text: string, end: number, floor: number): number {
  * begin a syntactically valid reference (`&name;`, `&#123;`, `&#x1F;`), or -1.
  * Comments, PIs, CDATA and DOCTYPE contents are not scanned: '&' is literal there.
  */
-export function findBareAmpersand(text: string, from: number, to: number): number {
+function findBareAmpersand(text: string, from: number, to: number): number {
   let limit = to;
   const lt = text.indexOf('<', from);
   if (lt >= 0 && lt < to) {

@@ -1,8 +1,8 @@
-import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import { SaxesParser, type SaxesAttributePlain, type SaxesStartTagPlain, type SaxesTagPlain } from 'saxes';
 import type { ParseProblem } from '../../core/problem.js';
 import type { XmlDocument, XmlElement, XmlNode } from './types.js';
-import { decodeAttributeValue, decodeCharData } from './decode.js';
-import { charEnd, firstLoneSurrogate, isSpaceUnit, lineOf, skipSpaces } from './chars.js';
+import { decodeCharData } from './decode.js';
+import { charEnd, charStart, firstLoneSurrogate, isSpaceUnit, lineOf, skipSpaces } from './chars.js';
 import { findEntityUse } from './doctype.js';
 import { describeError, stripPosition } from './errors.js';
 
@@ -17,7 +17,8 @@ const STOP: unique symbol = Symbol('stop-xml');
  * UTF-16 index into the text, and each event fires right after the last
  * character of its token (the comment event one character early, before the
  * final `>`). Character data never holds a raw `<`, so every token starts at
- * the first `<` after the end of the previous one.
+ * the first `<` after the end of the previous one, and text nodes are the
+ * gaps between tokens.
  *
  * Never throws, runs in linear time and does not recurse. Entities are never
  * expanded: a DOCTYPE that declares any, or a reference to anything but the
@@ -39,6 +40,8 @@ export function parseXml(text: string): XmlDocument {
   let siblings = top;
   /** End of the last complete token; text runs are the gaps between tokens. */
   let lastEnd = 0;
+  /** Inside a start tag: just after the tag name or the previous attribute. */
+  let attrCursor = 0;
   let closing = false;
 
   const stop = (problem: ParseProblem): never => {
@@ -46,43 +49,90 @@ export function parseXml(text: string): XmlDocument {
     throw STOP;
   };
 
-  /** Start of the token whose event is firing; records the text run before it. */
-  const tokenStart = (): number => {
-    const start = text.indexOf('<', lastEnd);
+  /** Record the text run between the last token and the token starting at `start`. */
+  const textBefore = (start: number): void => {
     // Outside the root only whitespace can precede a token (saxes rejects the rest); it is not kept.
     if (start > lastEnd && current !== undefined) {
       siblings.push({ type: 'text', value: decodeCharData(text, lastEnd, start), start: lastEnd, end: start, parent: current });
     }
+  };
+
+  /** Start of a token whose event is firing: the first '<' after the last token. */
+  const tokenStart = (): number => {
+    const start = text.indexOf('<', lastEnd);
+    textBefore(start);
     return start;
   };
 
   // Handlers are stored straight into saxes' handler slots (see `install`). They keep
   // their state in this closure because saxes calls some of them without a `this`.
   const handlers: Handlers = {
-    openTagHandler(tag) {
-      const start = tokenStart();
-      const end = parser.position;
+    openTagStartHandler(tag) {
+      // Fires after the character that ended the name (whitespace, '>' or '/'), so the
+      // '<' is found by arithmetic; the search is only a fallback.
       const name = tag.name;
-      const el: XmlElement = { type: 'element', name, start, end, startTagEnd: end, endTagStart: end, selfClosing: tag.isSelfClosing, attributes: [], children: [], parent: current };
-      if (text.charCodeAt(start + 1 + name.length) !== 0x3e) readAttributes(text, el);
+      let start = charStart(text, parser.position) - name.length - 1;
+      if (start < lastEnd || text.charCodeAt(start) !== 0x3c) start = text.indexOf('<', lastEnd);
+      textBefore(start);
+      if (current === undefined && doc.root !== undefined) {
+        stop(fatal(start, start + 1 + name.length, `second root element <${name}>: a document has exactly one root element (the first is <${doc.root.name}> on line ${lineOf(text, doc.root.start)})`));
+      }
+      const el: XmlElement = { type: 'element', name, start, end: start, startTagEnd: start, endTagStart: start, selfClosing: false, attributes: [], children: [], parent: current };
       siblings.push(el);
       open.push(el);
       current = el;
       siblings = el.children;
       doc.root ??= el;
-      lastEnd = end;
+      attrCursor = start + 1 + name.length;
+    },
+
+    attributeHandler(a) {
+      // Fires just after the closing quote of `S name S? '=' S? quote value quote`. saxes
+      // has checked that grammar, so plain loops over whitespace, '=' and the quote suffice.
+      const pos = parser.position;
+      let nameStart = attrCursor;
+      while (nameStart < pos && isSpaceUnit(text.charCodeAt(nameStart))) nameStart++;
+      const nameEnd = nameStart + a.name.length;
+      let quoteAt = nameEnd;
+      for (let c = text.charCodeAt(quoteAt); c !== 0x22 && c !== 0x27 && quoteAt < pos; c = text.charCodeAt(++quoteAt));
+      const valueEnd = pos - 1;
+      current!.attributes.push({
+        name: a.name,
+        value: a.value,
+        start: nameStart,
+        end: pos,
+        nameStart,
+        nameEnd,
+        valueStart: Math.min(quoteAt + 1, valueEnd),
+        valueEnd,
+        quote: text.charCodeAt(valueEnd) === 0x22 ? '"' : "'",
+      });
+      attrCursor = pos;
+    },
+
+    openTagHandler(tag) {
+      const el = current!;
+      el.startTagEnd = el.endTagStart = el.end = lastEnd = parser.position;
+      el.selfClosing = tag.isSelfClosing;
     },
 
     closeTagHandler() {
       const el = current!;
       if (!el.selfClosing) {
-        const endTagStart = tokenStart();
+        // Fires after the '>' of `</name S?>`: walk back over it instead of searching forward.
         const pos = parser.position;
+        let i = pos - 2;
+        while (i > lastEnd && isSpaceUnit(text.charCodeAt(i))) i--;
+        let endTagStart = i + 1 - el.name.length - 2;
         // On a mismatch saxes still calls us (for each element it pops) before it complains.
-        if (!closes(text, endTagStart + 2, el.name)) {
-          const closeName = text.slice(endTagStart + 2, pos - 1).trim();
-          stop(fatal(endTagStart, pos, `closing tag </${closeName}> does not match <${el.name}> opened on line ${lineOf(text, el.start)}`));
+        if (endTagStart < lastEnd || text.charCodeAt(endTagStart) !== 0x3c || text.charCodeAt(endTagStart + 1) !== 0x2f || !closes(text, endTagStart + 2, el.name)) {
+          endTagStart = text.indexOf('<', lastEnd);
+          if (!closes(text, endTagStart + 2, el.name)) {
+            const closeName = text.slice(endTagStart + 2, pos - 1).trim();
+            stop(fatal(endTagStart, pos, `closing tag </${closeName}> does not match <${el.name}> opened on line ${lineOf(text, el.start)}`));
+          }
         }
+        textBefore(endTagStart);
         el.endTagStart = endTagStart;
         el.end = lastEnd = pos;
       }
@@ -144,7 +194,6 @@ export function parseXml(text: string): XmlDocument {
         lastEnd,
         open,
         atEnd: closing,
-        firstRoot: doc.root,
         rootClosed: doc.root !== undefined && current === undefined,
       }));
     },
@@ -160,7 +209,7 @@ export function parseXml(text: string): XmlDocument {
       // A saxes bug must not take the linter down: report it on the file instead.
       doc.problems.push(fatal(lastEnd, lastEnd, `the XML parser failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`));
     }
-    closeUnfinished(open, Math.min(text.length, Math.max(lastEnd, doc.problems[0]!.end)));
+    closeUnfinished(open, Math.min(text.length, Math.max(lastEnd, attrCursor, doc.problems[0]!.end)));
   }
   return doc;
 }
@@ -169,10 +218,13 @@ const fatal = (start: number, end: number, message: string, code = 'xml-malforme
 
 /**
  * saxes' handler slots. `parser.on()` writes them with a computed key, which
- * drops the parser object into V8's slow dictionary mode and makes the whole
- * parse about 5x slower; named stores keep it fast.
+ * turns the parser object into a V8 dictionary-mode object (checked with
+ * %HasFastProperties) and made a whole parse about 10x slower; plain named
+ * stores keep it a fast object.
  */
 interface Handlers {
+  openTagStartHandler(tag: SaxesStartTagPlain): void;
+  attributeHandler(attribute: SaxesAttributePlain): void;
   openTagHandler(tag: SaxesTagPlain): void;
   closeTagHandler(tag: SaxesTagPlain): void;
   commentHandler(comment: string): void;
@@ -185,6 +237,8 @@ interface Handlers {
 
 function install(parser: SaxesParser, h: Handlers): void {
   const slots = parser as unknown as Handlers;
+  slots.openTagStartHandler = h.openTagStartHandler;
+  slots.attributeHandler = h.attributeHandler;
   slots.openTagHandler = h.openTagHandler;
   slots.closeTagHandler = h.closeTagHandler;
   slots.commentHandler = h.commentHandler;
@@ -193,33 +247,6 @@ function install(parser: SaxesParser, h: Handlers): void {
   slots.xmldeclHandler = h.xmldeclHandler;
   slots.doctypeHandler = h.doctypeHandler;
   slots.errorHandler = h.errorHandler;
-}
-
-/**
- * Read the attributes of the start tag `[el.start, el.end)` straight from the
- * text. saxes has already checked the tag, so the grammar here is simply
- * `S name S? '=' S? quote value quote`, and a value never holds its own quote
- * character. Reading them ourselves is cheaper than taking saxes' attribute
- * map (a dictionary-mode object, slow to enumerate) and gives the positions.
- */
-function readAttributes(text: string, el: XmlElement): void {
-  const tagEnd = el.end;
-  let i = el.start + 1 + el.name.length;
-  for (;;) {
-    const nameStart = skipSpaces(text, i, tagEnd);
-    let c = text.charCodeAt(nameStart);
-    if (c === 0x3e /* > */ || c === 0x2f /* / */ || nameStart >= tagEnd) return;
-    let nameEnd = nameStart + 1;
-    for (c = text.charCodeAt(nameEnd); c !== 0x3d && !isSpaceUnit(c) && nameEnd < tagEnd; c = text.charCodeAt(++nameEnd));
-    i = skipSpaces(text, nameEnd, tagEnd);
-    if (text.charCodeAt(i) === 0x3d) i = skipSpaces(text, i + 1, tagEnd);
-    const quote = text.charCodeAt(i) === 0x22 ? '"' : "'";
-    const valueStart = i + 1;
-    let valueEnd = text.indexOf(quote, valueStart);
-    if (valueEnd < 0 || valueEnd >= tagEnd) valueEnd = valueStart;
-    i = valueEnd + 1;
-    el.attributes.push({ name: text.slice(nameStart, nameEnd), value: decodeAttributeValue(text, valueStart, valueEnd), start: nameStart, end: i, nameStart, nameEnd, valueStart, valueEnd, quote });
-  }
 }
 
 /** Does the name at `at` equal `name`, followed by whitespace or '>'? */

@@ -10,7 +10,8 @@ export const rule: Rule = {
     description: 'On an AMD host, a guest with SMT (threads > 1) needs the `topoext` CPU feature to see which vCPUs are hyper-thread pairs.',
     category: 'performance',
     severity: 'warning',
-    fixable: 'suggest',
+    // Safe when capabilities XML shows the host has topoext; a suggestion otherwise.
+    fixable: 'safe',
     scope: 'domain',
     requires: ['domain'],
     optional: ['capabilities'],

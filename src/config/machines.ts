@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import type { Config } from '../config/config.js';
-import { expandPaths } from '../config/expand.js';
+import type { Config } from './config.js';
+import { expandPaths } from './expand.js';
 import type { LintReport } from '../engine/result.js';
 import { collectInputs, type CollectedInputs } from '../pipeline/inputs.js';
 
