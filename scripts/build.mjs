@@ -5,13 +5,15 @@
 // sees a half-empty dist/.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { rmSync, existsSync, renameSync, mkdtempSync } from 'node:fs';
+import { rmSync, existsSync, renameSync, mkdtempSync, chmodSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const out = mkdtempSync(join(root, '.dist-'));
+// mkdtemp makes it private; dist/ must be readable by anyone who runs the checkout.
+chmodSync(out, 0o755);
 
 try {
   const common = {

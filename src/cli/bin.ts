@@ -1,6 +1,12 @@
 import { main } from './main.js';
 import { readAllStdin } from './stdin.js';
 
+// `vfio-lint ... | head` closes the pipe early: that is the reader's choice, not an error to report.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 // The bundle's entry: wire the CLI to the real process.
 main(process.argv.slice(2), {
   stdout: (s) => process.stdout.write(s),

@@ -1,17 +1,35 @@
 import { closeSync, fstatSync, openSync, readSync, constants } from 'node:fs';
+import { rememberRead } from './identity.js';
 
-/** Larger inputs are refused: a real domain XML or config file is far below this. */
-export const MAX_INPUT_BYTES = 128 * 1024 * 1024;
+/**
+ * Larger inputs are refused before a byte is read. The largest real domain XML
+ * or config file we have seen is about 30 KiB; 16 MiB leaves plenty of room and
+ * keeps memory (the XML tree costs about 25 bytes per input byte) bounded.
+ */
+export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 
 export type ReadOutcome = { ok: true; bytes: Buffer; mode: number } | { ok: false; message: string };
 
 /**
  * Read one input file without ever blocking or reading forever: the file is
  * opened non-blocking, must be a regular file (a FIFO, socket or device such as
- * /dev/zero is refused before any read), and is read up to its size at open
- * time, capped at `maxBytes`.
+ * /dev/zero is refused before any read), and is read to its end, never past
+ * `maxBytes`. Reading to the end rather than to the size at open time matters
+ * for /proc files, which report a size of 0.
  */
 export function readInput(path: string, maxBytes = MAX_INPUT_BYTES): ReadOutcome {
+  return readRegular(path, maxBytes, false);
+}
+
+/**
+ * The first `maxBytes` bytes of a regular file (all of it when shorter), with the
+ * same refusals as `readInput`: enough to classify a file without reading all of it.
+ */
+export function readPrefix(path: string, maxBytes: number): ReadOutcome {
+  return readRegular(path, maxBytes, true);
+}
+
+function readRegular(path: string, maxBytes: number, prefix: boolean): ReadOutcome {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
@@ -19,23 +37,37 @@ export function readInput(path: string, maxBytes = MAX_INPUT_BYTES): ReadOutcome
     return { ok: false, message: describeFsError(err) };
   }
   try {
-    const st = fstatSync(fd);
+    const st = fstatSync(fd, { bigint: true });
     if (st.isDirectory()) return { ok: false, message: 'is a directory, expected a file' };
     if (!st.isFile()) return { ok: false, message: `is not a regular file (${kindOf(st)}); refusing to read it` };
-    if (st.size > maxBytes) return { ok: false, message: `is too large (${st.size} bytes; the limit is ${maxBytes})` };
-    const bytes = Buffer.allocUnsafe(st.size);
+    if (!prefix && st.size > BigInt(maxBytes)) return { ok: false, message: tooLarge(st.size, maxBytes) };
+    // One byte past the limit tells a file that grew (or a /proc file) over the limit from one exactly at it.
+    const limit = prefix ? maxBytes : maxBytes + 1;
+    // Room for one byte more than the size, so a file that did not grow is read without a copy.
+    let bytes = Buffer.allocUnsafe(Math.min(limit, Math.max(Number(st.size) + 1, 4096)));
     let got = 0;
-    while (got < st.size) {
-      const n = readSync(fd, bytes, got, st.size - got, got);
+    while (got < limit) {
+      if (got === bytes.length) {
+        const bigger = Buffer.allocUnsafe(Math.min(limit, bytes.length * 2));
+        bytes.copy(bigger, 0, 0, got);
+        bytes = bigger;
+      }
+      const n = readSync(fd, bytes, got, bytes.length - got, null);
       if (n === 0) break;
       got += n;
     }
-    return { ok: true, bytes: got === st.size ? bytes : bytes.subarray(0, got), mode: st.mode };
+    if (!prefix && got > maxBytes) return { ok: false, message: tooLarge(undefined, maxBytes) };
+    rememberRead(path, st);
+    return { ok: true, bytes: bytes.subarray(0, got), mode: Number(st.mode) };
   } catch (err) {
     return { ok: false, message: describeFsError(err) };
   } finally {
     closeSync(fd);
   }
+}
+
+function tooLarge(size: bigint | undefined, maxBytes: number): string {
+  return size === undefined ? `is too large (over the limit of ${maxBytes} bytes)` : `is too large (${size} bytes; the limit is ${maxBytes})`;
 }
 
 function kindOf(st: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
@@ -44,6 +76,13 @@ function kindOf(st: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(
   if (st.isCharacterDevice()) return 'a character device';
   if (st.isBlockDevice()) return 'a block device';
   return 'a special file';
+}
+
+/** Why a path that exists is not a regular file we would read, in words; undefined for a regular file. */
+export function notRegularReason(st: { isFile(): boolean; isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string | undefined {
+  if (st.isFile()) return undefined;
+  if (st.isDirectory()) return 'is a directory, expected a file';
+  return `is not a regular file (${kindOf(st)}); refusing to read it`;
 }
 
 /** One line, no stack: what went wrong with a path, in words. */
@@ -66,6 +105,17 @@ export function describeFsError(err: unknown): string {
     case 'EMFILE':
     case 'ENFILE':
       return 'too many open files';
+    case 'ENXIO':
+      // open() of a socket, or of a device with no driver behind it.
+      return 'is not a regular file (a socket or an absent device); refusing to read it';
+    case 'EIO':
+      return 'input/output error';
+    case 'ENOSPC':
+      return 'no space left on device';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'EXDEV':
+      return 'the temporary file is on another file system';
     default:
       return err instanceof Error ? err.message.replace(/^[A-Z]+: /, '') : String(err);
   }

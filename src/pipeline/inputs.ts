@@ -1,10 +1,10 @@
-import { statSync, readdirSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, resolve, sep } from 'node:path';
 import { classifyByContent, classifyByPath } from '../model/classify.js';
 import type { FileKind } from '../model/machine.js';
-import { compareNames, discoverHostTree, hostTreeShape, sniffXmlFile, type DiscoveredFile } from '../host/discover.js';
-import { describeFsError, readInput } from '../io/read.js';
-import { decode } from '../core/source.js';
+import { compareNames, discoverHostTree, hostTreeShape, sniffXmlFile, SNIFF_BYTES, type DiscoveredFile } from '../host/discover.js';
+import { describeFsError, notRegularReason, readPrefix } from '../io/read.js';
+import { decodeHead } from '../io/sniff.js';
 
 /** A file to lint, before reading: where it is, what it is, where it sits on the machine. */
 export type InputFile = DiscoveredFile;
@@ -72,35 +72,80 @@ export function collectInputs(paths: readonly string[], options: { kind?: FileKi
         } catch (err) {
           throw new InputError(`${given}: ${describeFsError(err)}`);
         }
-        const before = files.length;
+        const before = files.length + unusable.length;
         for (const name of names) {
           if (!name.endsWith('.xml')) continue;
           const p = resolve(abs, name);
-          const kind = sniffXmlFile(p);
-          if (kind) add({ realPath: p, displayPath: p, systemPath: `/${name}`, kind, masked: false });
+          const real = realPathInFolder(abs, p);
+          if (!real.ok) {
+            unusable.push({ path: p, message: real.message });
+            continue;
+          }
+          const kind = sniffXmlFile(real.path);
+          if (kind) add({ realPath: real.path, displayPath: p, systemPath: `/${name}`, kind, masked: false });
         }
-        if (files.length === before) unusable.push({ path: abs, message: 'is neither a host tree (no etc/) nor a folder of libvirt XML files; nothing to lint in it' });
+        if (files.length + unusable.length === before) unusable.push({ path: abs, message: 'is neither a host tree (no etc/) nor a folder of libvirt XML files; nothing to lint in it' });
       }
       continue;
     }
-    const kind = options.kind ?? classifyFile(abs);
-    if (!kind) {
-      unusable.push({ path: abs, message: 'cannot tell what kind of file this is; name it with --kind' });
+    const notRegular = notRegularReason(st);
+    if (notRegular) {
+      unusable.push({ path: abs, message: notRegular });
       continue;
     }
-    add({ realPath: abs, displayPath: abs, systemPath: systemPathOf(abs, kind), kind, masked: false });
+    // A file named on the command line is read, and fixed, where it really is: the user pointed at it.
+    let real: string;
+    try {
+      real = realpathSync(abs);
+    } catch (err) {
+      unusable.push({ path: abs, message: describeFsError(err) });
+      continue;
+    }
+    const kind = options.kind ? { kind: options.kind } : classifyFile(abs, real);
+    if (!kind.kind) {
+      unusable.push({ path: abs, message: kind.why ?? 'cannot tell what kind of file this is; name it with --kind' });
+      continue;
+    }
+    add({ realPath: real, displayPath: abs, systemPath: systemPathOf(abs, kind.kind), kind: kind.kind, masked: false });
   }
   return { files, unusable };
 }
 
-function classifyFile(abs: string): FileKind | undefined {
-  if (abs.endsWith('.xml')) return sniffXmlFile(abs);
+/** A lone file's kind from its name (given), else from its content (real); or why it cannot be read. */
+function classifyFile(abs: string, real: string): { kind?: FileKind; why?: string } {
+  if (abs.endsWith('.xml')) return { kind: sniffXmlFile(real) };
   const byPath = classifyByPath(abs.split('\\').join('/'));
-  if (byPath) return byPath;
-  const read = readInput(abs, 1024 * 1024);
-  if (!read.ok) return undefined;
-  const decoded = decode(read.bytes.subarray(0, 64 * 1024));
-  return decoded.ok ? classifyByContent(decoded.text) : undefined;
+  if (byPath) return { kind: byPath };
+  const read = readPrefix(real, SNIFF_BYTES);
+  if (!read.ok) return { why: read.message };
+  const text = decodeHead(read.bytes, read.bytes.length < SNIFF_BYTES);
+  return { kind: text === undefined ? undefined : classifyByContent(text) };
+}
+
+/**
+ * A file in a folder of domain XMLs, where it really is. A symlink is followed
+ * only when it stays in the folder: `--fix` must not write through a link to
+ * somewhere else.
+ */
+function realPathInFolder(folder: string, p: string): { ok: true; path: string } | { ok: false; message: string } {
+  let link = false;
+  try {
+    link = lstatSync(p).isSymbolicLink();
+  } catch (err) {
+    return { ok: false, message: describeFsError(err) };
+  }
+  if (!link) return { ok: true, path: p };
+  let real: string;
+  let realFolder: string;
+  try {
+    real = realpathSync(p);
+    realFolder = realpathSync(folder);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { ok: false, message: code === 'ENOENT' ? 'dangling symbolic link' : describeFsError(err) };
+  }
+  if (dirname(real) !== realFolder && !real.startsWith(realFolder + sep)) return { ok: false, message: `is a symbolic link to ${real}, outside ${folder}; not followed` };
+  return { ok: true, path: real };
 }
 
 /**

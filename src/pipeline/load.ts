@@ -4,28 +4,46 @@ import type { FileKind, ParsedFile } from '../model/machine.js';
 import { parseByKind } from '../parsers/index.js';
 import type { InputFile } from './inputs.js';
 
+/** Why a file could not be used, and where in its text (0 when the whole file is at fault). */
+export interface ReadFailure {
+  message: string;
+  offset: number;
+}
+
 /** A file read from disk: its decoded source, or why it could not be read. */
-export type ReadFile = { input: InputFile; source: SourceFile; failure?: undefined; mode: number | undefined } | { input: InputFile; source: SourceFile; failure: string; mode: undefined };
+export type ReadFile = { input: InputFile; source: SourceFile; failure?: undefined; mode: number | undefined } | { input: InputFile; source: SourceFile; failure: ReadFailure; mode: undefined };
 
 export function readFile(input: InputFile): ReadFile {
   if (input.masked) return { input, source: sourceFile(input.displayPath, ''), mode: undefined };
   const read = readInput(input.realPath);
-  if (!read.ok) return { input, source: sourceFile(input.displayPath, ''), failure: read.message, mode: undefined };
+  if (!read.ok) return { input, source: sourceFile(input.displayPath, ''), failure: { message: read.message, offset: 0 }, mode: undefined };
   const decoded = decode(read.bytes);
-  if (!decoded.ok) return { input, source: sourceFile(input.displayPath, ''), failure: `${decoded.message} (at byte ${decoded.byteOffset})`, mode: undefined };
-  return { input, source: sourceFile(input.displayPath, decoded.text, decoded), mode: read.mode };
+  if (!decoded.ok) {
+    // The text up to the bad byte decodes, so the finding can point at a line and column.
+    const before = decode(read.bytes.subarray(0, decoded.byteOffset));
+    const text = before.ok ? before.text : '';
+    const source = before.ok ? sourceFile(input.displayPath, text, before) : sourceFile(input.displayPath, '');
+    return { input, source, failure: { message: `${decoded.message} (at byte ${decoded.byteOffset})`, offset: text.length }, mode: undefined };
+  }
+  const source = sourceFile(input.displayPath, decoded.text, decoded);
+  const nul = input.kind === 'domain' || input.kind === 'capabilities' ? -1 : decoded.text.indexOf('\0');
+  // The XML parser reports a NUL itself. A config file with one is not text: kmod and systemd stop
+  // reading the line there, the shell drops it, so no reading of ours would match theirs.
+  if (nul >= 0) return { input, source, failure: { message: 'NUL byte in a text file: the tools that read this file stop at it or skip it, so it is not linted', offset: nul }, mode: undefined };
+  return { input, source, mode: read.mode };
 }
 
 /** Parse one file's text as its kind. Never throws: a parser bug becomes a fatal problem on the file. */
-export function parseFile(source: SourceFile, kind: FileKind, systemPath: string, failure?: string): ParsedFile {
+export function parseFile(source: SourceFile, kind: FileKind, systemPath: string, failure?: ReadFailure): ParsedFile {
   if (failure !== undefined) {
-    return { source, kind, systemPath, ast: { kind: 'none' }, problems: [{ start: 0, end: 0, message: failure, severity: 'fatal', code: 'unreadable' }], fatal: true, comments: [] };
+    const at = Math.min(failure.offset, source.text.length);
+    return { source, kind, systemPath, ast: { kind: 'none' }, problems: [{ start: at, end: at, message: failure.message, severity: 'fatal', code: 'unreadable' }], fatal: true, comments: [] };
   }
   try {
     const parsed = parseByKind(kind, source.text);
     return { source, kind, systemPath, ast: parsed.ast, problems: parsed.problems, fatal: parsed.problems.some((p) => p.severity === 'fatal'), comments: parsed.comments };
   } catch (err) {
-    const message = `internal parser error: ${err instanceof Error ? err.message : String(err)}`;
+    const message = `internal parser error: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`;
     return { source, kind, systemPath, ast: { kind: 'none' }, problems: [{ start: 0, end: 0, message, severity: 'fatal', code: 'parser-crash' }], fatal: true, comments: [] };
   }
 }
