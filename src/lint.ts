@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import { sourceFile, type SourceFile } from './core/source.js';
-import type { Rule } from './engine/rule.js';
+import { builtinDocsUrl, type Rule } from './engine/rule.js';
 import { createDiagnostic, type Diagnostic } from './engine/diagnostic.js';
 import { lintMachine, type ResolvedRule, type SkippedRule, type RuleFailure } from './engine/run.js';
 import { runFixLoop, type AppliedFix, type UndoneFix } from './engine/fix-loop.js';
 import { countResult, type LintReport, type LintResult } from './engine/result.js';
 import { builtinRules } from './rules/index.js';
-import { enabledRules, resolveRuleStates, type Config, type RuleSetting } from './config/config.js';
+import { enabledRules, resolveRuleStates, validateConfig, type Config, type RuleSetting } from './config/config.js';
 import { loadConfig } from './config/load.js';
 import { applyOverrides } from './config/overrides.js';
 import { collectInputs, systemPathOf, type InputFile } from './pipeline/inputs.js';
@@ -50,11 +50,12 @@ interface RunSetup {
 
 export function setupRun(options: LintOptions): RunSetup {
   const cwd = resolve(options.cwd ?? process.cwd());
-  const allRules = [...builtinRules, ...(options.customRules ?? [])];
+  // Built-in rules carry their published docs page; a custom rule only the one it names itself.
+  const allRules = [...builtinRules.map((r) => withDocs(r, builtinDocsUrl(r.meta.id))), ...(options.customRules ?? [])];
   const known = new Map(allRules.map((r) => [r.meta.id, r] as const));
   const loaded =
     typeof options.config === 'object'
-      ? { config: options.config, baseDir: cwd }
+      ? { config: validateConfig(options.config, 'the config option', known), baseDir: cwd }
       : loadConfig({ cwd, configPath: typeof options.config === 'string' ? options.config : undefined, useConfigFile: options.config !== false }, known);
   const states = resolveRuleStates(allRules, loaded.config, options.rules);
   // A rule off in the base config but on in some override runs, and its findings are kept only where the override applies.
@@ -106,12 +107,13 @@ export async function lintText(text: string, options: LintOptions & { filePath?:
 /** The engine's whole flow for one machine: read, parse, model, rules, suppressions, overrides, fixes. */
 export function lintCollected(inputs: readonly InputFile[], unusable: ReadonlyArray<{ path: string; message: string }>, setup: RunSetup, options: LintOptions): LintReport {
   const reads: ReadFile[] = inputs.map((input) => {
-    const given = options.texts?.get(input.realPath);
+    // An editor knows a file by the path it opened, which may be a symlink to the file read.
+    const given = options.texts?.get(input.realPath) ?? options.texts?.get(input.displayPath);
     return given !== undefined ? { input, source: sourceFile(input.displayPath, given), mode: undefined } : readFile(input);
   });
   // Editor buffers for files not found by discovery still belong to the machine.
   for (const [path, text] of options.texts ?? []) {
-    if (reads.some((r) => r.input.realPath === path)) continue;
+    if (reads.some((r) => r.input.realPath === path || r.input.displayPath === path)) continue;
     const kind = options.kind ?? (path.endsWith('.xml') ? classifyXml(text) : (classifyByPath(path) ?? classifyByContent(text)));
     if (kind) reads.push({ input: { realPath: path, displayPath: path, systemPath: systemPathOf(path, kind), kind, masked: false }, source: sourceFile(path, text), mode: undefined });
   }
@@ -183,6 +185,10 @@ export function lintCollected(inputs: readonly InputFile[], unusable: ReadonlyAr
     applied,
     undone,
   };
+}
+
+function withDocs(rule: Rule, docs: string): Rule {
+  return rule.meta.docs ? rule : { ...rule, meta: { ...rule.meta, docs } };
 }
 
 function syntaxSeverity(state: { severity: ResolvedRule['severity'] | 'off'; explicit: boolean } | undefined): RunSetup['syntax'] {

@@ -1,4 +1,4 @@
-import type { XmlElement } from '../parsers/xml/index.js';
+import { indentOf, type XmlElement } from '../parsers/xml/index.js';
 import type { TextEdit } from '../engine/fix.js';
 
 /**
@@ -12,12 +12,6 @@ export function eolOf(text: string): string {
   return lf > 0 && text[lf - 1] === '\r' ? '\r\n' : '\n';
 }
 
-/** The whitespace between the start of the node's line and the node, or '' when other text precedes it. */
-export function lineIndent(text: string, offset: number): string {
-  let i = offset;
-  while (i > 0 && (text[i - 1] === ' ' || text[i - 1] === '\t')) i--;
-  return i === 0 || text[i - 1] === '\n' || text[i - 1] === '\r' ? text.slice(i, offset) : '';
-}
 
 /** The quote character the element (or its first quoted descendant) uses; libvirt writes `'`. */
 export function quoteOf(el: XmlElement): '"' | "'" {
@@ -35,10 +29,10 @@ export function quoteOf(el: XmlElement): '"' | "'" {
 
 /** One level of indentation as the document uses it: the difference between a parent's and its child's indent. */
 export function indentUnit(text: string, parent: XmlElement): string {
-  const parentIndent = lineIndent(text, parent.start);
+  const parentIndent = indentOf(text, parent);
   for (const c of parent.children) {
     if (c.type !== 'element') continue;
-    const ci = lineIndent(text, c.start);
+    const ci = indentOf(text, c);
     if (ci.length > parentIndent.length && ci.startsWith(parentIndent)) return ci.slice(parentIndent.length);
   }
   return parentIndent.includes('\t') ? '\t' : '  ';
@@ -47,7 +41,7 @@ export function indentUnit(text: string, parent: XmlElement): string {
 /** Insert `markup` as the last child element of `parent`, on its own line at the children's indentation. */
 export function insertLastChild(path: string, text: string, parent: XmlElement, markup: string): TextEdit {
   const eol = eolOf(text);
-  const parentIndent = lineIndent(text, parent.start);
+  const parentIndent = indentOf(text, parent);
   const childIndent = parentIndent + indentUnit(text, parent);
   if (parent.selfClosing) {
     const open = text.slice(parent.start, parent.startTagEnd).replace(/\s*\/>$/, '>');
@@ -55,7 +49,7 @@ export function insertLastChild(path: string, text: string, parent: XmlElement, 
   }
   const elements = parent.children.filter((c): c is XmlElement => c.type === 'element');
   const last = elements.at(-1);
-  if (last) return { path, start: last.end, end: last.end, text: `${eol}${lineIndent(text, last.start) || childIndent}${markup}` };
+  if (last) return { path, start: last.end, end: last.end, text: `${eol}${indentOf(text, last) || childIndent}${markup}` };
   // No element children: put it right after the start tag and keep the closing tag's line as it was.
   return { path, start: parent.startTagEnd, end: parent.startTagEnd, text: `${eol}${childIndent}${markup}` };
 }
@@ -82,12 +76,12 @@ export function escapeAttr(value: string, quote: '"' | "'"): string {
 
 /** Insert `markup` as the next sibling of `el`, on its own line at `el`'s indentation. */
 export function insertAfter(path: string, text: string, el: XmlElement, markup: string): TextEdit {
-  return { path, start: el.end, end: el.end, text: `${eolOf(text)}${lineIndent(text, el.start)}${markup}` };
+  return { path, start: el.end, end: el.end, text: `${eolOf(text)}${indentOf(text, el)}${markup}` };
 }
 
 /** Remove an element; when it stands alone on its line, the whole line goes with it. */
 export function removeElement(path: string, text: string, el: XmlElement): TextEdit {
-  const indent = lineIndent(text, el.start);
+  const indent = indentOf(text, el);
   const lineStart = el.start - indent.length;
   const alone = (lineStart === 0 || text[lineStart - 1] === '\n') && /^[ \t]*(\r?\n|$)/.test(text.slice(el.end, el.end + 3));
   if (!alone) return { path, start: el.start, end: el.end, text: '' };

@@ -34,6 +34,8 @@ export interface RuleMeta {
   messages: Record<string, string>;
   /** Off in the `recommended` preset (on in `all`). Default: on. */
   recommended?: boolean;
+  /** The rule's documentation page. Built-in rules leave it out (theirs is in docs/rules); custom rules may set one. */
+  docs?: string;
   /** Where the facts come from (shown in docs and `explain`). */
   sources?: string[];
 }
@@ -63,8 +65,11 @@ export interface Rule {
   check(ctx: RuleContext): void;
 }
 
-export function docsUrl(id: string): string {
-  return `https://github.com/vfio-lint/vfio-lint/blob/main/docs/rules/${id}.md`;
+const BUILTIN_DOCS = 'https://github.com/vfio-lint/vfio-lint/blob/main/docs/rules/';
+
+/** Where a built-in rule's page is published (docs/rules/<id>.md in the repository). */
+export function builtinDocsUrl(id: string): string {
+  return `${BUILTIN_DOCS}${id}.md`;
 }
 
 export function fillTemplate(template: string, data: Record<string, string | number> | undefined): string {

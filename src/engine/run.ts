@@ -1,6 +1,6 @@
 import type { Machine, ParsedFile } from '../model/machine.js';
 import { compareDiagnostics, createDiagnostic, type Diagnostic } from './diagnostic.js';
-import { docsUrl, fillTemplate, type Rule, type Report, type Severity } from './rule.js';
+import { builtinDocsUrl, fillTemplate, type Rule, type Report, type Severity } from './rule.js';
 import { collectDirectives, suppressedBy, unusedRules, type Directive } from './suppressions.js';
 
 /** A rule as configured for one run. */
@@ -74,7 +74,7 @@ export function lintMachine(machine: Machine, rules: readonly ResolvedRule[], op
             messageId: p.code,
             severity: options.syntax ?? p.severity,
             range: p,
-            url: docsUrl('syntax'),
+            url: builtinDocsUrl('syntax'),
           }),
         );
       }
@@ -103,7 +103,7 @@ export function lintMachine(machine: Machine, rules: readonly ResolvedRule[], op
             messageId: r.messageId,
             severity,
             range: r.at,
-            url: docsUrl(rule.meta.id),
+            url: rule.meta.docs,
             fix: r.fix,
             suggestions: r.suggestions,
             related: r.related,
@@ -157,7 +157,7 @@ function unusedDirectiveDiagnostics(f: ParsedFile, directives: readonly Directiv
           messageId: 'unused',
           severity,
           range: d.comment,
-          url: docsUrl('unused-suppression'),
+          url: builtinDocsUrl('unused-suppression'),
         }),
       );
     }

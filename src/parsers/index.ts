@@ -40,7 +40,7 @@ export function parseByKind(kind: FileKind, text: string): ParseOutput {
       if (xml.root && !problems.some((p) => p.severity === 'fatal') && xml.root.name !== kind) {
         problems.push({ start: xml.root.start, end: xml.root.startTagEnd, severity: 'fatal', code: 'xml-wrong-root', message: `the root element is <${xml.root.name}>, expected <${kind}> for a ${kind === 'domain' ? 'libvirt domain' : 'capabilities'} file` });
       }
-      return { ast: { kind: 'xml', xml }, problems, comments: xmlComments(xml) };
+      return { ast: { kind: 'xml', xml }, problems, comments: text.includes('<!--') ? xmlComments(xml) : [] };
     }
     case 'grub': {
       const file = parseShellVars(text);

@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../engine/diagnostic.js';
 import type { Fix } from '../engine/fix.js';
 import type { LintReport } from '../engine/result.js';
-import { docsUrl, type RuleMeta, type Severity } from '../engine/rule.js';
+import type { RuleMeta, Severity } from '../engine/rule.js';
 import { Locator } from './locate.js';
 import { absolutePath, directoryUri, fileUri, relativeInside, relativeUri } from './paths.js';
 import { PARSE_ERROR_RULE, type ReporterOptions } from './types.js';
@@ -158,7 +158,7 @@ function descriptor(meta: RuleMeta): Record<string, unknown> {
     name: pascalCase(meta.id),
     shortDescription: { text: meta.description },
     fullDescription: { text: fullDescription(meta) },
-    helpUri: docsUrl(meta.id),
+    ...(meta.docs ? { helpUri: meta.docs } : {}),
     defaultConfiguration: { level: LEVEL[meta.severity] },
     properties: { category: meta.category, tags, requires: meta.requires, ...(meta.fixable ? { fixable: meta.fixable } : {}) },
   };

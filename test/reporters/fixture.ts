@@ -1,7 +1,7 @@
 import { sourceFile, type SourceFile } from '../../src/core/source.js';
 import { createDiagnostic, type Diagnostic, type DiagnosticInit } from '../../src/engine/diagnostic.js';
 import { countResult, type LintReport, type LintResult } from '../../src/engine/result.js';
-import { docsUrl, type RuleMeta } from '../../src/engine/rule.js';
+import { builtinDocsUrl, type RuleMeta } from '../../src/engine/rule.js';
 import type { FileKind } from '../../src/model/machine.js';
 
 export const CWD = '/work/proj';
@@ -18,11 +18,11 @@ export const MODPROBE_TEXT = 'options vfio-pci ids=10de:1b80\n';
 export const SYSCTL_PATH = `${CWD}/etc/sysctl.conf`;
 
 export function meta(id: string, over: Partial<RuleMeta> = {}): RuleMeta {
-  return { id, description: `Checks ${id}`, category: 'correctness', severity: 'warning', scope: 'machine', requires: [], messages: {}, ...over };
+  return { id, description: `Checks ${id}`, category: 'correctness', severity: 'warning', scope: 'machine', requires: [], messages: {}, docs: builtinDocsUrl(id), ...over };
 }
 
 export function diag(source: SourceFile, init: Omit<DiagnosticInit, 'url'> & { url?: string }, lookup?: (p: string) => SourceFile | undefined): Diagnostic {
-  return createDiagnostic(source, { url: init.ruleId ? docsUrl(init.ruleId) : undefined, ...init }, lookup);
+  return createDiagnostic(source, { url: init.ruleId ? builtinDocsUrl(init.ruleId) : undefined, ...init }, lookup);
 }
 
 export function result(source: SourceFile | undefined, path: string, kind: FileKind | undefined, messages: Diagnostic[], output?: string): LintResult {

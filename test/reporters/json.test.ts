@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sourceFile } from '../../src/core/source.js';
-import { docsUrl } from '../../src/engine/rule.js';
+import { builtinDocsUrl } from '../../src/engine/rule.js';
 import { eslintFix, format, toJson } from '../../src/reporters/json.js';
 import { CWD, diag, GRUB_PATH, GRUB_TEXT, MODPROBE_PATH, report, result, scenario, SYSCTL_PATH, XML_PATH } from './fixture.js';
 
@@ -13,7 +13,7 @@ describe('json', () => {
       {
         filePath: '/work/proj/etc/default/grub',
         messages: [
-          { ruleId: 'grub-default', severity: 1, message: 'GRUB_DEFAULT is not saved', line: 1, column: 1, nodeType: null, messageId: 'notSaved', endLine: 1, endColumn: 15, level: 'warning', url: docsUrl('grub-default') },
+          { ruleId: 'grub-default', severity: 1, message: 'GRUB_DEFAULT is not saved', line: 1, column: 1, nodeType: null, messageId: 'notSaved', endLine: 1, endColumn: 15, level: 'warning', url: builtinDocsUrl('grub-default') },
           {
             ruleId: 'iommu-enabled',
             severity: 2,
@@ -26,7 +26,7 @@ describe('json', () => {
             endColumn: 41,
             fix: { range: [55, 55], text: ' intel_iommu=on' },
             level: 'error',
-            url: docsUrl('iommu-enabled'),
+            url: builtinDocsUrl('iommu-enabled'),
             edits: [{ filePath: GRUB_PATH, range: [55, 55], text: ' intel_iommu=on', line: 2, column: 41, endLine: 2, endColumn: 41 }],
           },
         ],
@@ -54,7 +54,7 @@ describe('json', () => {
             endLine: 1,
             endColumn: 8,
             level: 'info',
-            url: docsUrl('hint-rule'),
+            url: builtinDocsUrl('hint-rule'),
             // Two files: no ESLint `fix`, every edit listed.
             edits: [
               { filePath: XML_PATH, range: [7, 7], text: ' x', line: 1, column: 8, endLine: 1, endColumn: 8 },
@@ -79,7 +79,7 @@ describe('json', () => {
               },
             ],
             level: 'warning',
-            url: docsUrl('memballoon-present'),
+            url: builtinDocsUrl('memballoon-present'),
             related: [{ filePath: GRUB_PATH, message: 'kernel command line here', range: [43, 55], line: 2, column: 29, endLine: 2, endColumn: 41 }],
           },
         ],
@@ -110,7 +110,7 @@ describe('json', () => {
       {
         filePath: MODPROBE_PATH,
         messages: [
-          { ruleId: 'nvidia-not-blacklisted', severity: 1, message: 'nouveau is not blacklisted', line: 1, column: 1, nodeType: null, messageId: 'nouveau', endLine: 1, endColumn: 8, level: 'warning', url: docsUrl('nvidia-not-blacklisted') },
+          { ruleId: 'nvidia-not-blacklisted', severity: 1, message: 'nouveau is not blacklisted', line: 1, column: 1, nodeType: null, messageId: 'nouveau', endLine: 1, endColumn: 8, level: 'warning', url: builtinDocsUrl('nvidia-not-blacklisted') },
         ],
         suppressedMessages: [],
         errorCount: 0,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sourceFile } from '../../src/core/source.js';
-import { docsUrl } from '../../src/engine/rule.js';
+import { builtinDocsUrl } from '../../src/engine/rule.js';
 import { format, toSarif } from '../../src/reporters/sarif.js';
 import { validateSarif } from './sarif-validator.js';
 import { CWD, diag, GRUB_PATH, GRUB_TEXT, meta, report, result, scenario, XML_PATH } from './fixture.js';
@@ -39,7 +39,7 @@ describe('sarif', () => {
       name: 'IommuEnabled',
       shortDescription: { text: 'The IOMMU must be on' },
       fullDescription: { text: 'The IOMMU must be on. Needs: cmdline.' },
-      helpUri: docsUrl('iommu-enabled'),
+      helpUri: builtinDocsUrl('iommu-enabled'),
       defaultConfiguration: { level: 'error' },
       properties: { category: 'stability', tags: ['stability', 'fixable'], requires: ['cmdline'], fixable: 'safe' },
     });
@@ -125,7 +125,7 @@ describe('sarif', () => {
     const r = (log.runs[0]!.results as Array<Record<string, unknown>>)[0]!;
     expect((r.locations as Array<{ physicalLocation: { artifactLocation: unknown } }>)[0]!.physicalLocation.artifactLocation).toEqual({ uri: 'my%20dir/a%23b%25.xml', uriBaseId: '%SRCROOT%' });
     expect(r.ruleIndex).toBe(1);
-    expect((log.runs[0]!.tool.driver as { rules: unknown[] }).rules[1]).toEqual({ id: 'unknown-rule', helpUri: docsUrl('unknown-rule') });
+    expect((log.runs[0]!.tool.driver as { rules: unknown[] }).rules[1]).toEqual({ id: 'unknown-rule', helpUri: builtinDocsUrl('unknown-rule') });
   });
 
   it('a file with no text (unreadable) keeps the diagnostic place', () => {
