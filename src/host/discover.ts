@@ -244,7 +244,7 @@ function exists(p: string): boolean {
     return false;
   }
 }
-function isDir(p: string): boolean {
+export function isDir(p: string): boolean {
   try {
     return statSync(p).isDirectory();
   } catch {

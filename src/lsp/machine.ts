@@ -1,9 +1,9 @@
-import { statSync } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
 import type { MachineConfig } from '../config/config.js';
 import { findConfig } from '../config/load.js';
 import { collectInputs, type InputFile, type InputProblem } from '../pipeline/inputs.js';
 import { machineInputs } from '../config/machines.js';
+import { isDir } from '../host/discover.js';
 
 /**
  * Which machine an open file belongs to, so cross-file rules see the same
@@ -83,12 +83,4 @@ export function treeRoot(docPath: string, workspaceRoots: readonly string[]): st
     dir = parent;
   }
   return etcDir;
-}
-
-function isDir(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
 }
