@@ -34,6 +34,9 @@ export interface LintOptions {
   fixRules?: readonly string[];
 }
 
+/** Built-in rules carry their published docs page (a custom rule only the one it names itself). Made once, not per lint. */
+const BUILTIN_WITH_DOCS: readonly Rule[] = builtinRules.map((r) => (r.meta.docs ? r : { ...r, meta: { ...r.meta, docs: builtinDocsUrl(r.meta.id) } }));
+
 /** Everything resolved from options once per run. */
 interface RunSetup {
   cwd: string;
@@ -50,8 +53,7 @@ interface RunSetup {
 
 export function setupRun(options: LintOptions): RunSetup {
   const cwd = resolve(options.cwd ?? process.cwd());
-  // Built-in rules carry their published docs page; a custom rule only the one it names itself.
-  const allRules = [...builtinRules.map((r) => withDocs(r, builtinDocsUrl(r.meta.id))), ...(options.customRules ?? [])];
+  const allRules = options.customRules?.length ? [...BUILTIN_WITH_DOCS, ...options.customRules] : BUILTIN_WITH_DOCS;
   const known = new Map(allRules.map((r) => [r.meta.id, r] as const));
   const loaded =
     typeof options.config === 'object'
@@ -185,10 +187,6 @@ export function lintCollected(inputs: readonly InputFile[], unusable: ReadonlyAr
     applied,
     undone,
   };
-}
-
-function withDocs(rule: Rule, docs: string): Rule {
-  return rule.meta.docs ? rule : { ...rule, meta: { ...rule.meta, docs } };
 }
 
 function syntaxSeverity(state: { severity: ResolvedRule['severity'] | 'off'; explicit: boolean } | undefined): RunSetup['syntax'] {

@@ -15,7 +15,8 @@ export function expandPaths(patterns: readonly string[], baseDir: string): { pat
     }
     const parts = pattern.split('/');
     const firstGlob = parts.findIndex((p) => /[*?[{]/.test(p));
-    const start = resolve(baseDir, ...parts.slice(0, firstGlob));
+    // `parts.join` keeps the leading '/' of an absolute pattern (whose first part is ''), which spreading the parts would drop.
+    const start = firstGlob === 0 ? baseDir : resolve(baseDir, parts.slice(0, firstGlob).join('/') || '/');
     const re = globToRegExp(relative(baseDir, resolve(baseDir, pattern)).split('\\').join('/'));
     const found = walk(start).filter((abs) => re.test(relative(baseDir, abs).split('\\').join('/')));
     if (found.length === 0) missing.push(pattern);

@@ -87,13 +87,15 @@ export function parseByKind(kind: FileKind, text: string): ParseOutput {
 /** XML comments with what suppression directives need: the next sibling element and the enclosing element. */
 function xmlComments(doc: XmlDocument): CommentContext[] {
   const out: CommentContext[] = [];
+  // One backward pass per sibling list, carrying the nearest following element: linear in the siblings.
   const visit = (siblings: XmlDocument['children'], parent: XmlElement | undefined) => {
-    for (let i = 0; i < siblings.length; i++) {
+    let next: XmlElement | undefined;
+    for (let i = siblings.length - 1; i >= 0; i--) {
       const node = siblings[i]!;
-      if (node.type !== 'comment') continue;
-      let next: XmlElement | undefined;
-      for (let j = i + 1; j < siblings.length && !next; j++) if (siblings[j]!.type === 'element') next = siblings[j] as XmlElement;
-      out.push({ start: node.start, end: node.end, body: node.value, nextElement: next && { start: next.start, end: next.end }, parentElement: parent && { start: parent.start, end: parent.end } });
+      if (node.type === 'element') next = node;
+      else if (node.type === 'comment') {
+        out.push({ start: node.start, end: node.end, body: node.value, nextElement: next && { start: next.start, end: next.end }, parentElement: parent && { start: parent.start, end: parent.end } });
+      }
     }
   };
   // Iterative walk: documents may nest deeply.

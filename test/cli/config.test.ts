@@ -195,3 +195,19 @@ describe('an invalid config: one line naming the file, exit 2, no stack trace', 
     expect([severity.code, severity.stderr]).toEqual([2, 'vfio-lint: --rule: memballoon-present: severity must be one of "error", "warn", "info", "off" (got "fatal")\n']);
   });
 });
+
+describe('machine paths', () => {
+  it('expands relative and absolute globs', async () => {
+    const { expandPaths } = await import('../../src/config/expand.js');
+    const dir = tempDir();
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(join(dir, 'vms'));
+    writeFileSync(join(dir, 'vms', 'a.xml'), '<domain/>');
+    writeFileSync(join(dir, 'b.xml'), '<domain/>');
+    // Without a '/', a pattern matches a basename at any depth, as in .gitignore.
+    expect(expandPaths(['*.xml'], dir)).toEqual({ paths: [join(dir, 'b.xml'), join(dir, 'vms', 'a.xml')], missing: [] });
+    expect(expandPaths(['vms/*.xml'], dir)).toEqual({ paths: [join(dir, 'vms', 'a.xml')], missing: [] });
+    expect(expandPaths([`${dir}/vms/*.xml`], '/nonexistent')).toEqual({ paths: [join(dir, 'vms', 'a.xml')], missing: [] });
+    expect(expandPaths(['vms/*.json'], dir)).toEqual({ paths: [], missing: ['vms/*.json'] });
+  });
+});

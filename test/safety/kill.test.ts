@@ -11,7 +11,7 @@ const HOSTDEV = "<hostdev mode='subsystem' type='pci' managed='yes'><source><add
 /** 64 KiB of description makes each write take a little while, so kills land inside writes as well as between them. */
 const vm = (i: number) => `<domain type='kvm'>\n<name>vm${i}</name>\n<description>${`${i} `.repeat(32 * 1024 / String(i).length)}</description>\n<devices>\n${HOSTDEV}\n<memballoon model='virtio'/>\n</devices>\n</domain>\n`;
 const name = (i: number) => `vm${String(i).padStart(2, '0')}.xml`;
-const LEFTOVER = /^\.vm\d\d\.xml\.vfio-lint-[0-9a-f]{8}\.tmp$/;
+const LEFTOVER = /^\.vm\d\d\.xml\.vfio-lint-\d+-\d+-[0-9a-z]+\.tmp$/;
 
 /** A small seeded generator (mulberry32): the same kill points on every run unless FUZZ_SEED says otherwise. */
 function random(seed: number): () => number {
