@@ -5,7 +5,7 @@ import { createDiagnostic, type Diagnostic } from './engine/diagnostic.js';
 import { lintMachine, type ResolvedRule, type SkippedRule, type RuleFailure } from './engine/run.js';
 import { runFixLoop, type AppliedFix, type UndoneFix } from './engine/fix-loop.js';
 import { countResult, type LintReport, type LintResult } from './engine/result.js';
-import { builtinRules } from './rules/index.js';
+import { builtinRules, ENGINE_RULE_IDS } from './rules/index.js';
 import { enabledRules, resolveRuleStates, validateConfig, type Config, type RuleSetting } from './config/config.js';
 import { loadConfig } from './config/load.js';
 import { applyOverrides } from './config/overrides.js';
@@ -74,7 +74,8 @@ export function setupRun(options: LintOptions): RunSetup {
   const enabled = enabledRules(allRules, states);
   return {
     cwd,
-    rules: enabled.filter((r) => r.rule.meta.id !== 'syntax' && r.rule.meta.id !== 'unused-suppression'),
+    // The engine produces those two itself; they are rules only to be configured and documented.
+    rules: enabled.filter((r) => !ENGINE_RULE_IDS.has(r.rule.meta.id)),
     allRules,
     config: loaded.config,
     baseDir: loaded.baseDir,
