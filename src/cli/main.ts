@@ -7,7 +7,7 @@ import { collectInputs, InputError, type CollectedInputs } from '../pipeline/inp
 import { discoverHostTree } from '../host/discover.js';
 import { ConfigError, resolveRuleStates, type Config, type RuleState } from '../config/config.js';
 import { decode } from '../core/source.js';
-import type { LintReport } from '../engine/result.js';
+import { countResult, type LintReport } from '../engine/result.js';
 import { builtinRules } from '../rules/index.js';
 import { writeAtomic } from '../io/write.js';
 import { describeFsError, MAX_INPUT_BYTES } from '../io/read.js';
@@ -214,7 +214,7 @@ function gather(paths: readonly string[], args: CliArgs, cwd: string): Collected
 function quietReport(report: LintReport): LintReport {
   return {
     ...report,
-    results: report.results.map((r) => ({ ...r, messages: r.messages.filter((m) => m.severity === 'error'), warningCount: 0, infoCount: 0, fixableWarningCount: 0 })),
+    results: report.results.map((r) => ({ ...r, ...countResult({ ...r, messages: r.messages.filter((m) => m.severity === 'error') }) })),
     skippedRules: [],
   };
 }

@@ -17,6 +17,8 @@ export interface LintResult {
   fatalErrorCount: number;
   fixableErrorCount: number;
   fixableWarningCount: number;
+  /** Info findings with a fix (ESLint's JSON folds them into fixableWarningCount, as it does infoCount). */
+  fixableInfoCount: number;
   /** The text that was linted. */
   source: string | undefined;
   /** The fixed text, when fixing changed it. */
@@ -41,13 +43,14 @@ export interface LintReport {
   undone: UndoneFix[];
 }
 
-export function countResult(result: Omit<LintResult, 'realPath' | 'systemPath' | 'stored' | 'errorCount' | 'warningCount' | 'infoCount' | 'fatalErrorCount' | 'fixableErrorCount' | 'fixableWarningCount'>): LintResult {
+export function countResult(result: Omit<LintResult, 'realPath' | 'systemPath' | 'stored' | 'errorCount' | 'warningCount' | 'infoCount' | 'fatalErrorCount' | 'fixableErrorCount' | 'fixableWarningCount' | 'fixableInfoCount'>): LintResult {
   let errorCount = 0;
   let warningCount = 0;
   let infoCount = 0;
   let fatalErrorCount = 0;
   let fixableErrorCount = 0;
   let fixableWarningCount = 0;
+  let fixableInfoCount = 0;
   for (const m of result.messages) {
     if (m.severity === 'error') {
       errorCount++;
@@ -58,7 +61,8 @@ export function countResult(result: Omit<LintResult, 'realPath' | 'systemPath' |
       if (m.fix) fixableWarningCount++;
     } else {
       infoCount++;
+      if (m.fix) fixableInfoCount++;
     }
   }
-  return { ...result, errorCount, warningCount, infoCount, fatalErrorCount, fixableErrorCount, fixableWarningCount };
+  return { ...result, errorCount, warningCount, infoCount, fatalErrorCount, fixableErrorCount, fixableWarningCount, fixableInfoCount };
 }

@@ -103,35 +103,18 @@ export function toJson(report: LintReport, options: ReporterOptions): JsonResult
 
 function result(r: LintResult, options: ReporterOptions, locator: Locator, texts: ReadonlyMap<string, string>): JsonResult {
   const cwd = options.cwd;
-  // Counted from the messages so the counts always agree with what is listed.
-  let errorCount = 0;
-  let fatalErrorCount = 0;
-  let warningCount = 0;
-  let infoCount = 0;
-  let fixableErrorCount = 0;
-  let fixableWarningCount = 0;
-  for (const m of r.messages) {
-    if (m.severity === 'error') {
-      errorCount++;
-      if (m.parseFailure) fatalErrorCount++;
-      if (m.fix) fixableErrorCount++;
-    } else {
-      if (m.severity === 'info') infoCount++;
-      warningCount++;
-      if (m.fix) fixableWarningCount++;
-    }
-  }
   const out: JsonResult = {
     filePath: absolutePath(r.filePath, cwd),
     messages: r.messages.map((m) => message(m, cwd, locator, texts.get(m.path))),
     suppressedMessages: [],
-    errorCount,
-    fatalErrorCount,
-    warningCount,
-    fixableErrorCount,
-    fixableWarningCount,
+    errorCount: r.errorCount,
+    fatalErrorCount: r.fatalErrorCount,
+    // ESLint readers expect warningCount to match the severity-1 messages, and info findings are severity 1.
+    warningCount: r.warningCount + r.infoCount,
+    fixableErrorCount: r.fixableErrorCount,
+    fixableWarningCount: r.fixableWarningCount + r.fixableInfoCount,
     usedDeprecatedRules: [],
-    infoCount,
+    infoCount: r.infoCount,
     kind: r.kind ?? null,
   };
   // As ESLint: the source only for files with findings and no fixed output.

@@ -19,10 +19,12 @@ export function format(report: LintReport, options: ReporterOptions): string {
 
   for (const result of report.results) {
     if (result.messages.length === 0) continue;
-    for (const m of result.messages) {
-      counts[m.severity]++;
-      if (m.fix) fixable[m.severity]++;
-    }
+    counts.error += result.errorCount;
+    counts.warning += result.warningCount;
+    counts.info += result.infoCount;
+    fixable.error += result.fixableErrorCount;
+    fixable.warning += result.fixableWarningCount;
+    fixable.info += result.fixableInfoCount;
     out += `${p.underline(oneLine(displayPath(result.filePath, options.cwd)))}\n${table(result.messages, options.cwd, p)}\n`;
   }
 
