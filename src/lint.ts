@@ -146,9 +146,14 @@ export function lintCollected(inputs: readonly InputFile[], unusable: ReadonlyAr
   let applied: AppliedFix[] = [];
   let undone: UndoneFix[] = [];
   let finalTexts: ReadonlyMap<string, string> = original;
+  // The fix loop's last lint is always of its final texts: that lint is the result, not a second run.
+  let lastLint: ReturnType<typeof lintTexts> | undefined;
   if (options.fix) {
     const byPath = new Map(reads.map((r) => [r.source.path, r] as const));
-    const loop = runFixLoop(original, (texts) => ({ diagnostics: [...lintTexts(texts).diagnostics.values()].flat() }), {
+    const loop = runFixLoop(original, (texts) => {
+      lastLint = lintTexts(texts);
+      return { diagnostics: [...lastLint.diagnostics.values()].flat() };
+    }, {
       suggestions: options.fix === 'suggestions',
       ruleFilter: options.fixRules ? (id) => options.fixRules!.includes(id) : undefined,
       parseCheck: (path, text) => {
@@ -161,7 +166,7 @@ export function lintCollected(inputs: readonly InputFile[], unusable: ReadonlyAr
     undone = loop.undone;
     finalTexts = loop.texts;
   }
-  const final = lintTexts(finalTexts);
+  const final = lastLint ?? lintTexts(finalTexts);
 
   const results: LintResult[] = final.files.map((f, i) => {
     const r = reads[i]!;
