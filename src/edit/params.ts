@@ -1,6 +1,7 @@
 import type { TextEdit } from '../engine/fix.js';
 import type { SourceFile } from '../core/source.js';
-import type { ModuleParamSetting } from '../host/module-params.js';
+import type { KernelParamFact, ModprobeFact } from '../host/facts.js';
+import { paramToken } from '../host/module-params.js';
 import { deleteLine } from './lines.js';
 
 /**
@@ -8,10 +9,9 @@ import { deleteLine } from './lines.js';
  * parameter, else the token with the blank before it. Undefined when the token
  * is not written verbatim (inside an evaluated shell value, across a continuation).
  */
-export function removeParam(setting: ModuleParamSetting, source: SourceFile): TextEdit | undefined {
-  const { param, options } = setting;
+export function removeParam(param: KernelParamFact, options: ModprobeFact | undefined, source: SourceFile): TextEdit | undefined {
   const text = source.text;
-  if (text.slice(param.loc.start, param.loc.end) !== `${param.name}${param.value === undefined ? '' : `=${param.value}`}`) return undefined;
+  if (text.slice(param.loc.start, param.loc.end) !== paramToken(param)) return undefined;
   if (options && options.options.length === 1) return deleteLine(source, options.loc);
   let start = param.loc.start;
   while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;

@@ -1,3 +1,4 @@
+import { listIds } from '../words.js';
 import type { Rule, Loc } from '../../engine/rule.js';
 import type { Fix } from '../../engine/fix.js';
 import { CpuSet } from '../../core/cpuset.js';
@@ -74,7 +75,7 @@ export const rule: Rule = {
           cpus: overlap.format(),
           verbS: overlap.size > 1 ? '' : 's',
           vs: vcpus.length > 1 ? 's' : '',
-          vcpus: listWords(vcpus),
+          vcpus: listIds(vcpus),
         },
         at,
         related,
@@ -117,10 +118,4 @@ function pinSuggestion(d: DomainInput, cpus: CpuSet | undefined): { suggestions?
   const q = quoteOf(cputune.element);
   const edit = existing ? setAttribute(path, text, existing, 'cpuset', cpus.format()) : insertLastChild(path, text, cputune.element, `<emulatorpin cpuset=${q}${cpus.format()}${q}/>`);
   return { suggestions: [{ description: `Pin the emulator to host CPUs ${cpus.format()}, which no vCPU uses`, fix: { edits: [edit] } }] };
-}
-
-function listWords(ids: number[]): string {
-  if (ids.length <= 1) return ids.join('');
-  if (ids.length > 8) return `${ids.slice(0, 8).join(', ')} and ${ids.length - 8} more`;
-  return `${ids.slice(0, -1).join(', ')} and ${ids.at(-1)}`;
 }

@@ -1,6 +1,7 @@
 import type { Rule } from '../../engine/rule.js';
 import { hostVendor } from '../../model/vendor.js';
 import { removeParam } from '../../edit/params.js';
+import { paramToken } from '../../host/module-params.js';
 
 /** Values people write that amd_iommu= does not know (it has no "on": the AMD IOMMU is on when present). */
 const NOT_AMD_OPTIONS = new Set(['on', 'pt', '1', 'y', 'yes', 'enable', 'enabled', 'true']);
@@ -31,9 +32,9 @@ export const rule: Rule = {
       if (source.kind === 'proc-cmdline') continue;
       for (const p of source.params) {
         if (p.afterDashDash || (p.key !== 'amd_iommu' && p.key !== 'intel_iommu')) continue;
-        const written = `${p.name}${p.value === undefined ? '' : `=${p.value}`}`;
+        const written = paramToken(p);
         const file = machine.files.find((f) => f.source.path === p.loc.path)!;
-        const edit = removeParam({ param: p, options: undefined }, file.source);
+        const edit = removeParam(p, undefined, file.source);
         const offer = (safe: boolean) => (edit ? (safe ? { fix: { edits: [edit] } } : { suggestions: [{ description: `Remove ${written}`, fix: { edits: [edit] } }] }) : {});
         const wrongVendor = vendor && ((p.key === 'intel_iommu' && vendor.vendor === 'AMD') || (p.key === 'amd_iommu' && vendor.vendor === 'Intel'));
         if (wrongVendor) {

@@ -1,3 +1,4 @@
+import { listIds } from '../words.js';
 import type { Rule, Loc, RelatedLocation } from '../../engine/rule.js';
 import type { Fix } from '../../engine/fix.js';
 import { CpuSet } from '../../core/cpuset.js';
@@ -151,7 +152,7 @@ export const rule: Rule = {
           if (outside.length > 0) {
             ctx.report({
               messageId: 'notIsolated',
-              data: { domain: d.view.name ?? d.file.source.path, s: outside.length > 1 ? 's' : '', vcpus: words(outside), are: outside.length > 1 ? 'are' : 'is', cs: outsideCpus.size > 1 ? 's' : '', cpus: outsideCpus.format(), param: isolation.name, value: isolation.value! },
+              data: { domain: d.view.name ?? d.file.source.path, s: outside.length > 1 ? 's' : '', vcpus: listIds(outside), are: outside.length > 1 ? 'are' : 'is', cs: outsideCpus.size > 1 ? 's' : '', cpus: outsideCpus.format(), param: isolation.name, value: isolation.value! },
               at: at(isolation),
               related,
               ...retarget([iso, nohz, rcu], isoParsed?.flagText ?? '', vcpuCpus),
@@ -197,9 +198,4 @@ function retarget(params: Array<KernelParamFact | undefined>, flagText: string, 
     edits.push({ path: p.valueLoc.path, start: p.valueLoc.start, end: p.valueLoc.end, text: (p.key === 'isolcpus' ? flagText : '') + cpus.format() });
   }
   return { suggestions: [{ description: `Isolate exactly the CPUs the vCPUs are pinned to (${cpus.format()})`, fix: { edits } }] };
-}
-
-function words(ids: number[]): string {
-  if (ids.length > 8) return `${ids.slice(0, 8).join(', ')} and ${ids.length - 8} more`;
-  return ids.length <= 1 ? ids.join('') : `${ids.slice(0, -1).join(', ')} and ${ids.at(-1)}`;
 }

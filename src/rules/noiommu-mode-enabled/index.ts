@@ -21,12 +21,10 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
-    for (const s of moduleParamSettings(ctx.machine.host, 'vfio', 'enable_unsafe_noiommu_mode')) {
+    for (const s of moduleParamSettings(ctx.machine, 'vfio', 'enable_unsafe_noiommu_mode')) {
       if (kernelBool(s.param.value) !== true) continue;
-      const written = s.options ? `options vfio ${s.param.name}${s.param.value === undefined ? '' : `=${s.param.value}`}` : `${s.param.name}${s.param.value === undefined ? '' : `=${s.param.value}`}`;
-      const source = (s.options?.file ?? ctx.machine.files.find((f) => f.source.path === s.param.loc.path))!.source;
-      const edit = removeParam(s, source);
-      ctx.report({ messageId: 'enabled', data: { written }, at: s.param.loc, ...(edit ? { fix: { edits: [edit] } } : {}) });
+      const edit = removeParam(s.param, s.options, s.source);
+      ctx.report({ messageId: 'enabled', data: { written: s.written }, at: s.param.loc, ...(edit ? { fix: { edits: [edit] } } : {}) });
     }
   },
 };

@@ -20,17 +20,14 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
-    for (const s of moduleParamSettings(ctx.machine.host, 'vfio_iommu_type1', 'allow_unsafe_interrupts')) {
+    for (const s of moduleParamSettings(ctx.machine, 'vfio_iommu_type1', 'allow_unsafe_interrupts')) {
       if (kernelBool(s.param.value) !== true) continue;
-      const token = `${s.param.name}${s.param.value === undefined ? '' : `=${s.param.value}`}`;
-      const written = s.options ? `options vfio_iommu_type1 ${token}` : token;
-      const source = (s.options?.file ?? ctx.machine.files.find((f) => f.source.path === s.param.loc.path))!.source;
-      const edit = removeParam(s, source);
+      const edit = removeParam(s.param, s.options, s.source);
       ctx.report({
         messageId: 'enabled',
-        data: { written },
+        data: { written: s.written },
         at: s.param.loc,
-        ...(edit ? { suggestions: [{ description: `Remove ${token} (check first: dmesg | grep -i 'remapping')`, fix: { edits: [edit] } }] } : {}),
+        ...(edit ? { suggestions: [{ description: `Remove ${s.token} (check first: dmesg | grep -i 'remapping')`, fix: { edits: [edit] } }] } : {}),
       });
     }
   },
