@@ -80,18 +80,3 @@ export function classifyByContent(text: string): FileKind | undefined {
   if (/^\s*(title|linux|options)\s/m.test(head) && /^\s*options\s/m.test(head)) return 'bls-entry';
   return undefined;
 }
-
-export const KIND_NAMES: Record<FileKind, string> = {
-  domain: 'libvirt domain XML',
-  capabilities: 'libvirt capabilities XML',
-  grub: '/etc/default/grub',
-  'kernel-cmdline': '/etc/kernel/cmdline',
-  'bls-entry': 'boot loader entry',
-  'proc-cmdline': '/proc/cmdline',
-  modprobe: 'modprobe.d',
-  sysctl: 'sysctl.d',
-  mkinitcpio: 'mkinitcpio.conf',
-  dracut: 'dracut.conf',
-  'initramfs-modules': 'initramfs-tools modules',
-  'modules-load': 'modules-load.d',
-};

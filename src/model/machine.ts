@@ -29,21 +29,6 @@ export const FILE_KINDS: readonly FileKind[] = [
   'modprobe', 'sysctl', 'mkinitcpio', 'dracut', 'initramfs-modules', 'modules-load',
 ];
 
-export const INPUT_OF_KIND: Record<FileKind, InputKind> = {
-  domain: 'domain',
-  capabilities: 'capabilities',
-  grub: 'cmdline',
-  'kernel-cmdline': 'cmdline',
-  'bls-entry': 'cmdline',
-  'proc-cmdline': 'cmdline',
-  modprobe: 'modprobe',
-  sysctl: 'sysctl',
-  mkinitcpio: 'initramfs',
-  dracut: 'initramfs',
-  'initramfs-modules': 'initramfs',
-  'modules-load': 'modprobe',
-};
-
 /** A file as the engine sees it: decoded, classified and parsed, once. */
 export interface ParsedFile {
   source: SourceFile;
