@@ -1,5 +1,5 @@
 import { fstatSync, writeSync } from 'node:fs';
-import { isatty } from 'node:tty';
+import { createRequire } from 'node:module';
 import { main } from './main.js';
 import { readAllStdin } from './stdin.js';
 
@@ -25,9 +25,16 @@ function writeAll(fd: number, text: string): void {
   }
 }
 
+/**
+ * node:tty pulls in net and the whole stream stack (about 8 ms of start-up), so
+ * it is loaded only when the descriptor is a character device, which a pipe or
+ * file never is.
+ */
 function isTerminal(fd: number): boolean {
   try {
-    return fstatSync(fd).isCharacterDevice() && isatty(fd);
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+    const tty = createRequire(import.meta.url)('node:tty') as typeof import('node:tty');
+    return tty.isatty(fd);
   } catch {
     return false;
   }
