@@ -2,8 +2,14 @@ import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { classifyByPath, classifyXml, xmlRootName } from '../model/classify.js';
 import type { FileKind } from '../model/machine.js';
-import { describeFsError, notRegularReason, readPrefix } from '../io/read.js';
+import { describeFsError, notRegularReason, readInput, readPrefix } from '../io/read.js';
 import { decodeHead } from '../io/sniff.js';
+
+/** A file's bytes as read, and its mode (kept when `--fix` rewrites it). */
+export interface Preread {
+  bytes: Uint8Array;
+  mode: number;
+}
 
 export interface DiscoveredFile {
   /** The file to read and (when fixing) to write: always inside the tree. */
@@ -15,6 +21,8 @@ export interface DiscoveredFile {
   kind: FileKind;
   /** A symlink to /dev/null: the file is masked (it hides same-named vendor files and says nothing). */
   masked: boolean;
+  /** The file's bytes when classifying it already read them all (XML files): the lint uses them instead of reading again. */
+  preread?: Preread;
 }
 
 export interface DiscoveryProblem {
@@ -127,8 +135,8 @@ export function discoverHostTree(dir: string, shape: 'root' | 'etc' = hostTreeSh
       if (resolved.kind === 'error') tree.problems.push({ path: display, message: resolved.message });
       return;
     }
-    const kind = sniffXmlFile(resolved.path);
-    if (kind) tree.files.push({ realPath: resolved.path, displayPath: display, systemPath: `/${rel}`, kind, masked: false });
+    const { kind, preread } = sniffXmlFile(resolved.path);
+    if (kind) tree.files.push({ realPath: resolved.path, displayPath: display, systemPath: `/${rel}`, kind, masked: false, preread });
   }
   return tree;
 }
@@ -140,20 +148,25 @@ const OTHER_LIBVIRT_ROOTS = new Set(['network', 'networkport', 'pool', 'volume',
 export const SNIFF_BYTES = 64 * 1024;
 
 /**
- * Classify an XML file by its root element, from its first 64 KiB. A file whose
- * root cannot be read (not well-formed, not UTF-8, unreadable) counts as a
- * domain, so that the parse reports what is wrong with it instead of it being
- * skipped in silence; a file with another libvirt root element is skipped.
+ * Classify an XML file by its root element. A file whose root cannot be read
+ * (not well-formed, not UTF-8, unreadable) counts as a domain, so that the
+ * parse reports what is wrong with it instead of it being skipped in silence; a
+ * file with another libvirt root element is skipped. The whole file is read
+ * (the lint needs it next, and one read is cheaper than a prefix and then the
+ * rest); one over the input limit only by its first 64 KiB, and the read that
+ * follows reports its size.
  */
-export function sniffXmlFile(path: string): FileKind | undefined {
-  const read = readPrefix(path, SNIFF_BYTES);
-  if (!read.ok) return 'domain';
-  const text = decodeHead(read.bytes, read.bytes.length < SNIFF_BYTES);
-  if (text === undefined) return 'domain';
+export function sniffXmlFile(path: string): { kind: FileKind | undefined; preread?: Preread } {
+  const whole = readInput(path);
+  const read = whole.ok ? whole : whole.tooLarge ? readPrefix(path, SNIFF_BYTES) : whole;
+  if (!read.ok) return { kind: 'domain' };
+  const preread = whole.ok ? whole : undefined;
+  const text = decodeHead(read.bytes, whole.ok || read.bytes.length < SNIFF_BYTES);
+  if (text === undefined) return { kind: 'domain', preread };
   const kind = classifyXml(text);
-  if (kind) return kind;
+  if (kind) return { kind, preread };
   const root = xmlRootName(text);
-  return root !== undefined && OTHER_LIBVIRT_ROOTS.has(root) ? undefined : 'domain';
+  return root !== undefined && OTHER_LIBVIRT_ROOTS.has(root) ? { kind: undefined } : { kind: 'domain', preread };
 }
 
 function listDir(root: string, rel: string, tree: HostTree): string[] {

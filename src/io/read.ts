@@ -8,7 +8,8 @@ import { rememberRead } from './identity.js';
  */
 export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 
-export type ReadOutcome = { ok: true; bytes: Buffer; mode: number } | { ok: false; message: string };
+/** `tooLarge` marks a refusal by size alone: the file could still be classified by its start. */
+export type ReadOutcome = { ok: true; bytes: Buffer; mode: number } | { ok: false; message: string; tooLarge?: true };
 
 /**
  * Read one input file without ever blocking or reading forever: the file is
@@ -40,7 +41,7 @@ function readRegular(path: string, maxBytes: number, prefix: boolean): ReadOutco
     const st = fstatSync(fd, { bigint: true });
     if (st.isDirectory()) return { ok: false, message: 'is a directory, expected a file' };
     if (!st.isFile()) return { ok: false, message: `is not a regular file (${kindOf(st)}); refusing to read it` };
-    if (!prefix && st.size > BigInt(maxBytes)) return { ok: false, message: tooLarge(st.size, maxBytes) };
+    if (!prefix && st.size > BigInt(maxBytes)) return { ok: false, message: tooLarge(st.size, maxBytes), tooLarge: true };
     // One byte past the limit tells a file that grew (or a /proc file) over the limit from one exactly at it.
     const limit = prefix ? maxBytes : maxBytes + 1;
     // Room for one byte more than the size, so a file that did not grow is read without a copy.
@@ -56,7 +57,7 @@ function readRegular(path: string, maxBytes: number, prefix: boolean): ReadOutco
       if (n === 0) break;
       got += n;
     }
-    if (!prefix && got > maxBytes) return { ok: false, message: tooLarge(undefined, maxBytes) };
+    if (!prefix && got > maxBytes) return { ok: false, message: tooLarge(undefined, maxBytes), tooLarge: true };
     rememberRead(path, st);
     return { ok: true, bytes: bytes.subarray(0, got), mode: Number(st.mode) };
   } catch (err) {

@@ -1,8 +1,11 @@
-import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync as realpathJs, statSync } from 'node:fs';
+
+// One realpath(3) call instead of an lstat per path component; same result on the systems we run on.
+const realpathSync = realpathJs.native;
 import { basename, dirname, resolve, sep } from 'node:path';
 import { classifyByContent, classifyByPath } from '../model/classify.js';
 import type { FileKind } from '../model/machine.js';
-import { compareNames, discoverHostTree, hostTreeShape, sniffXmlFile, SNIFF_BYTES, type DiscoveredFile } from '../host/discover.js';
+import { compareNames, discoverHostTree, hostTreeShape, sniffXmlFile, SNIFF_BYTES, type DiscoveredFile, type Preread } from '../host/discover.js';
 import { describeFsError, notRegularReason, readPrefix } from '../io/read.js';
 import { decodeHead } from '../io/sniff.js';
 
@@ -81,8 +84,8 @@ export function collectInputs(paths: readonly string[], options: { kind?: FileKi
             unusable.push({ path: p, message: real.message });
             continue;
           }
-          const kind = sniffXmlFile(real.path);
-          if (kind) add({ realPath: real.path, displayPath: p, systemPath: `/${name}`, kind, masked: false });
+          const { kind, preread } = sniffXmlFile(real.path);
+          if (kind) add({ realPath: real.path, displayPath: p, systemPath: `/${name}`, kind, masked: false, preread });
         }
         if (files.length + unusable.length === before) unusable.push({ path: abs, message: 'is neither a host tree (no etc/) nor a folder of libvirt XML files; nothing to lint in it' });
       }
@@ -106,14 +109,14 @@ export function collectInputs(paths: readonly string[], options: { kind?: FileKi
       unusable.push({ path: abs, message: kind.why ?? 'cannot tell what kind of file this is; name it with --kind' });
       continue;
     }
-    add({ realPath: real, displayPath: abs, systemPath: systemPathOf(abs, kind.kind), kind: kind.kind, masked: false });
+    add({ realPath: real, displayPath: abs, systemPath: systemPathOf(abs, kind.kind), kind: kind.kind, masked: false, preread: kind.preread });
   }
   return { files, unusable };
 }
 
 /** A lone file's kind from its name (given), else from its content (real); or why it cannot be read. */
-function classifyFile(abs: string, real: string): { kind?: FileKind; why?: string } {
-  if (abs.endsWith('.xml')) return { kind: sniffXmlFile(real) };
+function classifyFile(abs: string, real: string): { kind?: FileKind; why?: string; preread?: Preread } {
+  if (abs.endsWith('.xml')) return sniffXmlFile(real);
   const byPath = classifyByPath(abs.split('\\').join('/'));
   if (byPath) return { kind: byPath };
   const read = readPrefix(real, SNIFF_BYTES);

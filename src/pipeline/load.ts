@@ -15,7 +15,7 @@ export type ReadFile = { input: InputFile; source: SourceFile; failure?: undefin
 
 export function readFile(input: InputFile): ReadFile {
   if (input.masked) return { input, source: sourceFile(input.displayPath, ''), mode: undefined };
-  const read = readInput(input.realPath);
+  const read = input.preread ? { ok: true as const, ...input.preread } : readInput(input.realPath);
   if (!read.ok) return { input, source: sourceFile(input.displayPath, ''), failure: { message: read.message, offset: 0 }, mode: undefined };
   const decoded = decode(read.bytes);
   if (!decoded.ok) {

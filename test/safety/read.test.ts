@@ -15,7 +15,7 @@ describe('readInput', () => {
   });
 
   it.skipIf(!existsSync('/proc/self/status'))('stops a size-0 file that turns out longer than the limit, one byte past it', () => {
-    expect(readInput('/proc/self/status', 10)).toEqual({ ok: false, message: 'is too large (over the limit of 10 bytes)' });
+    expect(readInput('/proc/self/status', 10)).toEqual({ ok: false, message: 'is too large (over the limit of 10 bytes)', tooLarge: true });
   });
 
   it('refuses a file over the limit by its size; reads one exactly at it', () => {
@@ -24,7 +24,7 @@ describe('readInput', () => {
     writeFileSync(join(dir, 'over'), 'x'.repeat(101));
     const at = readInput(join(dir, 'at'), 100);
     expect(at.ok && at.bytes.length).toBe(100);
-    expect(readInput(join(dir, 'over'), 100)).toEqual({ ok: false, message: 'is too large (101 bytes; the limit is 100)' });
+    expect(readInput(join(dir, 'over'), 100)).toEqual({ ok: false, message: 'is too large (101 bytes; the limit is 100)', tooLarge: true });
     expect(MAX_INPUT_BYTES).toBe(16 * 1024 * 1024);
   });
 
@@ -60,5 +60,29 @@ describe('decodeHead: a prefix cut inside a character', () => {
     const r = runJson(['caps.xml'], { cwd: dir });
     expectNoCrash(r);
     expect(r.results.map((x) => x.kind)).toEqual(['capabilities']);
+  });
+});
+
+describe('sniffXmlFile: classifying an XML file reads it once, for the lint too', () => {
+  it('keeps the bytes it read for a domain, and none for a file it skips', async () => {
+    const { sniffXmlFile } = await import('../../src/host/discover.js');
+    const dir = tempDir();
+    writeFileSync(join(dir, 'vm.xml'), '<domain type="kvm"><name>a</name></domain>\n');
+    writeFileSync(join(dir, 'net.xml'), '<network><name>default</name></network>\n');
+    const vm = sniffXmlFile(join(dir, 'vm.xml'));
+    expect(vm.kind).toBe('domain');
+    expect(Buffer.from(vm.preread!.bytes).toString()).toBe('<domain type="kvm"><name>a</name></domain>\n');
+    expect(sniffXmlFile(join(dir, 'net.xml'))).toEqual({ kind: undefined });
+  });
+
+  it('classifies a file over the input limit by its start, keeps no bytes, and the lint reports the size', async () => {
+    const { sniffXmlFile } = await import('../../src/host/discover.js');
+    const dir = tempDir();
+    const big = join(dir, 'big.xml');
+    writeFileSync(big, `<capabilities>${' '.repeat(MAX_INPUT_BYTES)}</capabilities>`);
+    expect(sniffXmlFile(big)).toEqual({ kind: 'capabilities' });
+    const out = runJson([big]);
+    expectNoCrash(out);
+    expect(out.results[0]!.messages[0]!.message).toMatch(/^is too large \(\d+ bytes; the limit is 16777216\)$/);
   });
 });
