@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { globToRegExp } from './glob.js';
 
@@ -18,37 +18,49 @@ export function expandPaths(patterns: readonly string[], baseDir: string): { pat
     // `parts.join` keeps the leading '/' of an absolute pattern (whose first part is ''), which spreading the parts would drop.
     const start = firstGlob === 0 ? baseDir : resolve(baseDir, parts.slice(0, firstGlob).join('/') || '/');
     const re = globToRegExp(relative(baseDir, resolve(baseDir, pattern)).split('\\').join('/'));
-    const found = walk(start).filter((abs) => re.test(relative(baseDir, abs).split('\\').join('/')));
+    // A pattern with a '/' and no `**` names files a fixed number of directories below its first glob: go no
+    // deeper. (Without a '/' it matches a basename at any depth; a brace may hide a '/'.)
+    const rest = parts.slice(firstGlob);
+    const depth = parts.length === 1 || rest.includes('**') || pattern.includes('{') ? Infinity : rest.length - 1;
+    const found = walk(start, depth).filter((abs) => re.test(relative(baseDir, abs).split('\\').join('/')));
     if (found.length === 0) missing.push(pattern);
     paths.push(...found.sort());
   }
   return { paths, missing };
 }
 
-function walk(dir: string): string[] {
+function walk(dir: string, maxDepth: number): string[] {
   const out: string[] = [];
-  const stack = [dir];
+  const stack: Array<{ dir: string; depth: number }> = [{ dir, depth: 0 }];
   let seen = 0;
   while (stack.length > 0 && seen < MAX_ENTRIES) {
     const d = stack.pop()!;
-    let names: string[];
+    let entries: Dirent[];
     try {
-      names = readdirSync(d);
+      entries = readdirSync(d.dir, { withFileTypes: true });
     } catch {
       continue;
     }
-    for (const name of names) {
+    for (const entry of entries) {
+      const name = entry.name;
       if (name === 'node_modules' || name === '.git') continue;
       seen++;
-      const p = join(d, name);
-      let st;
-      try {
-        st = statSync(p);
-      } catch {
-        continue;
+      const p = join(d.dir, name);
+      // The entry's type comes with the listing; only a symlink needs a stat to see what it points at.
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const st = statSync(p);
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+        } catch {
+          continue;
+        }
       }
-      if (st.isDirectory()) stack.push(p);
-      else if (st.isFile()) out.push(p);
+      if (isDir) {
+        if (d.depth < maxDepth) stack.push({ dir: p, depth: d.depth + 1 });
+      } else if (isFile) out.push(p);
     }
   }
   return out;

@@ -209,5 +209,11 @@ describe('machine paths', () => {
     expect(expandPaths(['vms/*.xml'], dir)).toEqual({ paths: [join(dir, 'vms', 'a.xml')], missing: [] });
     expect(expandPaths([`${dir}/vms/*.xml`], '/nonexistent')).toEqual({ paths: [join(dir, 'vms', 'a.xml')], missing: [] });
     expect(expandPaths(['vms/*.json'], dir)).toEqual({ paths: [], missing: ['vms/*.json'] });
+    // The walk stops at the depth a pattern can match, except for `**` and patterns without a '/'.
+    mkdirSync(join(dir, 'vms', 'old'));
+    writeFileSync(join(dir, 'vms', 'old', 'c.xml'), '<domain/>');
+    expect(expandPaths(['vms/*.xml'], dir).paths).toEqual([join(dir, 'vms', 'a.xml')]);
+    expect(expandPaths(['*/*/*.xml'], dir).paths).toEqual([join(dir, 'vms', 'old', 'c.xml')]);
+    expect(expandPaths(['vms/**/*.xml'], dir).paths).toEqual([join(dir, 'vms', 'a.xml'), join(dir, 'vms', 'old', 'c.xml')]);
   });
 });
