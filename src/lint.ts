@@ -49,10 +49,27 @@ interface RunSetup {
   syntax: ResolvedRule['severity'] | 'off' | undefined;
   knownIds: ReadonlySet<string>;
   unused: ResolvedRule['severity'] | 'off';
+  rulesMeta: LintReport['rulesMeta'];
 }
+
+/**
+ * Setups for `config: false` with no rule options, by cwd: such a setup depends on
+ * nothing else, and an editor or a script calling lintText per file would
+ * otherwise resolve every rule again for each call.
+ */
+const plainSetups = new Map<string, RunSetup>();
 
 export function setupRun(options: LintOptions): RunSetup {
   const cwd = resolve(options.cwd ?? process.cwd());
+  const plain = options.config === false && options.rules === undefined && !options.customRules?.length;
+  const cached = plain ? plainSetups.get(cwd) : undefined;
+  if (cached) return cached;
+  const setup = resolveSetup(cwd, options);
+  if (plain) plainSetups.set(cwd, setup);
+  return setup;
+}
+
+function resolveSetup(cwd: string, options: LintOptions): RunSetup {
   const allRules = options.customRules?.length ? [...BUILTIN_WITH_DOCS, ...options.customRules] : BUILTIN_WITH_DOCS;
   const known = new Map(allRules.map((r) => [r.meta.id, r] as const));
   const loaded =
@@ -83,6 +100,8 @@ export function setupRun(options: LintOptions): RunSetup {
     syntax: syntaxSeverity(states.get('syntax')),
     knownIds: new Set(known.keys()),
     unused: loaded.config.reportUnusedSuppressions === false ? 'off' : (states.get('unused-suppression')?.severity ?? 'warning'),
+    // Shared by every report of this setup, so nobody may change it.
+    rulesMeta: Object.freeze(Object.fromEntries(allRules.map((r) => [r.meta.id, r.meta]))),
   };
 }
 
@@ -171,25 +190,23 @@ export function lintCollected(inputs: readonly InputFile[], unusable: ReadonlyAr
   const results: LintResult[] = final.files.map((f, i) => {
     const r = reads[i]!;
     const text = finalTexts.get(f.source.path)!;
-    return {
-      ...countResult({
-        filePath: r.input.displayPath,
-        kind: r.input.kind,
-        messages: final.diagnostics.get(f.source.path) ?? [],
-        source: r.source.text,
-        output: text !== r.source.text ? text : undefined,
-      }),
+    return countResult({
+      filePath: r.input.displayPath,
+      kind: r.input.kind,
+      messages: final.diagnostics.get(f.source.path) ?? [],
+      source: r.source.text,
+      output: text !== r.source.text ? text : undefined,
       realPath: r.input.realPath,
       systemPath: r.input.systemPath,
       stored: { encoding: r.source.encoding, bom: r.source.bom, mode: r.mode },
-    };
+    });
   });
   for (const u of unusable) results.push(unusableResult(u.path, u.message));
   return {
     results,
     skippedRules: dedupeSkipped(final.skipped),
     failures: final.failures,
-    rulesMeta: Object.fromEntries(setup.allRules.map((r) => [r.meta.id, r.meta])),
+    rulesMeta: setup.rulesMeta,
     applied,
     undone,
   };
@@ -203,7 +220,7 @@ function syntaxSeverity(state: { severity: ResolvedRule['severity'] | 'off'; exp
 function unusableResult(path: string, message: string): LintResult {
   const source: SourceFile = sourceFile(path, '');
   const d: Diagnostic = createDiagnostic(source, { message, ruleId: undefined, severity: 'error', range: { start: 0, end: 0 }, parseFailure: true });
-  return countResult({ filePath: path, kind: undefined, messages: [d], source: undefined, output: undefined });
+  return countResult({ filePath: path, kind: undefined, messages: [d], source: undefined, output: undefined, realPath: undefined, systemPath: undefined, stored: undefined });
 }
 
 function dedupeSkipped(list: SkippedRule[]): SkippedRule[] {

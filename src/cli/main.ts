@@ -214,7 +214,7 @@ function gather(paths: readonly string[], args: CliArgs, cwd: string): Collected
 function quietReport(report: LintReport): LintReport {
   return {
     ...report,
-    results: report.results.map((r) => ({ ...r, ...countResult({ ...r, messages: r.messages.filter((m) => m.severity === 'error') }) })),
+    results: report.results.map((r) => countResult({ ...r, messages: r.messages.filter((m) => m.severity === 'error') })),
     skippedRules: [],
   };
 }

@@ -43,7 +43,11 @@ export interface LintReport {
   undone: UndoneFix[];
 }
 
-export function countResult(result: Omit<LintResult, 'realPath' | 'systemPath' | 'stored' | 'errorCount' | 'warningCount' | 'infoCount' | 'fatalErrorCount' | 'fixableErrorCount' | 'fixableWarningCount' | 'fixableInfoCount'>): LintResult {
+/** What a result is before its findings are counted. */
+export type UncountedResult = Pick<LintResult, 'filePath' | 'kind' | 'messages' | 'source' | 'output' | 'realPath' | 'systemPath' | 'stored'>;
+
+/** A result with its counts. One object literal, so every result has the same shape (a spread made each a slow copy). */
+export function countResult(result: UncountedResult): LintResult {
   let errorCount = 0;
   let warningCount = 0;
   let infoCount = 0;
@@ -64,5 +68,21 @@ export function countResult(result: Omit<LintResult, 'realPath' | 'systemPath' |
       if (m.fix) fixableInfoCount++;
     }
   }
-  return { ...result, errorCount, warningCount, infoCount, fatalErrorCount, fixableErrorCount, fixableWarningCount, fixableInfoCount };
+  return {
+    filePath: result.filePath,
+    kind: result.kind,
+    messages: result.messages,
+    errorCount,
+    warningCount,
+    infoCount,
+    fatalErrorCount,
+    fixableErrorCount,
+    fixableWarningCount,
+    fixableInfoCount,
+    source: result.source,
+    output: result.output,
+    realPath: result.realPath,
+    systemPath: result.systemPath,
+    stored: result.stored,
+  };
 }
