@@ -5,6 +5,7 @@ import { decodeCharData } from './decode.js';
 import { charEnd, charStart, firstLoneSurrogate, isSpaceUnit, lineOf, skipSpaces } from './chars.js';
 import { findEntityUse } from './doctype.js';
 import { describeError, stripPosition } from './errors.js';
+import { parseXmlFast } from './fast.js';
 
 /** Thrown from inside saxes' callbacks to stop at the first error; never escapes parseXml. */
 const STOP: unique symbol = Symbol('stop-xml');
@@ -26,13 +27,16 @@ const STOP: unique symbol = Symbol('stop-xml');
  * problem. The first error stops parsing; the partial tree is kept.
  */
 export function parseXml(text: string): XmlDocument {
+  const early = precheck(text);
+  if (early) return { root: undefined, children: [], problems: [early] };
+  // Most documents are well-formed and plain: a direct scan builds their tree. The rest, errors included, go through saxes.
+  return parseXmlFast(text) ?? parseXmlWithSaxes(text);
+}
+
+/** The saxes path: every document the fast scanner declines goes here, and only it reports errors. Exported for the differential test. */
+export function parseXmlWithSaxes(text: string): XmlDocument {
   const top: XmlNode[] = [];
   const doc: XmlDocument = { root: undefined, children: top, problems: [] };
-  const early = precheck(text);
-  if (early) {
-    doc.problems.push(early);
-    return doc;
-  }
 
   const parser = new SaxesParser();
   const open: XmlElement[] = [];
