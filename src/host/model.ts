@@ -25,8 +25,14 @@ export interface HostModel {
   vfioIds: { ids: VfioId[]; from: 'cmdline' | 'modprobe' } | undefined;
 }
 
+const HOST_KINDS = new Set<ParsedFile['kind']>(['grub', 'kernel-cmdline', 'bls-entry', 'proc-cmdline', 'modprobe', 'sysctl', 'mkinitcpio', 'dracut', 'initramfs-modules', 'modules-load']);
+
 export function buildHostModel(files: readonly ParsedFile[]): HostModel {
-  const usable = files.filter((f) => !f.fatal);
+  const usable = files.filter((f) => !f.fatal && HOST_KINDS.has(f.kind));
+  // A domain linted alone (an editor, lintText): nothing to order or merge.
+  if (usable.length === 0) {
+    return { cmdlines: [], modprobe: { effective: [], shadowed: [], facts: [] }, sysctl: { effective: [], shadowed: [], assignments: [], values: new Map() }, initramfs: [], modulesLoad: [], vfioIds: undefined };
+  }
   const modprobe = dropinOrder(usable.filter((f) => f.kind === 'modprobe'), MODPROBE_DIRS);
   const modprobeFactsList = modprobe.effective.flatMap(modprobeFacts);
 
