@@ -13,11 +13,13 @@ const STOP: unique symbol = Symbol('stop-xml');
 /**
  * Parse an XML document (BOM already stripped) into a tree with exact ranges.
  *
- * saxes does the well-formedness checking; this layer only adds positions,
- * using two facts about saxes 6 (strict, no namespaces): its `position` is a
- * UTF-16 index into the text, and each event fires right after the last
- * character of its token (the comment event one character early, before the
- * final `>`). Character data never holds a raw `<`, so every token starts at
+ * Two paths build the same tree. A plain well-formed document (nearly every
+ * libvirt file) is scanned directly by `parseXmlFast`. Every other document,
+ * and every malformed one, goes through saxes, which does the well-formedness
+ * checking and words the problem; that path only adds positions, using two
+ * facts about saxes 6 (strict, no namespaces): its `position` is a UTF-16
+ * index into the text, and each event fires right after the last character
+ * of its token (the comment event one character early, before the final `>`). Character data never holds a raw `<`, so every token starts at
  * the first `<` after the end of the previous one, and text nodes are the
  * gaps between tokens.
  *
@@ -29,7 +31,6 @@ const STOP: unique symbol = Symbol('stop-xml');
 export function parseXml(text: string): XmlDocument {
   const early = precheck(text);
   if (early) return { root: undefined, children: [], problems: [early] };
-  // Most documents are well-formed and plain: a direct scan builds their tree. The rest, errors included, go through saxes.
   return parseXmlFast(text) ?? parseXmlWithSaxes(text);
 }
 
