@@ -56,6 +56,9 @@ function readRegular(path: string, maxBytes: number, prefix: boolean): ReadOutco
       const n = readSync(fd, bytes, got, bytes.length - got, null);
       if (n === 0) break;
       got += n;
+      // All the size fstat gave: done, without one more read to see the end (a file that grows after
+      // fstat is read as it was then, and --fix sees the change). A /proc file reports 0 and is read to its end.
+      if (got === Number(st.size) && got > 0) break;
     }
     if (!prefix && got > maxBytes) return { ok: false, message: tooLarge(undefined, maxBytes), tooLarge: true };
     rememberRead(path, st);
