@@ -121,7 +121,7 @@ export async function lintText(text: string, options: LintOptions & { filePath?:
     return lintCollected([], [{ path: filePath, message: 'cannot tell what kind of file this is; pass `kind`' }], setup, options);
   }
   const input: InputFile = { realPath: filePath, displayPath: filePath, systemPath: systemPathOf(filePath, kind), kind, masked: false };
-  const texts = new Map(options.texts ?? []);
+  const texts = options.texts ? new Map(options.texts) : new Map<string, string>();
   texts.set(filePath, text);
   return lintCollected([input], [], setup, { ...options, texts });
 }

@@ -81,13 +81,17 @@ export function lintMachine(machine: Machine, rules: readonly ResolvedRule[], op
     }
   }
 
+  // A directive for a rule that is off or was skipped silenced nothing, but it is not stale: it stays unreported.
+  const ran = new Set<string>();
+  if (options.syntax !== 'off') ran.add('syntax');
   for (const resolved of rules) {
     const { rule } = resolved;
-    const missing = rule.meta.requires.filter((input) => !machine.has(input));
-    if (missing.length > 0) {
+    if (!rule.meta.requires.every((input) => machine.has(input))) {
+      const missing = rule.meta.requires.filter((input) => !machine.has(input));
       skipped.push({ ruleId: rule.meta.id, reason: `needs ${missing.map((m) => INPUT_NAMES[m] ?? m).join(' and ')}` });
       continue;
     }
+    ran.add(rule.meta.id);
     const report = (r: Report) => {
       const source = lookup(r.at.path);
       if (!source) throw new Error(`rule ${rule.meta.id} reported on a file that is not an input: ${r.at.path}`);
@@ -125,9 +129,6 @@ export function lintMachine(machine: Machine, rules: readonly ResolvedRule[], op
   }
 
   const unusedSeverity = options.reportUnusedSuppressions ?? 'warning';
-  // A directive for a rule that is off or was skipped silenced nothing, but it is not stale: it stays unreported.
-  const ran = new Set(rules.map((r) => r.rule.meta.id).filter((id) => !skipped.some((s) => s.ruleId === id)));
-  if (options.syntax !== 'off') ran.add('syntax');
   for (const f of machine.files) {
     const list = diagnostics.get(f.source.path)!;
     if (f.comments.length === 0 || f.fatal) {

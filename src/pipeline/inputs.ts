@@ -157,11 +157,17 @@ function realPathInFolder(folder: string, p: string): { ok: true; path: string }
  * else the kind's usual directory.
  */
 export function systemPathOf(abs: string, kind: FileKind): string {
-  const p = abs.split('\\').join('/');
+  const p = abs.replaceAll('\\', '/');
   // The rightmost anchor wins: `/home/u/usr/dotfiles/etc/modprobe.d/x.conf` is /etc/modprobe.d/x.conf.
-  for (const m of [...p.matchAll(/\/(?=(?:etc|usr|lib|run|boot|efi|proc)\/)/g)].reverse()) {
-    const candidate = p.slice(m.index);
+  // A walk back over the slashes: this runs for every text an editor or lintText hands in.
+  for (let slash = p.lastIndexOf('/'); slash >= 0; slash = slash > 0 ? p.lastIndexOf('/', slash - 1) : -1) {
+    SYSTEM_TOP.lastIndex = slash + 1;
+    if (!SYSTEM_TOP.test(p)) continue;
+    const candidate = p.slice(slash);
     if (classifyByPath(candidate) === kind) return candidate;
   }
   return (DEFAULT_DIR[kind] ?? '/') + basename(p);
 }
+
+/** A top-level system directory, matched only where lastIndex points. */
+const SYSTEM_TOP = /(?:etc|usr|lib|run|boot|efi|proc)\//y;

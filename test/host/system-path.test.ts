@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { systemPathOf } from '../../src/pipeline/inputs.js';
+
+// Where a file given on its own sits on the machine decides its precedence among drop-ins.
+describe('systemPathOf', () => {
+  it('takes the path from etc/ on in a dotfiles checkout', () => {
+    expect(systemPathOf('/home/u/dotfiles/hosts/desk/etc/modprobe.d/vfio.conf', 'modprobe')).toBe('/etc/modprobe.d/vfio.conf');
+  });
+
+  it('lets the rightmost anchor win', () => {
+    expect(systemPathOf('/home/u/usr/dotfiles/etc/modprobe.d/x.conf', 'modprobe')).toBe('/etc/modprobe.d/x.conf');
+    // kmod reads /lib/modprobe.d and /usr/lib/modprobe.d alike, so the shorter suffix is as good.
+    expect(systemPathOf('/srv/etc/backup/usr/lib/modprobe.d/nvidia.conf', 'modprobe')).toBe('/lib/modprobe.d/nvidia.conf');
+  });
+
+  it('tries every anchor before the default directory', () => {
+    // Nested below modprobe.d is not a modprobe.d file, from /lib/ or from /etc/: the kind's own directory is used.
+    expect(systemPathOf('/x/etc/modprobe.d/lib/stuff/a.conf', 'modprobe')).toBe('/etc/modprobe.d/a.conf');
+  });
+
+  it('reads Windows separators as slashes', () => {
+    expect(systemPathOf('C:\\dots\\etc\\sysctl.d\\99-vfio.conf', 'sysctl')).toBe('/etc/sysctl.d/99-vfio.conf');
+  });
+
+  it('matches an anchor at the very start', () => {
+    expect(systemPathOf('/etc/default/grub', 'grub')).toBe('/etc/default/grub');
+  });
+
+  it("uses the kind's usual directory when no anchor fits", () => {
+    expect(systemPathOf('/home/u/vfio.conf', 'modprobe')).toBe('/etc/modprobe.d/vfio.conf');
+    expect(systemPathOf('/home/u/etcetera/modprobe.d/a.conf', 'modprobe')).toBe('/etc/modprobe.d/a.conf');
+    expect(systemPathOf('/vms/win11.xml', 'domain')).toBe('/win11.xml');
+  });
+});
