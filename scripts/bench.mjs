@@ -185,7 +185,7 @@ async function scaling() {
     progress(`  one domain, ${mb(size)}`);
     const row = { scale: n, bytes: size };
     // One process per workload, so each peak RSS is that workload's own.
-    for (const w of ['lint', 'parseXml', 'saxes']) row[w] = warmFile(file, size, w, runsAt(n));
+    for (const w of ['lint', 'parseXml', 'saxes']) row[w] = warmFile(file, size, w, runsAt(n), join(tmp, 'domain-x1.xml'));
     domain.push(row);
     if (n === 16) row.cli = cliOnHugeFile(file);
   }
@@ -194,7 +194,7 @@ async function scaling() {
     const file = join(tmp, `commented-x${n}.xml`);
     const size = writeBigDomain(join(EXAMPLE, 'win11.xml'), file, bytes, commentedOutDomain);
     progress(`  one domain with a run of commented-out devices, ${mb(size)}`);
-    comments.push({ scale: n, bytes: size, lint: warmFile(file, size, 'lint', quick ? 1 : 3) });
+    comments.push({ scale: n, bytes: size, lint: warmFile(file, size, 'lint', quick ? 1 : 3, join(tmp, 'commented-x1.xml')) });
   }
   return { cli, machine, domain, comments };
 }
@@ -207,10 +207,11 @@ function timeCli(label, config, contents, cwd, bytes, runs, scale) {
 }
 
 /** One workload over one file in a process of its own; a run past the time limit counts as missed. */
-// Every size gets one untimed pass first: a cold first pass costs JIT compilation that a small
-// file cannot spread out, so timing only the small size warm would make growth look costly.
-function warmFile(file, size, workload, rounds) {
-  const res = runWarm({ files: [file], workloads: [workload], rounds, warmup: 1 }, WARM_FILE_TIMEOUT_MS);
+// Every size gets one untimed pass over the series' smallest file first: a cold first pass costs
+// JIT compilation that a small file cannot spread out, so timing only the small size warm would
+// make growth look costly; warming on the large file itself would hold two huge trees at once.
+function warmFile(file, size, workload, rounds, warmupFile) {
+  const res = runWarm({ files: [file], warmupFiles: [warmupFile], workloads: [workload], rounds, warmup: 1 }, WARM_FILE_TIMEOUT_MS);
   if (res.timedOut) return { timedOut: true, ms: NaN, cpuMs: NaN, msPerMb: NaN, cpuPerMb: NaN, rssMb: NaN };
   const r = res.workloads[workload];
   return { ...r, rssMb: res.rssMb, msPerMb: r.ms / (size / 1e6), cpuPerMb: r.cpuMs / (size / 1e6) };
