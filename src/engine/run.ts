@@ -1,4 +1,4 @@
-import type { Machine, ParsedFile } from '../model/machine.js';
+import type { InputKind, Machine, ParsedFile } from '../model/machine.js';
 import { compareDiagnostics, createDiagnostic, type Diagnostic } from './diagnostic.js';
 import { builtinDocsUrl, fillTemplate, type Rule, type Report, type Severity } from './rule.js';
 import { collectDirectives, suppressedBy, unusedRules, type Directive } from './suppressions.js';
@@ -81,17 +81,13 @@ export function lintMachine(machine: Machine, rules: readonly ResolvedRule[], op
     }
   }
 
-  // A directive for a rule that is off or was skipped silenced nothing, but it is not stale: it stays unreported.
-  const ran = new Set<string>();
-  if (options.syntax !== 'off') ran.add('syntax');
   for (const resolved of rules) {
     const { rule } = resolved;
-    if (!rule.meta.requires.every((input) => machine.has(input))) {
-      const missing = rule.meta.requires.filter((input) => !machine.has(input));
+    const missing = missingInputs(rule.meta.requires, machine);
+    if (missing) {
       skipped.push({ ruleId: rule.meta.id, reason: `needs ${missing.map((m) => INPUT_NAMES[m] ?? m).join(' and ')}` });
       continue;
     }
-    ran.add(rule.meta.id);
     const report = (r: Report) => {
       const source = lookup(r.at.path);
       if (!source) throw new Error(`rule ${rule.meta.id} reported on a file that is not an input: ${r.at.path}`);
@@ -129,6 +125,10 @@ export function lintMachine(machine: Machine, rules: readonly ResolvedRule[], op
   }
 
   const unusedSeverity = options.reportUnusedSuppressions ?? 'warning';
+  // A directive for a rule that is off or was skipped silenced nothing, but it is not stale: it stays
+  // unreported. Made only for a file with directives, which most are not.
+  let ran: Set<string> | undefined;
+  const ranIds = () => (ran ??= ranRuleIds(rules, skipped, options.syntax !== 'off'));
   for (const f of machine.files) {
     const list = diagnostics.get(f.source.path)!;
     if (f.comments.length === 0 || f.fatal) {
@@ -136,12 +136,30 @@ export function lintMachine(machine: Machine, rules: readonly ResolvedRule[], op
       continue;
     }
     const directives = collectDirectives(f.source, f.comments);
-    const kept = directives.length === 0 ? list : list.filter((d) => d.parseFailure || d.ruleId === undefined || !suppressedBy(directives, d.ruleId, d.range.start));
-    if (unusedSeverity !== 'off') kept.push(...unusedDirectiveDiagnostics(f, directives, unusedSeverity, ran, options.knownRuleIds));
+    if (directives.length === 0) {
+      list.sort(compareDiagnostics);
+      continue;
+    }
+    const kept = list.filter((d) => d.parseFailure || d.ruleId === undefined || !suppressedBy(directives, d.ruleId, d.range.start));
+    if (unusedSeverity !== 'off') kept.push(...unusedDirectiveDiagnostics(f, directives, unusedSeverity, ranIds(), options.knownRuleIds));
     kept.sort(compareDiagnostics);
     diagnostics.set(f.source.path, kept);
   }
   return { diagnostics, skipped, failures };
+}
+
+/** The inputs a rule needs that the machine lacks; undefined, with nothing allocated, when it has them all. */
+function missingInputs(requires: readonly InputKind[], machine: Machine): InputKind[] | undefined {
+  let missing: InputKind[] | undefined;
+  for (const input of requires) if (!machine.has(input)) (missing ??= []).push(input);
+  return missing;
+}
+
+function ranRuleIds(rules: readonly ResolvedRule[], skipped: readonly SkippedRule[], syntax: boolean): Set<string> {
+  const skippedIds = new Set(skipped.map((s) => s.ruleId));
+  const ran = new Set(rules.map((r) => r.rule.meta.id).filter((id) => !skippedIds.has(id)));
+  if (syntax) ran.add('syntax');
+  return ran;
 }
 
 function unusedDirectiveDiagnostics(f: ParsedFile, directives: readonly Directive[], severity: Severity, ran: ReadonlySet<string>, known: ReadonlySet<string> | undefined): Diagnostic[] {

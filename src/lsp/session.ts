@@ -247,7 +247,7 @@ export class Session {
       uriOf.set(path, uri);
       if (!plan.inputs.some((f) => samePath(f, path))) texts.set(path, this.documents.get(uri)!.getText());
     }
-    const report = lintCollected(plan.inputs, plan.unusable, s.setup, { cwd: s.setup.cwd, texts });
+    const report = lintCollected(plan.inputs, plan.unusable, s.setup, { texts });
     for (const f of report.failures) this.showOnce(`vfio-lint: rule ${f.ruleId} failed: ${f.message}`);
     const fileTexts = new FileTexts();
     for (const r of report.results) {

@@ -158,6 +158,8 @@ function realPathInFolder(folder: string, p: string): { ok: true; path: string }
  */
 export function systemPathOf(abs: string, kind: FileKind): string {
   const p = abs.replaceAll('\\', '/');
+  // An XML file's kind comes from its root element, never from where it lies: no place to find.
+  if (kind === 'domain' || kind === 'capabilities') return `/${basename(p)}`;
   // The rightmost anchor wins: `/home/u/usr/dotfiles/etc/modprobe.d/x.conf` is /etc/modprobe.d/x.conf.
   // A walk back over the slashes: this runs for every text an editor or lintText hands in.
   for (let slash = p.lastIndexOf('/'); slash >= 0; slash = slash > 0 ? p.lastIndexOf('/', slash - 1) : -1) {

@@ -30,5 +30,7 @@ describe('systemPathOf', () => {
     expect(systemPathOf('/home/u/vfio.conf', 'modprobe')).toBe('/etc/modprobe.d/vfio.conf');
     expect(systemPathOf('/home/u/etcetera/modprobe.d/a.conf', 'modprobe')).toBe('/etc/modprobe.d/a.conf');
     expect(systemPathOf('/vms/win11.xml', 'domain')).toBe('/win11.xml');
+    // An XML file is placed by its root element, not its directory.
+    expect(systemPathOf('/srv/etc/libvirt/qemu/win11.xml', 'domain')).toBe('/win11.xml');
   });
 });
