@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { sourceFile, type SourceFile } from './core/source.js';
 import { builtinDocsUrl, type Rule } from './engine/rule.js';
 import { createDiagnostic, type Diagnostic } from './engine/diagnostic.js';
@@ -60,13 +60,15 @@ interface RunSetup {
 const plainSetups = new Map<string, RunSetup>();
 
 export function setupRun(options: LintOptions): RunSetup {
-  // Keyed by the directory as given, so a cache hit needs no path resolution.
+  // An absolute directory is the cache key as given, so a hit needs no path resolution; a relative
+  // one is resolved first, since the process may have changed directory since the last call.
   const given = options.cwd ?? process.cwd();
+  const key = isAbsolute(given) ? given : resolve(given);
   const plain = options.config === false && options.rules === undefined && !options.customRules?.length;
-  const cached = plain ? plainSetups.get(given) : undefined;
+  const cached = plain ? plainSetups.get(key) : undefined;
   if (cached) return cached;
-  const setup = resolveSetup(resolve(given), options);
-  if (plain) plainSetups.set(given, setup);
+  const setup = resolveSetup(resolve(key), options);
+  if (plain) plainSetups.set(key, setup);
   return setup;
 }
 

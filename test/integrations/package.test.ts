@@ -66,6 +66,7 @@ interface ScenarioOut {
   suppressed: number;
   appliedLine: string;
   refused: string | null;
+  relativeCwd: string[];
 }
 
 function scenario(script: string): ScenarioOut {
@@ -118,6 +119,10 @@ describe.each([
     expect(out.appliedLine).toBe("    <timer name='hpet' present='no'/>");
     // Neither the finding nor an unused-suppression report.
     expect(out.suppressed).toBe(0);
+  });
+
+  it('resolves a relative cwd against the directory the process is in at each call', () => {
+    expect(out.relativeCwd).toEqual([join(machine, 'vm.xml'), join(dirname(machine), 'vm.xml')]);
   });
 
   it('refuses a custom rule that reuses a built-in id', () => {
