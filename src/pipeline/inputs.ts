@@ -2,7 +2,7 @@ import { lstatSync, readdirSync, realpathSync as realpathJs, statSync } from 'no
 
 // One realpath(3) call instead of an lstat per path component; same result on the systems we run on.
 const realpathSync = realpathJs.native;
-import { basename, dirname, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { classifyByContent, classifyByPath } from '../model/classify.js';
 import type { FileKind } from '../model/machine.js';
 import { compareNames, discoverHostTree, hostTreeShape, sniffXmlFile, SNIFF_BYTES, type DiscoveredFile, type Preread } from '../host/discover.js';
@@ -54,11 +54,25 @@ export function collectInputs(paths: readonly string[], options: { kind?: FileKi
     files.push(f);
   };
 
+  // A glob in a machines config names many files in few directories: one realpath per directory,
+  // and each file that is not itself a link is its directory's real path plus its name.
+  const realDirs = new Map<string, string>();
+  const realPathOf = (abs: string, link: boolean): string => {
+    if (link) return realpathSync(abs);
+    const dir = dirname(abs);
+    let real = realDirs.get(dir);
+    if (real === undefined) realDirs.set(dir, (real = realpathSync(dir)));
+    return join(real, basename(abs));
+  };
+
   for (const given of paths) {
     const abs = resolve(cwd, given);
     let st;
+    let link: boolean;
     try {
-      st = statSync(abs);
+      st = lstatSync(abs);
+      link = st.isSymbolicLink();
+      if (link) st = statSync(abs);
     } catch (err) {
       throw new InputError(`${given}: ${describeFsError(err)}`);
     }
@@ -99,7 +113,7 @@ export function collectInputs(paths: readonly string[], options: { kind?: FileKi
     // A file named on the command line is read, and fixed, where it really is: the user pointed at it.
     let real: string;
     try {
-      real = realpathSync(abs);
+      real = realPathOf(abs, link);
     } catch (err) {
       unusable.push({ path: abs, message: describeFsError(err) });
       continue;

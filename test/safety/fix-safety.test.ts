@@ -116,6 +116,17 @@ describe('--fix never writes through a symlink out of the tree', () => {
     expect(readFileSync(target, 'utf8')).toBe(fixedVm('t'));
     expect(lstatSync(join(dir, 'link.xml')).isSymbolicLink()).toBe(true);
   });
+
+  it('a file reached through a linked directory is one file with its real path: linted once, fixed in place', () => {
+    const dir = tempDir();
+    const target = put(dir, 'store/vm.xml', vm('d'));
+    symlinkSync('store', join(dir, 'linked'));
+    const r = runCli(['--fix', '--no-config', '--format', 'json', 'linked/vm.xml', 'store/vm.xml'], { cwd: dir });
+    expectNoCrash(r);
+    expect((JSON.parse(r.stdout) as unknown[]).length).toBe(1);
+    expect(readFileSync(target, 'utf8')).toBe(fixedVm('d'));
+    expect(lstatSync(join(dir, 'linked')).isSymbolicLink()).toBe(true);
+  });
 });
 
 describe('--fix never writes a file that would not parse, nor one that changed since it was read', () => {
