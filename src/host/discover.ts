@@ -219,15 +219,15 @@ export function resolveInRoot(root: string, rel: string): Resolved {
     const here = join(root, ...done, part);
     let st;
     try {
-      st = lstatSync(here);
+      // Most paths a tree is probed for do not exist: undefined costs less than an exception.
+      st = lstatSync(here, { throwIfNoEntry: false });
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') {
-        if (!partFromLink) return { kind: 'missing' };
-        const target = `/${[...done, part, ...pending].join('/')}`;
-        return { kind: 'error', message: `dangling symbolic link: ${target} does not exist in this tree (links resolve inside the tree, not on this machine)` };
-      }
-      return { kind: 'error', message: describeFsError(err) };
+      if ((err as NodeJS.ErrnoException).code !== 'ENOTDIR') return { kind: 'error', message: describeFsError(err) };
+    }
+    if (!st) {
+      if (!partFromLink) return { kind: 'missing' };
+      const target = `/${[...done, part, ...pending].join('/')}`;
+      return { kind: 'error', message: `dangling symbolic link: ${target} does not exist in this tree (links resolve inside the tree, not on this machine)` };
     }
     if (!st.isSymbolicLink()) {
       done.push(part);
@@ -251,15 +251,14 @@ export function resolveInRoot(root: string, rel: string): Resolved {
 
 function exists(p: string): boolean {
   try {
-    lstatSync(p);
-    return true;
+    return lstatSync(p, { throwIfNoEntry: false }) !== undefined;
   } catch {
     return false;
   }
 }
 export function isDir(p: string): boolean {
   try {
-    return statSync(p).isDirectory();
+    return statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
   } catch {
     return false;
   }
