@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import vm from 'node:vm';
+import { ROOT, runCli } from '../helpers/cli.js';
+
+// The code cache is worth about 17 ms of every start (docs/performance.md). If the build ever
+// trained it on a different bundle, V8 would reject it silently and start-up would just get slower.
+describe('start-up: the CLI bundle and its V8 code cache', () => {
+  const bundle = join(ROOT, 'dist', 'cli.cjs');
+  const cache = `${bundle}.cache`;
+
+  it('the build ships a code cache that this Node accepts for the bundle as the launcher compiles it', () => {
+    expect(existsSync(cache)).toBe(true);
+    const wrapped = (Module as unknown as { wrap(s: string): string }).wrap(readFileSync(bundle, 'utf8'));
+    const script = new vm.Script(wrapped, { filename: bundle, cachedData: readFileSync(cache) });
+    expect(script.cachedDataRejected).toBe(false);
+  });
+
+  /** The launcher and bundle copied to a directory of their own, with the cache replaced by `cacheBytes` (or none). */
+  function installWith(cacheBytes: Buffer | undefined): string {
+    const dir = mkdtempSync(join(tmpdir(), 'vfio-startup-'));
+    cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
+    cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+    cpSync(bundle, join(dir, 'dist', 'cli.cjs'));
+    if (cacheBytes) writeFileSync(join(dir, 'dist', 'cli.cjs.cache'), cacheBytes);
+    return dir;
+  }
+
+  it.each([
+    ['no cache file', undefined],
+    ['a cache file of garbage', Buffer.from('not a V8 code cache, just bytes '.repeat(64))],
+    ['a truncated cache', existsSync(cache) ? readFileSync(cache).subarray(0, 1000) : Buffer.alloc(10)],
+  ])('with %s the launcher still lints, with the same output', (_name, bytes) => {
+    const dir = installWith(bytes);
+    try {
+      const domain = join(ROOT, 'examples', 'desktop', 'win11.xml');
+      const expected = runCli(['--no-config', '--format', 'json', domain]);
+      const r = spawnSync(process.execPath, [join(dir, 'bin', 'vfio-lint'), '--no-config', '--format', 'json', domain], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(expected.code);
+      expect(r.stdout).toBe(expected.stdout);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
