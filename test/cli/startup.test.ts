@@ -20,6 +20,28 @@ describe('start-up: the CLI bundle and its V8 code cache', () => {
     expect(script.cachedDataRejected).toBe(false);
   });
 
+  it('a run whose output goes to a pipe loads no stream, net, tty or crypto module (each costs milliseconds at start)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vfio-modules-'));
+    try {
+      // A preload that lists, at exit, the built-in modules loaded after it (written with fs, not a stream).
+      const preload = join(dir, 'loaded.cjs');
+      const out = join(dir, 'loaded.txt');
+      writeFileSync(
+        preload,
+        `const fs = require('fs'); const before = new Set(process.moduleLoadList);\n` +
+          `process.on('exit', () => fs.writeFileSync(${JSON.stringify(out)}, process.moduleLoadList.filter((m) => !before.has(m)).join('\\n')));\n`,
+      );
+      const r = spawnSync(process.execPath, ['-r', preload, join(ROOT, 'bin', 'vfio-lint'), join(ROOT, 'examples', 'desktop')], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      expect(r.status).toBe(1);
+      expect(r.stdout).toContain('memballoon-present');
+      const loaded = readFileSync(out, 'utf8').split('\n');
+      expect(loaded).toContain('NativeModule vm'); // the launcher's own: proof the list was taken
+      expect(loaded.filter((m) => /^NativeModule (stream|net|tty|crypto|internal\/streams\/.*)$/.test(m))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   /** The launcher and bundle copied to a directory of their own, with the cache replaced by `cacheBytes` (or none). */
   function installWith(cacheBytes: Buffer | undefined): string {
     const dir = mkdtempSync(join(tmpdir(), 'vfio-startup-'));
