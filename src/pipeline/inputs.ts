@@ -55,10 +55,11 @@ export function collectInputs(paths: readonly string[], options: { kind?: FileKi
   };
 
   // A glob in a machines config names many files in few directories: one realpath per directory,
-  // and each file that is not itself a link is its directory's real path plus its name.
+  // and each file that is not itself a link is its directory's real path plus its name. Linux only:
+  // on macOS and Windows realpath also gives the name its on-disk case (VM.xml and vm.xml are one file).
   const realDirs = new Map<string, string>();
   const realPathOf = (abs: string, link: boolean): string => {
-    if (link) return realpathSync(abs);
+    if (link || process.platform !== 'linux') return realpathSync(abs);
     const dir = dirname(abs);
     let real = realDirs.get(dir);
     if (real === undefined) realDirs.set(dir, (real = realpathSync(dir)));
