@@ -14,9 +14,9 @@ export type ReadOutcome = { ok: true; bytes: Buffer; mode: number } | { ok: fals
 /**
  * Read one input file without ever blocking or reading forever: the file is
  * opened non-blocking, must be a regular file (a FIFO, socket or device such as
- * /dev/zero is refused before any read), and is read to its end, never past
- * `maxBytes`. Reading to the end rather than to the size at open time matters
- * for /proc files, which report a size of 0.
+ * /dev/zero is refused before any read), and is read up to the size fstat gave,
+ * never past `maxBytes`. A file that reports a size of 0 (as /proc files do) is
+ * read to its end instead, under the same limit.
  */
 export function readInput(path: string, maxBytes = MAX_INPUT_BYTES): ReadOutcome {
   return readRegular(path, maxBytes, false);
@@ -42,10 +42,10 @@ function readRegular(path: string, maxBytes: number, prefix: boolean): ReadOutco
     if (st.isDirectory()) return { ok: false, message: 'is a directory, expected a file' };
     if (!st.isFile()) return { ok: false, message: `is not a regular file (${kindOf(st)}); refusing to read it` };
     if (!prefix && st.size > BigInt(maxBytes)) return { ok: false, message: tooLarge(st.size, maxBytes), tooLarge: true };
-    // One byte past the limit tells a file that grew (or a /proc file) over the limit from one exactly at it.
+    // One byte past the limit tells a /proc file (size 0) over the limit from one exactly at it.
     const limit = prefix ? maxBytes : maxBytes + 1;
-    // Room for one byte more than the size, so a file that did not grow is read without a copy.
-    let bytes = Buffer.allocUnsafe(Math.min(limit, Math.max(Number(st.size) + 1, 4096)));
+    // The whole reported size in one buffer; 4 KiB to start a file that reports 0.
+    let bytes = Buffer.allocUnsafe(Math.min(limit, Math.max(Number(st.size), 4096)));
     let got = 0;
     while (got < limit) {
       if (got === bytes.length) {
