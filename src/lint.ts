@@ -130,8 +130,9 @@ export async function lintText(text: string, options: LintOptions & { filePath?:
 }
 
 /**
- * What `lintCollected` reads of the options (the rest went into the setup). Callers build it as a
- * literal of this shape: a spread copy of the caller's options was 9% of a small lintText.
+ * What `lintCollected` reads of the options (the rest went into the setup). `lintText`, called once
+ * per file by libraries and editors, builds it as a literal of this shape: a spread copy of the
+ * caller's options was 9% of a small lintText. The CLI, once per run, may pass its whole options.
  */
 export type CollectOptions = Pick<LintOptions, 'kind' | 'texts' | 'fix' | 'fixRules'>;
 

@@ -138,6 +138,20 @@ describe('things that are not regular files', () => {
     expect(m.some((x) => x[0] === 'etc/modprobe.d/vfio.conf' && x[1] === 'nvidia-not-blacklisted')).toBe(true);
   });
 
+  it('a file where a directory is expected: whatever would be inside it is simply absent', () => {
+    // etc/kernel and etc/modprobe.d are files here, so etc/kernel/cmdline is probed through a file (ENOTDIR).
+    const root = tempDir();
+    put(root, 'etc/kernel', 'not a directory\n');
+    put(root, 'etc/modprobe.d', 'not a directory either\n');
+    put(root, 'etc/default/grub', 'GRUB_CMDLINE_LINUX_DEFAULT="quiet iommu=pt"\n');
+    put(root, 'etc/modules-load.d/vfio.conf', 'vfio-pci\n');
+    const r = runJson([root]);
+    expectNoCrash(r);
+    expect(r.code).toBe(0);
+    expect(r.results.map((x) => x.filePath.slice(root.length + 1)).sort()).toEqual(['etc/default/grub', 'etc/modules-load.d/vfio.conf']);
+    expect(messagesOf(r.results, root)).toEqual([]);
+  });
+
   it('a FIFO in a host tree is reported, never opened for a blocking read', () => {
     const root = tempDir();
     mkdirSync(join(root, 'etc/modprobe.d'), { recursive: true });
