@@ -1,4 +1,4 @@
-import type { ParsedFile } from '../model/machine.js';
+import { isXmlKind, type ParsedFile } from '../model/machine.js';
 import { dropinOrder, type Shadowed } from './precedence.js';
 import { MODPROBE_DIRS, SYSCTL_DIRS } from './discover.js';
 import type { CmdlineSource, InitramfsConfig, ModprobeFact, ModuleFact, SysctlFact, VfioId } from './facts.js';
@@ -25,10 +25,8 @@ export interface HostModel {
   vfioIds: { ids: VfioId[]; from: 'cmdline' | 'modprobe' } | undefined;
 }
 
-const HOST_KINDS = new Set<ParsedFile['kind']>(['grub', 'kernel-cmdline', 'bls-entry', 'proc-cmdline', 'modprobe', 'sysctl', 'mkinitcpio', 'dracut', 'initramfs-modules', 'modules-load']);
-
 export function buildHostModel(files: readonly ParsedFile[]): HostModel {
-  const usable = files.filter((f) => !f.fatal && HOST_KINDS.has(f.kind));
+  const usable = files.filter((f) => !f.fatal && !isXmlKind(f.kind));
   // A domain linted alone (an editor, lintText): nothing to order or merge.
   if (usable.length === 0) {
     return { cmdlines: [], modprobe: { effective: [], shadowed: [], facts: [] }, sysctl: { effective: [], shadowed: [], assignments: [], values: new Map() }, initramfs: [], modulesLoad: [], vfioIds: undefined };

@@ -29,6 +29,11 @@ export const FILE_KINDS: readonly FileKind[] = [
   'modprobe', 'sysctl', 'mkinitcpio', 'dracut', 'initramfs-modules', 'modules-load',
 ];
 
+/** The libvirt XML kinds, known by their root element; every other kind is a host configuration file. */
+export function isXmlKind(kind: FileKind): kind is 'domain' | 'capabilities' {
+  return kind === 'domain' || kind === 'capabilities';
+}
+
 /** A file as the engine sees it: decoded, classified and parsed, once. */
 export interface ParsedFile {
   source: SourceFile;

@@ -4,7 +4,7 @@ import { lstatSync, readdirSync, realpathSync as realpathJs, statSync } from 'no
 const realpathSync = realpathJs.native;
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { classifyByContent, classifyByPath } from '../model/classify.js';
-import type { FileKind } from '../model/machine.js';
+import { isXmlKind, type FileKind } from '../model/machine.js';
 import { compareNames, discoverHostTree, hostTreeShape, sniffXmlFile, SNIFF_BYTES, type DiscoveredFile, type Preread } from '../host/discover.js';
 import { describeFsError, notRegularReason, readPrefix } from '../io/read.js';
 import { decodeHead } from '../io/sniff.js';
@@ -174,7 +174,7 @@ function realPathInFolder(folder: string, p: string): { ok: true; path: string }
 export function systemPathOf(abs: string, kind: FileKind): string {
   const p = abs.replaceAll('\\', '/');
   // An XML file's kind comes from its root element, never from where it lies: no place to find.
-  if (kind === 'domain' || kind === 'capabilities') return `/${basename(p)}`;
+  if (isXmlKind(kind)) return `/${basename(p)}`;
   // The rightmost anchor wins: `/home/u/usr/dotfiles/etc/modprobe.d/x.conf` is /etc/modprobe.d/x.conf.
   // A walk back over the slashes: this runs for every text an editor or lintText hands in.
   for (let slash = p.lastIndexOf('/'); slash >= 0; slash = slash > 0 ? p.lastIndexOf('/', slash - 1) : -1) {

@@ -1,6 +1,6 @@
 import { decode, sourceFile, type SourceFile } from '../core/source.js';
 import { readInput } from '../io/read.js';
-import type { FileKind, ParsedFile } from '../model/machine.js';
+import { isXmlKind, type FileKind, type ParsedFile } from '../model/machine.js';
 import { parseByKind } from '../parsers/index.js';
 import type { InputFile } from './inputs.js';
 
@@ -26,7 +26,7 @@ export function readFile(input: InputFile): ReadFile {
     return { input, source, failure: { message: `${decoded.message} (at byte ${decoded.byteOffset})`, offset: text.length }, mode: undefined };
   }
   const source = sourceFile(input.displayPath, decoded.text, decoded);
-  const nul = input.kind === 'domain' || input.kind === 'capabilities' ? -1 : decoded.text.indexOf('\0');
+  const nul = isXmlKind(input.kind) ? -1 : decoded.text.indexOf('\0');
   // The XML parser reports a NUL itself. A config file with one is not text: kmod and systemd stop
   // reading the line there, the shell drops it, so no reading of ours would match theirs.
   if (nul >= 0) return { input, source, failure: { message: 'NUL byte in a text file: the tools that read this file stop at it or skip it, so it is not linted', offset: nul }, mode: undefined };
