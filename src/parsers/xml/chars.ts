@@ -1,5 +1,10 @@
 /** Character-level helpers shared by the XML modules. All work on UTF-16 code units. */
 
+/** XML 1.0's Char production. */
+export function isXmlChar(c: number): boolean {
+  return c === 0x09 || c === 0x0a || c === 0x0d || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+}
+
 /** XML's S production: space, tab, LF, CR. */
 export const isSpaceUnit = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 

@@ -1,8 +1,10 @@
+import { isXmlChar } from './chars.js';
+
 /**
  * Character data as an XML processor reports it: line ends normalised to `\n`
- * and references replaced. Only called on text saxes has already accepted, so
- * every '&' starts one of the five predefined entities or a valid character
- * reference. We decode text ourselves rather than install a text handler:
+ * and references replaced. Only called on text already checked (accepted by
+ * saxes, or by the fast scanner's `charDataOk`), so every '&' starts one of the
+ * five predefined entities or a valid character reference. We decode text ourselves rather than install a text handler:
  * with one, saxes builds a string for every run whether we keep it or not.
  */
 export function decodeCharData(text: string, start: number, end: number): string {
@@ -20,7 +22,8 @@ export function decodeCharData(text: string, start: number, end: number): string
     } else if (c === 0x26) {
       const semi = raw.indexOf(';', i + 1);
       if (semi < 0) break;
-      out += raw.slice(from, i) + resolveReference(raw.slice(i + 1, semi));
+      const body = raw.slice(i + 1, semi);
+      out += raw.slice(from, i) + (referenceValue(body) ?? `&${body};`);
       i = semi;
       from = semi + 1;
     }
@@ -28,19 +31,17 @@ export function decodeCharData(text: string, start: number, end: number): string
   return out + raw.slice(from);
 }
 
-/** The text a reference body (`amp`, `#60`, `#x3C`) stands for; unknown names are kept as written. */
-function resolveReference(body: string): string {
-  switch (body) {
-    case 'amp': return '&';
-    case 'lt': return '<';
-    case 'gt': return '>';
-    case 'quot': return '"';
-    case 'apos': return "'";
-  }
-  if (body.charCodeAt(0) === 0x23) {
-    const hex = body.charCodeAt(1) === 0x78;
-    const n = Number.parseInt(body.slice(hex ? 2 : 1), hex ? 16 : 10);
-    if (Number.isInteger(n) && n >= 0 && n <= 0x10ffff) return String.fromCodePoint(n);
-  }
-  return `&${body};`;
+const PREDEFINED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/**
+ * The text a reference body stands for (`amp`, `#60`, `#x3C`): one of the five
+ * predefined entities or a character reference to an XML character; undefined
+ * for anything else (an undeclared entity, `#0`, a surrogate).
+ */
+export function referenceValue(body: string): string | undefined {
+  if (Object.hasOwn(PREDEFINED, body)) return PREDEFINED[body];
+  let code = Number.NaN;
+  if (/^#x[0-9a-fA-F]+$/.test(body)) code = Number.parseInt(body.slice(2), 16);
+  else if (/^#[0-9]+$/.test(body)) code = Number.parseInt(body.slice(1), 10);
+  return isXmlChar(code) ? String.fromCodePoint(code) : undefined;
 }

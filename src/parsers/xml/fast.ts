@@ -1,5 +1,5 @@
 import type { XmlAttribute, XmlDocument, XmlElement, XmlNode } from './types.js';
-import { decodeCharData } from './decode.js';
+import { decodeCharData, referenceValue } from './decode.js';
 import { isSpaceUnit, skipSpaces } from './chars.js';
 
 /**
@@ -225,25 +225,12 @@ function charDataOk(text: string, start: number, end: number): boolean {
   return true;
 }
 
-const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
 /** The reference at `amp` (`&name;`, `&#n;`, `&#xh;`), ending before `limit`: its value and end, or undefined. */
 function reference(text: string, amp: number, limit: number): { value: string; end: number } | undefined {
   const semi = text.indexOf(';', amp + 1);
   if (semi < 0 || semi >= limit || semi - amp > 12) return undefined;
-  const body = text.slice(amp + 1, semi);
-  const named = Object.hasOwn(PREDEFINED, body) ? PREDEFINED[body] : undefined;
-  if (named !== undefined) return { value: named, end: semi + 1 };
-  let code = Number.NaN;
-  if (/^#x[0-9a-fA-F]+$/.test(body)) code = Number.parseInt(body.slice(2), 16);
-  else if (/^#[0-9]+$/.test(body)) code = Number.parseInt(body.slice(1), 10);
-  if (!isXmlChar(code)) return undefined;
-  return { value: String.fromCodePoint(code), end: semi + 1 };
-}
-
-/** XML 1.0's Char production. */
-function isXmlChar(c: number): boolean {
-  return c === 0x09 || c === 0x0a || c === 0x0d || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+  const value = referenceValue(text.slice(amp + 1, semi));
+  return value === undefined ? undefined : { value, end: semi + 1 };
 }
 
 function normalizeLineEnds(s: string): string {
