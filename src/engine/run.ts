@@ -131,11 +131,7 @@ export function lintMachine(machine: Machine, rules: readonly ResolvedRule[], op
   const ranIds = () => (ran ??= ranRuleIds(rules, skipped, options.syntax !== 'off'));
   for (const f of machine.files) {
     const list = diagnostics.get(f.source.path)!;
-    if (f.comments.length === 0 || f.fatal) {
-      list.sort(compareDiagnostics);
-      continue;
-    }
-    const directives = collectDirectives(f.source, f.comments);
+    const directives = f.comments.length === 0 || f.fatal ? [] : collectDirectives(f.source, f.comments);
     if (directives.length === 0) {
       list.sort(compareDiagnostics);
       continue;
