@@ -32,8 +32,9 @@ try {
     banner: { js: "const __vfioLintImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   };
   // The CLI's start-up reads, decodes and (from the code cache) deserialises the whole bundle: whitespace
-  // and syntax minification halve its size. Names are kept, so a --debug stack trace still names functions.
-  const startupSize = { minifyWhitespace: true, minifySyntax: true, keepNames: false };
+  // and syntax minification take a third off its size. Identifiers are not minified, so a --debug stack
+  // trace still names functions.
+  const startupSize = { minifyWhitespace: true, minifySyntax: true };
   const entries = [
     { ...common, ...cjsImportMeta, ...startupSize, entryPoints: ['src/cli/bin.ts'], outfile: join(out, 'cli.cjs'), format: 'cjs' },
     { ...common, ...cjsImportMeta, entryPoints: ['src/index.ts'], outfile: join(out, 'index.cjs'), format: 'cjs' },

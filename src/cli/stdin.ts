@@ -18,7 +18,7 @@ export function stdinInput(
 ): { input: InputFile; replaces: boolean } | { problem: string } {
   const same = collected.find((f) => f.realPath === filePath || f.displayPath === filePath);
   if (same) return { input: same, replaces: true };
-  const k = kind ?? (filePath.endsWith('.xml') ? classifyXml(text) : (classifyByPath(filePath.split('\\').join('/')) ?? classifyByContent(text)));
+  const k = kind ?? (filePath.endsWith('.xml') ? classifyXml(text) : (classifyByPath(filePath.replaceAll('\\', '/')) ?? classifyByContent(text)));
   if (!k) {
     const xml = filePath.endsWith('.xml') || text.trimStart().startsWith('<');
     return { problem: xml ? 'is neither a libvirt domain nor a capabilities XML; name what it is with --kind' : 'cannot tell what kind of file this is; name it with --stdin-filename or --kind' };

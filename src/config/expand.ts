@@ -17,12 +17,12 @@ export function expandPaths(patterns: readonly string[], baseDir: string): { pat
     const firstGlob = parts.findIndex((p) => /[*?[{]/.test(p));
     // `parts.join` keeps the leading '/' of an absolute pattern (whose first part is ''), which spreading the parts would drop.
     const start = firstGlob === 0 ? baseDir : resolve(baseDir, parts.slice(0, firstGlob).join('/') || '/');
-    const re = globToRegExp(relative(baseDir, resolve(baseDir, pattern)).split('\\').join('/'));
+    const re = globToRegExp(relative(baseDir, resolve(baseDir, pattern)).replaceAll('\\', '/'));
     // A pattern with a '/' and no `**` names files a fixed number of directories below its first glob: go no
     // deeper. (Without a '/' it matches a basename at any depth; a brace may hide a '/'.)
     const rest = parts.slice(firstGlob);
     const depth = parts.length === 1 || rest.includes('**') || pattern.includes('{') ? Infinity : rest.length - 1;
-    const found = walk(start, depth).filter((abs) => re.test(relative(baseDir, abs).split('\\').join('/')));
+    const found = walk(start, depth).filter((abs) => re.test(relative(baseDir, abs).replaceAll('\\', '/')));
     if (found.length === 0) missing.push(pattern);
     paths.push(...found.sort());
   }

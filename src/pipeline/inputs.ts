@@ -1,13 +1,13 @@
 import { lstatSync, readdirSync, realpathSync as realpathJs, statSync } from 'node:fs';
-
-// One realpath(3) call instead of an lstat per path component; same result on the systems we run on.
-const realpathSync = realpathJs.native;
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { classifyByContent, classifyByPath } from '../model/classify.js';
 import { isXmlKind, type FileKind } from '../model/machine.js';
 import { compareNames, discoverHostTree, hostTreeShape, sniffXmlFile, SNIFF_BYTES, type DiscoveredFile, type Preread } from '../host/discover.js';
 import { describeFsError, notRegularReason, readPrefix } from '../io/read.js';
 import { decodeHead } from '../io/sniff.js';
+
+// One realpath(3) call instead of an lstat per path component; same result on the systems we run on.
+const realpathSync = realpathJs.native;
 
 /** A file to lint, before reading: where it is, what it is, where it sits on the machine. */
 export type InputFile = DiscoveredFile;
@@ -132,7 +132,7 @@ export function collectInputs(paths: readonly string[], options: { kind?: FileKi
 /** A lone file's kind from its name (given), else from its content (real); or why it cannot be read. */
 function classifyFile(abs: string, real: string): { kind?: FileKind; why?: string; preread?: Preread } {
   if (abs.endsWith('.xml')) return sniffXmlFile(real);
-  const byPath = classifyByPath(abs.split('\\').join('/'));
+  const byPath = classifyByPath(abs.replaceAll('\\', '/'));
   if (byPath) return { kind: byPath };
   const read = readPrefix(real, SNIFF_BYTES);
   if (!read.ok) return { why: read.message };

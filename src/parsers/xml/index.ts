@@ -1,7 +1,7 @@
 /**
  * libvirt domain and capabilities XML: a strict, never-throwing parser (a
- * direct scanner, with saxes for everything it declines) that yields a tree with exact source ranges, plus the small
- * lookups rules use on it.
+ * direct scanner, with saxes for everything it declines) that yields a tree
+ * with exact source ranges, plus the small lookups rules use on it.
  *
  * - `parseXml(text)`: the tree and at most one fatal problem (`xml-malformed`,
  *   `xml-entity`, `xml-empty`, `xml-no-root`). Pass the text with its BOM removed.

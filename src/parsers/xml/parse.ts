@@ -19,9 +19,10 @@ const STOP: unique symbol = Symbol('stop-xml');
  * checking and words the problem; that path only adds positions, using two
  * facts about saxes 6 (strict, no namespaces): its `position` is a UTF-16
  * index into the text, and each event fires right after the last character
- * of its token (the comment event one character early, before the final `>`). Character data never holds a raw `<`, so every token starts at
- * the first `<` after the end of the previous one, and text nodes are the
- * gaps between tokens.
+ * of its token (the comment event one character early, before the final
+ * `>`). Character data never holds a raw `<`, so every token starts at the
+ * first `<` after the end of the previous one, and text nodes are the gaps
+ * between tokens.
  *
  * Never throws, runs in linear time and does not recurse. Entities are never
  * expanded: a DOCTYPE that declares any, or a reference to anything but the
