@@ -209,10 +209,12 @@ function timeCli(label, config, contents, cwd, bytes, runs, scale) {
   return { scale, bytes, ...s, msPerMb: s.wallMs / (bytes / 1e6), cpuPerMb: s.cpuMs / (bytes / 1e6) };
 }
 
-/** One workload over one file in a process of its own; a run past the time limit counts as missed. */
-// Every size gets one untimed pass over the series' smallest file first: a cold first pass costs
-// JIT compilation that a small file cannot spread out, so timing only the small size warm would
-// make growth look costly; warming on the large file itself would hold two huge trees at once.
+/**
+ * One workload over one file in a process of its own; a run past the time limit counts as missed.
+ * Every size gets one untimed pass over the series' smallest file first: a cold first pass costs
+ * JIT compilation that a small file cannot spread out, so timing only the small size warm would
+ * make growth look costly; warming on the large file itself would hold two huge trees at once.
+ */
 function warmFile(file, size, workload, rounds, warmupFile) {
   const res = runWarm({ files: [file], warmupFiles: [warmupFile], workloads: [workload], rounds, warmup: 1 }, WARM_FILE_TIMEOUT_MS);
   if (res.timedOut) return { timedOut: true, ms: NaN, cpuMs: NaN, msPerMb: NaN, cpuPerMb: NaN, rssMb: NaN };
