@@ -20,12 +20,13 @@ export type { LintReport, LintResult } from './engine/result.js';
 export type { SkippedRule, RuleFailure } from './engine/run.js';
 export type { AppliedFix, UndoneFix } from './engine/fix-loop.js';
 export type { Diagnostic } from './engine/diagnostic.js';
-export type { Rule, RuleMeta, RuleContext, Report, Loc, RelatedLocation, Severity, Category } from './engine/rule.js';
+export { defineRule } from './engine/rule.js';
+export type { Rule, RuleMeta, DomainRule, MachineRule, DomainRuleMeta, MachineRuleMeta, RuleContext, DomainContext, MachineContext, Requirement, Report, Loc, RelatedLocation, Severity, Category } from './engine/rule.js';
 export type { Fix, TextEdit, Suggestion } from './engine/fix.js';
 export type { Machine, DomainInput, ParsedFile, FileKind, InputKind } from './model/machine.js';
 export type { Config, RuleSetting, MachineConfig, Override } from './config/config.js';
 export type { DomainView } from './domain/view.js';
-export type { CapabilitiesView } from './domain/capabilities.js';
+export type { CapabilitiesView } from './host/capabilities.js';
 export type { HostModel } from './host/model.js';
 export type { Range } from './core/range.js';
 export type { JsonResult, JsonMessage, JsonEdit, JsonFix, JsonRelated, JsonSuggestion, ReporterOptions } from './reporters/index.js';
@@ -95,10 +96,6 @@ export function applyEdits(text: string, edits: readonly TextEdit[], path?: stri
   return applyEditsImpl(text, path === undefined ? edits : edits.filter((e) => e.path === path));
 }
 
-/** Type a custom rule (a no-op at run time): `export default defineRule({ meta: {...}, check(ctx) {...} })`. */
-export function defineRule(rule: Rule): Rule {
-  return rule;
-}
 
 const INPUT_KINDS: ReadonlySet<InputKind> = new Set(['domain', 'capabilities', 'cmdline', 'modprobe', 'sysctl', 'initramfs']);
 const SEVERITIES = new Set(['error', 'warning', 'info']);
@@ -119,7 +116,7 @@ function checkCustomRules(custom: readonly Rule[] | undefined): void {
     if (typeof rule.check !== 'function') throw new TypeError(`${name}: check must be a function`);
     if (meta.scope !== 'domain' && meta.scope !== 'machine') throw new TypeError(`${name}: meta.scope must be 'domain' or 'machine'`);
     if (!SEVERITIES.has(meta.severity as string)) throw new TypeError(`${name}: meta.severity must be 'error', 'warning' or 'info'`);
-    if (!Array.isArray(meta.requires) || !meta.requires.every((k) => INPUT_KINDS.has(k))) throw new TypeError(`${name}: meta.requires must list inputs among ${[...INPUT_KINDS].join(', ')}`);
+    if (!Array.isArray(meta.requires) || !meta.requires.every((r) => (typeof r === 'string' ? INPUT_KINDS.has(r) : Array.isArray(r?.anyOf) && r.anyOf.length > 0 && r.anyOf.every((k) => INPUT_KINDS.has(k))))) throw new TypeError(`${name}: meta.requires must list inputs among ${[...INPUT_KINDS].join(', ')}, or { anyOf: [...] } of them`);
     if (!meta.messages || typeof meta.messages !== 'object') throw new TypeError(`${name}: meta.messages must map message ids to texts`);
     if (meta.fixable !== undefined && meta.fixable !== 'safe' && meta.fixable !== 'suggest') throw new TypeError(`${name}: meta.fixable must be 'safe' or 'suggest' when given`);
   });

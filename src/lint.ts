@@ -35,7 +35,7 @@ export interface LintOptions {
 }
 
 /** Built-in rules carry their published docs page (a custom rule only the one it names itself). Made once, not per lint. */
-const BUILTIN_WITH_DOCS: readonly Rule[] = builtinRules.map((r) => (r.meta.docs ? r : { ...r, meta: { ...r.meta, docs: builtinDocsUrl(r.meta.id) } }));
+const BUILTIN_WITH_DOCS: readonly Rule[] = builtinRules.map((r) => (r.meta.docs ? r : ({ ...r, meta: { ...r.meta, docs: builtinDocsUrl(r.meta.id) } } as Rule)));
 
 /** Everything resolved from options once per run. */
 interface RunSetup {

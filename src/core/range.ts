@@ -23,3 +23,13 @@ export function overlaps(a: Range, b: Range): boolean {
   if (b.start === b.end) return a.start <= b.start && b.start <= a.end;
   return a.start < b.end && b.start < a.end;
 }
+
+/** A place in one input file. Every fact in the model carries one. */
+export interface Loc extends Range {
+  path: string;
+}
+
+/** A second place a finding points at, with what is there. */
+export interface RelatedLocation extends Loc {
+  message: string;
+}

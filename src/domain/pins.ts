@@ -1,5 +1,5 @@
 import type { CpuSet } from '../core/cpuset.js';
-import type { Loc } from '../engine/rule.js';
+import type { Loc } from '../core/range.js';
 import type { DomainView } from './view.js';
 
 /** Where a thread may run: a set of host CPUs, or every host CPU (unknown without capabilities XML). */

@@ -1,7 +1,7 @@
 import { attr, childElements, firstChild, textContent, type XmlAttribute, type XmlElement } from '../parsers/xml/index.js';
 import { parseLibvirtCpuset, type CpuSet } from '../core/cpuset.js';
 import { parseLibvirtScaled } from '../core/units.js';
-import type { Loc } from '../engine/rule.js';
+import type { Loc } from '../core/range.js';
 
 /** A cpuset attribute, parsed once, with where it is. */
 export interface CpusetValue {

@@ -1,7 +1,7 @@
 import type { TextEdit } from '../engine/fix.js';
 import type { SourceFile } from '../core/source.js';
 import type { KernelParamFact, ModprobeFact } from '../host/facts.js';
-import { paramToken } from '../host/module-params.js';
+import { paramToken } from '../host/params.js';
 import { deleteLine } from './lines.js';
 
 /**

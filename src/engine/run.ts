@@ -1,6 +1,6 @@
-import type { InputKind, Machine, ParsedFile } from '../model/machine.js';
+import type { Machine, ParsedFile } from '../model/machine.js';
 import { compareDiagnostics, createDiagnostic, type Diagnostic } from './diagnostic.js';
-import { builtinDocsUrl, fillTemplate, type Rule, type Report, type Severity } from './rule.js';
+import { builtinDocsUrl, fillTemplate, isDomainRule, type Requirement, type Rule, type Report, type Severity } from './rule.js';
 import { collectDirectives, suppressedBy, unusedRules, type Directive } from './suppressions.js';
 
 /** A rule as configured for one run. */
@@ -85,7 +85,7 @@ export function lintMachine(machine: Machine, rules: readonly ResolvedRule[], op
     const { rule } = resolved;
     const missing = missingInputs(rule.meta.requires, machine);
     if (missing) {
-      skipped.push({ ruleId: rule.meta.id, reason: `needs ${missing.map((m) => INPUT_NAMES[m] ?? m).join(' and ')}` });
+      skipped.push({ ruleId: rule.meta.id, reason: `needs ${missing.map(describeRequirement).join(' and ')}` });
       continue;
     }
     const report = (r: Report) => {
@@ -113,7 +113,7 @@ export function lintMachine(machine: Machine, rules: readonly ResolvedRule[], op
       );
     };
     try {
-      if (rule.meta.scope === 'domain') {
+      if (isDomainRule(rule)) {
         for (const domain of machine.domains) rule.check({ machine, domain, options: resolved.options, report });
       } else {
         rule.check({ machine, options: resolved.options, report });
@@ -144,11 +144,18 @@ export function lintMachine(machine: Machine, rules: readonly ResolvedRule[], op
   return { diagnostics, skipped, failures };
 }
 
-/** The inputs a rule needs that the machine lacks; undefined, with nothing allocated, when it has them all. */
-function missingInputs(requires: readonly InputKind[], machine: Machine): InputKind[] | undefined {
-  let missing: InputKind[] | undefined;
-  for (const input of requires) if (!machine.has(input)) (missing ??= []).push(input);
+/** The requirements a machine does not meet; undefined, with nothing allocated, when it meets them all. */
+function missingInputs(requires: readonly Requirement[], machine: Machine): Requirement[] | undefined {
+  let missing: Requirement[] | undefined;
+  for (const r of requires) {
+    const met = typeof r === 'string' ? machine.has(r) : r.anyOf.some((k) => machine.has(k));
+    if (!met) (missing ??= []).push(r);
+  }
   return missing;
+}
+
+function describeRequirement(r: Requirement): string {
+  return typeof r === 'string' ? (INPUT_NAMES[r] ?? r) : r.anyOf.map((k) => INPUT_NAMES[k] ?? k).join(' or ');
 }
 
 function ranRuleIds(rules: readonly ResolvedRule[], skipped: readonly SkippedRule[], syntax: boolean): Set<string> {

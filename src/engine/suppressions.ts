@@ -31,13 +31,8 @@ export interface Directive {
 }
 
 /** What the file's parser knows about a comment's surroundings (XML only). */
-export interface CommentContext extends Range {
-  body: string;
-  /** The next sibling element after the comment (XML). */
-  nextElement?: Range;
-  /** The element that contains the comment (XML). */
-  parentElement?: Range;
-}
+import type { CommentContext } from '../core/comments.js';
+export type { CommentContext };
 
 const DIRECTIVE = /^\s*vfio-lint-(disable-next-line|disable-next-element|disable-file|disable|enable)(?=\s|$)([^\n]*)$/s;
 

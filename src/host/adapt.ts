@@ -1,8 +1,9 @@
-import type { ParsedFile } from '../model/machine.js';
-import type { KernelParam } from '../parsers/cmdline/index.js';
-import type { CmdlineSource, InitramfsConfig, KernelParamFact, ModprobeFact, ModuleFact, SysctlFact } from './facts.js';
+import type { ParsedFile } from '../model/file.js';
+import type { CmdlineBase, CmdlineSource, InitramfsConfig, ModprobeFact, ModuleFact, SysctlFact } from './facts.js';
 import { grubCmdline } from './grub.js';
 import { mkinitcpioFacts, dracutFacts } from './initramfs.js';
+import { paramFact } from './params.js';
+import { cmdlineSource } from './kernel.js';
 
 /**
  * Adapters from each parser's AST to the host model's facts. This is the one
@@ -10,34 +11,22 @@ import { mkinitcpioFacts, dracutFacts } from './initramfs.js';
  * parsers.
  */
 
-/** `text` is the file the offsets point into: a value is editable in place only where the file reads exactly as the kernel gets it. */
-export function paramFact(path: string, text: string, p: KernelParam): KernelParamFact {
-  const editable = p.value !== undefined && text.slice(p.valueStart, p.valueEnd) === p.value;
-  return {
-    name: p.name,
-    key: p.key,
-    value: p.value,
-    loc: { path, start: p.start, end: p.end },
-    valueLoc: editable ? { path, start: p.valueStart, end: p.valueEnd } : undefined,
-    afterDashDash: p.afterDashDash,
-  };
-}
-
-export function cmdlineSources(files: readonly ParsedFile[]): CmdlineSource[] {
-  const out: CmdlineSource[] = [];
+/** Every kernel command line the files give, each indexed; `nrCpus` resolves `N` and `all` in CPU lists. */
+export function cmdlineSources(files: readonly ParsedFile[], nrCpus: number | undefined): CmdlineSource[] {
+  const out: CmdlineBase[] = [];
   const grub = grubCmdline(files);
   if (grub) out.push(grub);
   const kernelCmdline = files.filter((f) => f.kind === 'kernel-cmdline').sort((a, b) => (a.systemPath.startsWith('/etc/') ? -1 : 0) - (b.systemPath.startsWith('/etc/') ? -1 : 0));
   // kernel-install reads /etc/kernel/cmdline, else /usr/lib/kernel/cmdline: only the first counts.
   const kc = kernelCmdline[0];
-  if (kc && kc.ast.kind === 'kernel-cmdline') out.push({ kind: 'kernel-cmdline', label: kc.systemPath, file: kc, params: kc.ast.file.params.map((p) => paramFact(kc.source.path, kc.source.text, p)) });
+  if (kc && kc.ast.kind === 'kernel-cmdline') out.push({ kind: 'kernel-cmdline', label: kc.systemPath, file: kc, params: kc.ast.file.params.map((p) => paramFact(kc.source, p)) });
   for (const f of files) {
-    if (f.ast.kind === 'bls-entry') out.push({ kind: 'bls-entry', label: `loader entry ${f.systemPath}`, file: f, params: f.ast.file.options.map((p) => paramFact(f.source.path, f.source.text, p)) });
+    if (f.ast.kind === 'bls-entry') out.push({ kind: 'bls-entry', label: `loader entry ${f.systemPath}`, file: f, params: f.ast.file.options.map((p) => paramFact(f.source, p)) });
   }
   for (const f of files) {
-    if (f.ast.kind === 'proc-cmdline') out.push({ kind: 'proc-cmdline', label: '/proc/cmdline', file: f, params: f.ast.file.params.map((p) => paramFact(f.source.path, f.source.text, p)) });
+    if (f.ast.kind === 'proc-cmdline') out.push({ kind: 'proc-cmdline', label: '/proc/cmdline', file: f, params: f.ast.file.params.map((p) => paramFact(f.source, p)) });
   }
-  return out;
+  return out.map((c) => cmdlineSource(c, nrCpus));
 }
 
 export function modprobeFacts(f: ParsedFile): ModprobeFact[] {
@@ -55,7 +44,7 @@ export function modprobeFacts(f: ParsedFile): ModprobeFact[] {
       command: c.type === 'install' || c.type === 'remove' ? c.command?.text : undefined,
       pre: c.type === 'softdep' ? c.pre.map((m) => m.name) : [],
       post: c.type === 'softdep' ? c.post.map((m) => m.name) : [],
-      options: c.type === 'options' ? c.params.map((p) => paramFact(path, f.source.text, p)) : [],
+      options: c.type === 'options' ? c.params.map((p) => paramFact(f.source, p)) : [],
     });
   }
   return out;

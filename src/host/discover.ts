@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { classifyByPath, classifyXml, xmlRootName } from '../model/classify.js';
-import type { FileKind } from '../model/machine.js';
+import type { FileKind } from '../kinds/index.js';
 import { describeFsError, notRegularReason, readInput, readPrefix } from '../io/read.js';
 import { decodeHead } from '../io/sniff.js';
 
@@ -40,9 +40,8 @@ export interface HostTree {
 }
 
 /** Directories searched for drop-ins, in precedence order (an earlier one hides a same-named file in a later one). */
-export const MODPROBE_DIRS = ['etc/modprobe.d', 'run/modprobe.d', 'usr/local/lib/modprobe.d', 'usr/lib/modprobe.d', 'lib/modprobe.d'];
-export const SYSCTL_DIRS = ['etc/sysctl.d', 'run/sysctl.d', 'usr/local/lib/sysctl.d', 'usr/lib/sysctl.d', 'lib/sysctl.d'];
-export const MODULES_LOAD_DIRS = ['etc/modules-load.d', 'run/modules-load.d', 'usr/local/lib/modules-load.d', 'usr/lib/modules-load.d', 'lib/modules-load.d'];
+import { MODPROBE_DIRS, SYSCTL_DIRS, MODULES_LOAD_DIRS, compareNames } from './dirs.js';
+export { MODPROBE_DIRS, SYSCTL_DIRS, MODULES_LOAD_DIRS, compareNames };
 
 const SINGLE_FILES = [
   'etc/default/grub',
@@ -184,10 +183,6 @@ function listDir(root: string, rel: string, tree: HostTree): string[] {
   }
 }
 
-/** strcmp order of names, as kmod and systemd sort drop-ins. */
-export function compareNames(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 export type Resolved =
   | { kind: 'file'; path: string }

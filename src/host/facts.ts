@@ -1,5 +1,8 @@
-import type { Loc } from '../engine/rule.js';
-import type { ParsedFile } from '../model/machine.js';
+import type { Loc } from '../core/range.js';
+import type { SourceFile } from '../core/source.js';
+import type { CpuSet } from '../core/cpuset.js';
+import type { ParsedFile } from '../model/file.js';
+import type { KernelList } from './cpulists.js';
 
 /** One kernel parameter as the kernel will see it, with where it is written. */
 export interface KernelParamFact {
@@ -15,7 +18,12 @@ export interface KernelParamFact {
   valueLoc: Loc | undefined;
   /** After a bare `--`: passed to init, not the kernel (kmod still reads module options there). */
   afterDashDash: boolean;
+  /** The file the token is written in (for edits). */
+  source: SourceFile;
 }
+
+/** A kernel command line as read from its file, before it is indexed. */
+export type CmdlineBase = Pick<CmdlineSource, 'kind' | 'label' | 'file' | 'params'>;
 
 /** A kernel command line a boot will use (catalog 1.1.2: each source is checked on its own). */
 export interface CmdlineSource {
@@ -24,7 +32,52 @@ export interface CmdlineSource {
   label: string;
   /** The file that holds (most of) it. */
   file: ParsedFile;
+  /** Every parameter, in command-line order. */
   params: KernelParamFact[];
+  /** The occurrence the kernel uses for each name (see `effectiveParam`): ask with `source.get(key)`. */
+  get(key: string): KernelParamFact | undefined;
+  /** Every occurrence of a name given to the kernel (with a value or not, none after `--`). */
+  all(key: string): KernelParamFact[];
+  /** The CPU-list parameters, parsed once against the host's CPU count when known. */
+  cpuLists: CpuListParams;
+}
+
+/** A CPU-list parameter in effect and its parsed value. */
+export interface CpuListParam {
+  param: KernelParamFact;
+  list: KernelList;
+}
+
+/** isolcpus, nohz_full, rcu_nocbs and irqaffinity as the kernel takes them (which occurrence wins is the kernel's). */
+export interface CpuListParams {
+  isolcpus: (CpuListParam & { flags: string[]; flagText: string }) | undefined;
+  nohzFull: CpuListParam | undefined;
+  rcuNocbs: CpuListParam | undefined;
+  irqaffinity: CpuListParam | undefined;
+}
+
+/** A persistent huge page pool of one page size, and what set its count. */
+export interface HugepagePool {
+  size: number;
+  pages: number;
+  /** The token that sets the count (a `hugepages=` value or a `vm.nr_hugepages` value). */
+  at: Loc;
+  sysctl: SysctlFact | undefined;
+}
+
+/** The huge pages the configured boot reserves. */
+export interface HugepageConfig {
+  /** `default_hugepagesz=` when valid, else 2 MiB (x86). */
+  defaultSize: number;
+  pools: Map<number, HugepagePool>;
+}
+
+/** The host's CPUs (from capabilities XML now; a live host or snapshot later). */
+export interface HostCpus {
+  /** Every host CPU id. */
+  all: CpuSet;
+  /** Highest id + 1: what `N` and `all` mean in a kernel CPU list. */
+  count: number;
 }
 
 export type ModprobeKeyword = 'alias' | 'blacklist' | 'options' | 'install' | 'remove' | 'softdep' | 'weakdep';

@@ -1,10 +1,10 @@
 import { posix } from 'node:path';
-import type { ParsedFile } from '../model/machine.js';
+import type { ParsedFile } from '../model/file.js';
 import { tokenizeCmdline, type KernelParam } from '../parsers/cmdline/index.js';
 import { evaluateShellVars, joinValues, type ResolvedValue } from '../parsers/shell-vars/index.js';
-import type { CmdlineSource, KernelParamFact } from './facts.js';
-import { paramFact } from './adapt.js';
-import { compareNames } from './discover.js';
+import type { CmdlineBase, KernelParamFact } from './facts.js';
+import { paramFact } from './params.js';
+import { compareNames } from './dirs.js';
 
 /**
  * The kernel command line grub-mkconfig writes for normal entries:
@@ -13,7 +13,7 @@ import { compareNames } from './discover.js';
  * order (catalog 1.1.1). Each parameter keeps the file and offsets it was
  * written at, through quotes, continuations and `$VAR` expansions.
  */
-export function grubCmdline(files: readonly ParsedFile[]): CmdlineSource | undefined {
+export function grubCmdline(files: readonly ParsedFile[]): CmdlineBase | undefined {
   const grub = files.filter((f) => f.kind === 'grub' && f.ast.kind === 'grub');
   const dropins = grub.filter((f) => f.systemPath.startsWith('/etc/default/grub.d/')).sort((a, b) => compareNames(posix.basename(a.systemPath), posix.basename(b.systemPath)));
   const mains = grub.filter((f) => !dropins.includes(f));
@@ -56,5 +56,5 @@ function mapParam(p: KernelParam, value: ResolvedValue, files: readonly ParsedFi
     valueStart: valueStart < 0 ? end : valueStart,
     valueEnd: valueEnd < 0 ? end : valueEnd,
   };
-  return paramFact(f.source.path, f.source.text, inFile);
+  return paramFact(f.source, inFile);
 }

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { ParsedFile } from '../model/machine.js';
+import type { ParsedFile } from '../model/file.js';
 import { mkinitcpioConfig } from '../parsers/initramfs/mkinitcpio.js';
 import { dracutConfig } from '../parsers/initramfs/dracut.js';
 import { sortVersion, type ListEntry, type ModuleEntry } from '../parsers/initramfs/shell-lists.js';

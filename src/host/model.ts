@@ -1,18 +1,32 @@
-import { isXmlKind, type ParsedFile } from '../model/machine.js';
+import type { ParsedFile } from '../model/file.js';
+import { isXmlKind } from '../kinds/index.js';
 import { dropinOrder, type Shadowed } from './precedence.js';
-import { MODPROBE_DIRS, SYSCTL_DIRS } from './discover.js';
-import type { CmdlineSource, InitramfsConfig, ModprobeFact, ModuleFact, SysctlFact, VfioId } from './facts.js';
+import { MODPROBE_DIRS, SYSCTL_DIRS } from './dirs.js';
+import type { CmdlineSource, HostCpus, HugepageConfig, InitramfsConfig, ModprobeFact, ModuleFact, SysctlFact, VfioId } from './facts.js';
 import { cmdlineSources, initramfsConfigs, moduleListFacts, modprobeFacts, sysctlFacts } from './adapt.js';
 import { splitVfioIds } from './vfio-ids.js';
+import { capabilitiesView, type CapabilitiesView } from './capabilities.js';
+import { hugepageConfig } from './hugepages.js';
+import { modprobeQueries, moduleParamSettings, type ModprobeQueries, type ModuleParamSetting } from './modprobe.js';
 
 /**
- * The host's effective configuration: every file read in the order and with
- * the precedence the real tools use, reduced to facts that keep the token
- * they came from.
+ * The host as the rules see it: every file read in the order and with the precedence the real
+ * tools use, reduced to facts that keep the token they came from, and the questions that need
+ * the host's own rules to answer (which duplicate wins, what a CPU list means) answered once.
  */
 export interface HostModel {
+  /** `virsh capabilities`, when given. */
+  capabilities: CapabilitiesView | undefined;
+  capabilitiesFile: ParsedFile | undefined;
+  /** The host's CPUs, when a source tells them. */
+  cpus: HostCpus | undefined;
+  /** Every kernel command line given, each on its own (catalog 1.1.2). */
   cmdlines: CmdlineSource[];
-  modprobe: { effective: ParsedFile[]; shadowed: Shadowed[]; facts: ModprobeFact[] };
+  /** The command line the next boot uses: the first configured source, else /proc/cmdline. */
+  boot: CmdlineSource | undefined;
+  modprobe: { effective: ParsedFile[]; shadowed: Shadowed[]; facts: ModprobeFact[] } & ModprobeQueries;
+  /** Every place that sets `module.param` (modprobe.d, then the configured command lines), in the order the kernel applies them. */
+  moduleParams(module: string, param: string): ModuleParamSetting[];
   sysctl: { effective: ParsedFile[]; shadowed: Shadowed[]; assignments: SysctlFact[]; values: Map<string, SysctlFact> };
   initramfs: InitramfsConfig[];
   /** modules-load.d and /etc/modules: loaded at boot by systemd-modules-load (which honours `blacklist`). */
@@ -23,36 +37,49 @@ export interface HostModel {
    * wins over `options vfio-pci ids=` (catalog 1.2).
    */
   vfioIds: { ids: VfioId[]; from: 'cmdline' | 'modprobe' } | undefined;
+  /** The persistent huge page pools the configured boot reserves. */
+  hugepages: HugepageConfig;
 }
 
 export function buildHostModel(files: readonly ParsedFile[]): HostModel {
-  const usable = files.filter((f) => !f.fatal && !isXmlKind(f.kind));
-  // A domain linted alone (an editor, lintText): nothing to order or merge.
-  if (usable.length === 0) {
-    return { cmdlines: [], modprobe: { effective: [], shadowed: [], facts: [] }, sysctl: { effective: [], shadowed: [], assignments: [], values: new Map() }, initramfs: [], modulesLoad: [], vfioIds: undefined };
+  let capabilitiesFile: ParsedFile | undefined;
+  const usable: ParsedFile[] = [];
+  for (const f of files) {
+    if (f.fatal) continue;
+    if (!isXmlKind(f.kind)) usable.push(f);
+    else if (f.kind === 'capabilities' && f.ast.kind === 'xml' && f.ast.xml.root?.name === 'capabilities') capabilitiesFile ??= f;
   }
+  const capabilities = capabilitiesFile && capabilitiesFile.ast.kind === 'xml' ? capabilitiesView(capabilitiesFile.ast.xml.root!) : undefined;
+  const cpus: HostCpus | undefined = capabilities && capabilities.hostCpuSet.size > 0 ? { all: capabilities.hostCpuSet, count: Math.max(...capabilities.hostCpuSet.toArray()) + 1 } : undefined;
+
   const modprobe = dropinOrder(usable.filter((f) => f.kind === 'modprobe'), MODPROBE_DIRS);
   const modprobeFactsList = modprobe.effective.flatMap(modprobeFacts);
 
   // /etc/sysctl.conf is read after the drop-ins (procps' order; Debian's 99-sysctl.conf link puts it nearly last too).
   const sysctlFiles = usable.filter((f) => f.kind === 'sysctl');
   const main = sysctlFiles.filter((f) => f.systemPath === '/etc/sysctl.conf');
-  const sysctl = dropinOrder(sysctlFiles.filter((f) => f.systemPath !== '/etc/sysctl.conf'), SYSCTL_DIRS);
+  const sysctl = sysctlFiles.length === 0 ? { effective: [], shadowed: [] } : dropinOrder(sysctlFiles.filter((f) => f.systemPath !== '/etc/sysctl.conf'), SYSCTL_DIRS);
   const sysctlEffective = [...sysctl.effective, ...main];
   const assignments = sysctlEffective.flatMap(sysctlFacts);
   const values = new Map<string, SysctlFact>();
   for (const a of assignments) values.set(a.key, a);
 
-  const cmdlines = cmdlineSources(usable);
-  const modulesLoad = usable.filter((f) => f.kind === 'modules-load').flatMap(moduleListFacts);
+  const cmdlines = usable.length === 0 ? [] : cmdlineSources(usable, cpus?.count);
+  const boot = cmdlines.find((c) => c.kind !== 'proc-cmdline') ?? cmdlines[0];
 
   return {
+    capabilities,
+    capabilitiesFile,
+    cpus,
     cmdlines,
-    modprobe: { ...modprobe, facts: modprobeFactsList },
+    boot,
+    modprobe: { ...modprobe, facts: modprobeFactsList, ...modprobeQueries(modprobeFactsList) },
+    moduleParams: (module, param) => moduleParamSettings(modprobeFactsList, cmdlines, module, param),
     sysctl: { effective: sysctlEffective, shadowed: sysctl.shadowed, assignments, values },
-    initramfs: initramfsConfigs(usable),
-    modulesLoad,
+    initramfs: usable.length === 0 ? [] : initramfsConfigs(usable),
+    modulesLoad: usable.filter((f) => f.kind === 'modules-load').flatMap(moduleListFacts),
     vfioIds: effectiveVfioIds(cmdlines, modprobeFactsList),
+    hugepages: hugepageConfig(boot, values.get('vm.nr_hugepages')),
   };
 }
 
@@ -60,7 +87,7 @@ function effectiveVfioIds(cmdlines: readonly CmdlineSource[], facts: readonly Mo
   // The configured boot (not /proc/cmdline, which is what the last boot had) decides the next one.
   for (const source of cmdlines) {
     if (source.kind === 'proc-cmdline') continue;
-    const param = source.params.filter((p) => p.key === 'vfio_pci.ids' && p.value !== undefined && !p.afterDashDash).at(-1);
+    const param = source.get('vfio_pci.ids');
     if (param) return { ids: splitVfioIds(param), from: 'cmdline' };
   }
   for (let i = facts.length - 1; i >= 0; i--) {
@@ -71,3 +98,4 @@ function effectiveVfioIds(cmdlines: readonly CmdlineSource[], facts: readonly Mo
   }
   return undefined;
 }
+

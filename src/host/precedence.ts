@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
-import type { ParsedFile } from '../model/machine.js';
-import { compareNames } from './discover.js';
+import type { ParsedFile } from '../model/file.js';
+import { compareNames } from './dirs.js';
 
 export interface Shadowed {
   file: ParsedFile;

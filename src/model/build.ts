@@ -1,24 +1,22 @@
 import { domainView } from '../domain/view.js';
-import { capabilitiesView } from '../domain/capabilities.js';
 import { buildHostModel } from '../host/model.js';
-import type { DomainInput, InputKind, Machine, ParsedFile } from './machine.js';
+import type { ParsedFile } from './file.js';
+import type { DomainInput, InputKind, Machine } from './machine.js';
 
-/** Assemble one machine from its parsed files: typed domain views, capabilities, the host model. */
+/** Assemble one machine from its parsed files: typed domain views and the host model. */
 export function buildMachine(files: ParsedFile[], name?: string): Machine {
   const domains: DomainInput[] = [];
-  let capabilities: Machine['capabilities'];
   for (const f of files) {
     if (f.fatal || f.ast.kind !== 'xml' || !f.ast.xml.root) continue;
     if (f.kind === 'domain' && f.ast.xml.root.name === 'domain') domains.push({ file: f, view: domainView(f.source.path, f.ast.xml.root) });
-    else if (f.kind === 'capabilities' && f.ast.xml.root.name === 'capabilities') capabilities ??= { file: f, view: capabilitiesView(f.ast.xml.root) };
   }
   const host = buildHostModel(files);
   const present = new Set<InputKind>();
   if (domains.length > 0) present.add('domain');
-  if (capabilities) present.add('capabilities');
+  if (host.capabilities) present.add('capabilities');
   if (host.cmdlines.length > 0) present.add('cmdline');
   if (host.modprobe.effective.length > 0) present.add('modprobe');
   if (host.sysctl.effective.length > 0) present.add('sysctl');
   if (host.initramfs.length > 0) present.add('initramfs');
-  return { name, files, domains, capabilities, host, has: (input) => present.has(input) };
+  return { name, files, domains, host, has: (input) => present.has(input) };
 }

@@ -1,4 +1,4 @@
-import type { FileKind } from './machine.js';
+import type { FileKind } from '../kinds/index.js';
 
 /**
  * Decide what a file is from where it sits. `path` uses `/` separators; it can

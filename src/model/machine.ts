@@ -1,67 +1,24 @@
-import type { SourceFile } from '../core/source.js';
-import type { ParseProblem } from '../core/problem.js';
-import type { Range } from '../core/range.js';
 import type { DomainView } from '../domain/view.js';
-import type { CapabilitiesView } from '../domain/capabilities.js';
 import type { HostModel } from '../host/model.js';
-import type { ParsedAst } from '../parsers/index.js';
+import type { ParsedFile } from './file.js';
+
+export type { FileKind } from '../kinds/index.js';
+export { FILE_KINDS, isXmlKind } from '../kinds/index.js';
+export type { ParsedFile } from './file.js';
 
 /** What a rule can need. A rule whose required input is absent is skipped, never guessed. */
 export type InputKind = 'domain' | 'capabilities' | 'cmdline' | 'modprobe' | 'sysctl' | 'initramfs';
-
-/** What one file is, decided by where it sits and, failing that, by its content. */
-export type FileKind =
-  | 'domain'
-  | 'capabilities'
-  | 'grub'
-  | 'kernel-cmdline'
-  | 'bls-entry'
-  | 'proc-cmdline'
-  | 'modprobe'
-  | 'sysctl'
-  | 'mkinitcpio'
-  | 'dracut'
-  | 'initramfs-modules'
-  | 'modules-load';
-
-export const FILE_KINDS: readonly FileKind[] = [
-  'domain', 'capabilities', 'grub', 'kernel-cmdline', 'bls-entry', 'proc-cmdline',
-  'modprobe', 'sysctl', 'mkinitcpio', 'dracut', 'initramfs-modules', 'modules-load',
-];
-
-/** The libvirt XML kinds, known by their root element; every other kind is a host configuration file. */
-export function isXmlKind(kind: FileKind): kind is 'domain' | 'capabilities' {
-  return kind === 'domain' || kind === 'capabilities';
-}
-
-/** A file as the engine sees it: decoded, classified and parsed, once. */
-export interface ParsedFile {
-  source: SourceFile;
-  kind: FileKind;
-  /**
-   * Where the file sits on the machine it describes (`/etc/modprobe.d/vfio.conf`), which decides
-   * precedence. For a file given on its own this is inferred from its path, or is its basename.
-   */
-  systemPath: string;
-  ast: ParsedAst;
-  problems: ParseProblem[];
-  /** True when the file could not be understood: no rule reads it. */
-  fatal: boolean;
-  /** Every comment, for suppression directives. `body` is the text inside the comment markers. */
-  comments: Array<Range & { body: string }>;
-}
 
 export interface DomainInput {
   file: ParsedFile;
   view: DomainView;
 }
 
-/** Everything known about one machine: its domains, its host configuration, its capabilities. */
+/** Everything known about one machine: its domains and its host (configuration and capabilities). */
 export interface Machine {
   name: string | undefined;
   files: ParsedFile[];
   domains: DomainInput[];
-  capabilities: { file: ParsedFile; view: CapabilitiesView } | undefined;
   host: HostModel;
   has(input: InputKind): boolean;
 }

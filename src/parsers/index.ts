@@ -1,6 +1,6 @@
 import type { ParseProblem } from '../core/problem.js';
-import type { FileKind } from '../model/machine.js';
-import type { CommentContext } from '../engine/suppressions.js';
+import type { FileKind } from './kinds.js';
+import type { CommentContext } from '../core/comments.js';
 import { parseXml, type XmlDocument, type XmlElement } from './xml/index.js';
 import { nonPosixProblems, parseShellVars, type ShellFile } from './shell-vars/index.js';
 import { parseKernelCmdlineFile, parseProcCmdline, parseBlsEntry, type KernelCmdlineFile, type ProcCmdline, type BlsEntry } from './cmdline/index.js';

@@ -1,5 +1,5 @@
 import type { XmlAttribute, XmlElement } from '../parsers/xml/index.js';
-import type { Loc } from '../engine/rule.js';
+import type { Loc } from '../core/range.js';
 
 /** The start tag of an element: where findings about the element point. */
 export function tagLoc(path: string, el: XmlElement): Loc {

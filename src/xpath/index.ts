@@ -13,7 +13,7 @@
  */
 import { attr, textContent, type XmlAttribute, type XmlDocument, type XmlElement, type XmlNode } from '../parsers/xml/index.js';
 import type { ParsedFile } from '../model/machine.js';
-import type { Loc } from '../engine/rule.js';
+import type { Loc } from '../core/range.js';
 import { loadXPathLibs, XPathError, type DomNode, type XPathLibs } from './load.js';
 import { NodePairing } from './pair.js';
 

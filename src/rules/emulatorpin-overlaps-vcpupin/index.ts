@@ -1,14 +1,15 @@
 import { listIds } from '../words.js';
-import type { Rule, Loc } from '../../engine/rule.js';
+import { defineRule } from '../../engine/rule.js';
+import type { Loc } from '../../engine/rule.js';
 import type { Fix } from '../../engine/fix.js';
 import { CpuSet } from '../../core/cpuset.js';
 import { domainPins, resolvePlacement } from '../../domain/pins.js';
-import type { CapabilitiesView } from '../../domain/capabilities.js';
+import type { CapabilitiesView } from '../../host/capabilities.js';
 import { insertLastChild, quoteOf, setAttribute } from '../../edit/xml.js';
 import { tagLoc } from '../locate.js';
 import type { DomainInput } from '../../model/machine.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'emulatorpin-overlaps-vcpupin',
     description: 'The emulator threads should run on host CPUs that no vCPU is pinned to.',
@@ -29,12 +30,12 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
-    const d = ctx.domain!;
+    const d = ctx.domain;
     const pins = domainPins(d.view);
     if (pins.indeterminate || pins.invalid || !pins.pinned || pins.vcpus.length === 0) return;
     const path = d.file.source.path;
-    const caps = ctx.machine.capabilities?.view;
-    const host = caps && caps.hostCpuSet.size > 0 ? caps.hostCpuSet : undefined;
+    const caps = ctx.machine.host.capabilities;
+    const host = ctx.machine.host.cpus?.all;
 
     // Host CPU -> the vCPUs that may run there (only pinned placements: an unpinned vCPU says nothing).
     const vcpusOn = new Map<number, number[]>();
@@ -95,7 +96,7 @@ export const rule: Rule = {
       }
     }
   },
-};
+});
 
 /** Host CPUs no vCPU uses, as whole cores when possible (both SMT siblings free). */
 function freeCpus(host: CpuSet, used: CpuSet, caps: CapabilitiesView): CpuSet | undefined {

@@ -1,12 +1,12 @@
-import type { Rule } from '../../engine/rule.js';
-import { hostVendor } from '../../model/vendor.js';
+import { defineRule } from '../../engine/rule.js';
+import { hostVendor } from '../../host/vendor.js';
 import { removeParam } from '../../edit/params.js';
-import { paramToken } from '../../host/module-params.js';
+import { paramToken, valueItems } from '../../host/params.js';
 
 /** Values people write that amd_iommu= does not know (it has no "on": the AMD IOMMU is on when present). */
 const NOT_AMD_OPTIONS = new Set(['on', 'pt', '1', 'y', 'yes', 'enable', 'enabled', 'true']);
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'iommu-param-noop',
     description: 'IOMMU kernel parameters that do nothing: `amd_iommu=on`, or the other vendor\'s parameter.',
@@ -27,14 +27,13 @@ export const rule: Rule = {
   },
   check(ctx) {
     const { machine } = ctx;
-    const vendor = hostVendor(machine, machine.domains[0]?.view);
+    const vendor = hostVendor(machine.host, machine.domains[0]?.view);
     for (const source of machine.host.cmdlines) {
       if (source.kind === 'proc-cmdline') continue;
       for (const p of source.params) {
         if (p.afterDashDash || (p.key !== 'amd_iommu' && p.key !== 'intel_iommu')) continue;
         const written = paramToken(p);
-        const file = machine.files.find((f) => f.source.path === p.loc.path)!;
-        const edit = removeParam(p, undefined, file.source);
+        const edit = removeParam(p, undefined, p.source);
         const offer = (safe: boolean) => (edit ? (safe ? { fix: { edits: [edit] } } : { suggestions: [{ description: `Remove ${written}`, fix: { edits: [edit] } }] }) : {});
         const wrongVendor = vendor && ((p.key === 'intel_iommu' && vendor.vendor === 'AMD') || (p.key === 'amd_iommu' && vendor.vendor === 'Intel'));
         if (wrongVendor) {
@@ -48,7 +47,7 @@ export const rule: Rule = {
           continue;
         }
         if (p.key === 'amd_iommu') {
-          const options = (p.value ?? '').split(',');
+          const options = valueItems(p).map((o) => o.text);
           const bad = options.find((o) => NOT_AMD_OPTIONS.has(o.toLowerCase()));
           // Only a value made of such no-op words is removed whole; a mix keeps the real options.
           if (bad) ctx.report({ messageId: 'amdOn', data: { written, option: bad }, at: p.loc, ...(options.every((o) => NOT_AMD_OPTIONS.has(o.toLowerCase())) ? offer(true) : {}) });
@@ -56,4 +55,4 @@ export const rule: Rule = {
       }
     }
   },
-};
+});

@@ -1,15 +1,16 @@
 import { listIds } from '../words.js';
-import type { Rule, Loc, RelatedLocation } from '../../engine/rule.js';
+import { defineRule } from '../../engine/rule.js';
+import type { Loc, RelatedLocation } from '../../engine/rule.js';
 import type { Fix } from '../../engine/fix.js';
 import { CpuSet } from '../../core/cpuset.js';
 import { domainPins, resolvePlacement } from '../../domain/pins.js';
 import type { KernelParamFact } from '../../host/facts.js';
-import { isolcpusValue, kernelList, type KernelList } from '../../host/cpulists.js';
+import type { KernelList } from '../../host/cpulists.js';
 
 /** The boot CPU on x86; it cannot be a nohz_full CPU (catalog 3.4 e). */
 const BOOT_CPU = 0;
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'isolcpus-mismatch',
     description: 'The CPUs isolated on the kernel command line (isolcpus, nohz_full, rcu_nocbs) should be exactly the ones the VMs\' threads are pinned to.',
@@ -42,9 +43,8 @@ export const rule: Rule = {
   },
   check(ctx) {
     const { machine } = ctx;
-    const caps = machine.capabilities?.view;
-    const host = caps && caps.hostCpuSet.size > 0 ? caps.hostCpuSet : undefined;
-    const nrCpus = host ? Math.max(...host.toArray()) + 1 : undefined;
+    const caps = machine.host.capabilities;
+    const host = machine.host.cpus?.all;
 
     // Everything the domains pin, per domain and all together (catalog 3.4 step 3).
     const domains = machine.domains.map((d) => ({ d, pins: domainPins(d.view) })).filter((x) => !x.pins.indeterminate && !x.pins.invalid);
@@ -60,18 +60,16 @@ export const rule: Rule = {
     const domainNames = domains.filter((x) => x.pins.pinned).map((x) => x.d.view.name ?? x.d.file.source.path);
 
     for (const source of machine.host.cmdlines) {
-      const first = (key: string) => source.params.find((p) => p.key === key && p.value !== undefined && !p.afterDashDash);
-      const last = (key: string) => source.params.filter((p) => p.key === key && p.value !== undefined && !p.afterDashDash).at(-1);
-      const iso = first('isolcpus');
-      const nohz = first('nohz_full');
-      const rcu = last('rcu_nocbs');
-      const irq = last('irqaffinity');
+      // Which occurrence counts and what each list means is the host model's answer (first isolcpus and nohz_full, last of the others).
+      const { isolcpus: isoParsed, nohzFull, rcuNocbs, irqaffinity } = source.cpuLists;
+      const iso = isoParsed?.param;
+      const nohz = nohzFull?.param;
+      const rcu = rcuNocbs?.param;
+      const irq = irqaffinity?.param;
       if (!iso && !nohz && !rcu) continue;
 
-      const isoParsed = iso ? isolcpusValue(iso.value!, nrCpus) : undefined;
       const lists = new Map<KernelParamFact, KernelList>();
-      if (iso && isoParsed) lists.set(iso, isoParsed.list);
-      for (const p of [nohz, rcu, irq]) if (p) lists.set(p, kernelList(p.value!, nrCpus));
+      for (const l of [isoParsed, nohzFull, rcuNocbs, irqaffinity]) if (l) lists.set(l.param, l.list);
 
       let usable = true;
       for (const [p, list] of lists) {
@@ -181,7 +179,7 @@ export const rule: Rule = {
       }
     }
   },
-};
+});
 
 function listLoc(p: KernelParamFact, list: Extract<KernelList, { kind: 'invalid' }>): Loc {
   const v = p.valueLoc;

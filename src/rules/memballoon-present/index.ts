@@ -1,4 +1,4 @@
-import type { Rule } from '../../engine/rule.js';
+import { defineRule } from '../../engine/rule.js';
 import { attr, firstChild } from '../../parsers/xml/index.js';
 import { usesVfio } from '../../domain/view.js';
 import { insertLastChild, quoteOf, replaceElement } from '../../edit/xml.js';
@@ -6,7 +6,7 @@ import { attrLoc, tagLoc, valueLoc } from '../locate.js';
 
 const MODELS = new Set(['virtio', 'virtio-transitional', 'virtio-non-transitional', 'xen', 'none']);
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'memballoon-present',
     description: 'A domain with VFIO passthrough should disable the memory balloon (`<memballoon model="none"/>`).',
@@ -31,7 +31,7 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
-    const d = ctx.domain!;
+    const d = ctx.domain;
     const { view } = d;
     if (!usesVfio(view) || !view.devices) return;
     const path = d.file.source.path;
@@ -85,4 +85,4 @@ export const rule: Rule = {
       fix: { edits: [replaceElement(path, balloon, none(model.quote))] },
     });
   },
-};
+});

@@ -1,10 +1,10 @@
-import type { Rule } from '../../engine/rule.js';
+import { defineRule } from '../../engine/rule.js';
 import { insertLastChild, quoteOf, setAttribute } from '../../edit/xml.js';
-import { hostVendor } from '../../model/vendor.js';
+import { hostVendor } from '../../host/vendor.js';
 import { tagLoc, valueLoc } from '../locate.js';
 import { attr } from '../../parsers/xml/index.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'missing-topoext',
     description: 'On an AMD host, a guest with SMT (threads > 1) needs the `topoext` CPU feature to see which vCPUs are hyper-thread pairs.',
@@ -28,16 +28,16 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
-    const d = ctx.domain!;
+    const d = ctx.domain;
     const cpu = d.view.cpu;
     if (!cpu) return;
     const threads = cpu.topology?.threads ?? 1;
     if (threads < 2) return;
-    const vendor = hostVendor(ctx.machine, d.view);
+    const vendor = hostVendor(ctx.machine.host, d.view);
     if (vendor?.vendor !== 'AMD') return;
     const path = d.file.source.path;
     const text = d.file.source.text;
-    const caps = ctx.machine.capabilities?.view;
+    const caps = ctx.machine.host.capabilities;
     // Safe only when the host is known to have the feature; `require` on a host without it stops the guest from starting.
     const hostHas = caps ? caps.features.has('topoext') : undefined;
     const feature = cpu.features.find((f) => f.name === 'topoext');
@@ -80,4 +80,4 @@ export const rule: Rule = {
       ...offer(insert),
     });
   },
-};
+});

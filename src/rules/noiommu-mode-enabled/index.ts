@@ -1,8 +1,8 @@
-import type { Rule } from '../../engine/rule.js';
-import { kernelBool, moduleParamSettings } from '../../host/module-params.js';
+import { defineRule } from '../../engine/rule.js';
+import { kernelBool } from '../../host/params.js';
 import { removeParam } from '../../edit/params.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'noiommu-mode-enabled',
     description: 'vfio\'s `enable_unsafe_noiommu_mode` removes all DMA isolation and cannot be used to pass a device to a VM.',
@@ -21,10 +21,10 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
-    for (const s of moduleParamSettings(ctx.machine, 'vfio', 'enable_unsafe_noiommu_mode')) {
+    for (const s of ctx.machine.host.moduleParams('vfio', 'enable_unsafe_noiommu_mode')) {
       if (kernelBool(s.param.value) !== true) continue;
       const edit = removeParam(s.param, s.options, s.source);
       ctx.report({ messageId: 'enabled', data: { written: s.written }, at: s.param.loc, ...(edit ? { fix: { edits: [edit] } } : {}) });
     }
   },
-};
+});

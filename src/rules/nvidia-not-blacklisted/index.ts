@@ -1,6 +1,9 @@
-import type { Rule, Loc, RelatedLocation } from '../../engine/rule.js';
+import { defineRule } from '../../engine/rule.js';
+import type { Loc, RelatedLocation } from '../../engine/rule.js';
 import type { Suggestion } from '../../engine/fix.js';
 import type { HostModel } from '../../host/model.js';
+import type { KernelParamFact } from '../../host/facts.js';
+import { moduleItems, valueItems } from '../../host/params.js';
 import type { Machine } from '../../model/machine.js';
 import { appendLines } from '../../edit/lines.js';
 
@@ -19,7 +22,7 @@ function binder(m: string): string {
 
 type Guard = { strength: 'strong'; how: string; at: Loc | undefined } | { strength: 'weak'; how: string; at: Loc } | { strength: 'none' };
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'nvidia-not-blacklisted',
     description: 'An NVIDIA GPU given to vfio-pci must be kept from nouveau and nvidia, which bind it first if they load first.',
@@ -112,17 +115,17 @@ export const rule: Rule = {
       }
     }
   },
-};
+});
 
 function guardOf(host: HostModel, module: string): Guard {
   const strong = strongGuard(host, module);
   if (strong) return strong;
-  const blacklist = host.modprobe.facts.find((f) => f.keyword === 'blacklist' && f.module === module);
+  const blacklist = host.modprobe.blacklist(module);
   if (blacklist) return { strength: 'weak', how: `blacklist ${module}`, at: blacklist.loc };
   for (const source of host.cmdlines) {
     if (source.kind === 'proc-cmdline') continue;
     for (const p of source.params) {
-      if ((p.key === 'modprobe.blacklist' || p.key === 'rd.driver.blacklist') && listHas(p.value, module)) return { strength: 'weak', how: `${p.name}=${p.value}`, at: p.loc };
+      if ((p.key === 'modprobe.blacklist' || p.key === 'rd.driver.blacklist') && listHas(p, module)) return { strength: 'weak', how: `${p.name}=${p.value}`, at: p.loc };
     }
   }
   for (const cfg of host.initramfs) {
@@ -142,10 +145,10 @@ function strongGuard(host: HostModel, module: string): Guard | undefined {
   for (const source of host.cmdlines) {
     if (source.kind === 'proc-cmdline') continue;
     // module_blacklist is a core parameter: the last one counts, and it compares exact names (nvidia-drm is not nvidia_drm).
-    const mb = source.params.filter((p) => p.key === 'module_blacklist').at(-1);
-    if (mb && (mb.value ?? '').split(',').includes(module)) return { strength: 'strong', how: `module_blacklist=${mb.value}`, at: mb.loc };
+    const mb = source.get('module_blacklist');
+    if (mb && valueItems(mb).some((i) => i.text === module)) return { strength: 'strong', how: `module_blacklist=${mb.value}`, at: mb.loc };
     // rd.driver.pre is dracut's; mkinitcpio's init does not read it.
-    const pre = source.params.find((p) => p.key === 'rd.driver.pre' && listHas(p.value, 'vfio_pci'));
+    const pre = source.params.find((p) => p.key === 'rd.driver.pre' && listHas(p, 'vfio_pci'));
     if (pre && !mkinitcpio) return { strength: 'strong', how: `${pre.name}=${pre.value}`, at: pre.loc };
   }
   for (const cfg of host.initramfs) {
@@ -166,13 +169,13 @@ const NOUVEAU_DEPS = ['drm', 'drm_kms_helper', 'ttm'];
 /** The modprobe.d guards: an install command that does not load the module, or a softdep that loads vfio-pci first. */
 function modprobeGuard(host: HostModel, module: string): Guard | undefined {
   // kmod uses only the first softdep and the first install line of a module; a softdep also makes it skip install.
-  const softdep = host.modprobe.facts.find((f) => f.keyword === 'softdep' && f.module === module);
+  const softdep = host.modprobe.softdep(module);
   if (softdep?.pre.includes('vfio_pci')) return { strength: 'strong', how: `softdep ${module} pre: vfio-pci`, at: softdep.loc };
   if (module === 'nouveau') {
-    const dep = host.modprobe.facts.find((f) => f.keyword === 'softdep' && NOUVEAU_DEPS.includes(f.module) && f.pre.includes('vfio_pci'));
+    const dep = NOUVEAU_DEPS.map((m) => host.modprobe.softdep(m)).find((f) => f?.pre.includes('vfio_pci'));
     if (dep) return { strength: 'strong', how: `softdep ${dep.module} pre: vfio-pci`, at: dep.loc };
   }
-  const install = host.modprobe.facts.find((f) => f.keyword === 'install' && f.module === module);
+  const install = host.modprobe.install(module);
   if (install && !softdep && !/modprobe\b[^;|&]*--ignore-install/.test(install.command ?? '')) return { strength: 'strong', how: `install ${module}`, at: install.loc };
   return undefined;
 }
@@ -194,7 +197,7 @@ function mentionsNvidia(host: HostModel): boolean {
 }
 
 function blacklisted(host: HostModel, module: string): boolean {
-  return host.modprobe.facts.some((f) => f.keyword === 'blacklist' && f.module === module);
+  return host.modprobe.blacklist(module) !== undefined;
 }
 
 /** nouveau loads by device alias, which blacklist stops; only the initramfs can bypass that (kms without modconf). */
@@ -212,8 +215,8 @@ function modesetOnly(host: HostModel): { how: string; at: Loc } | undefined {
   return undefined;
 }
 
-function listHas(value: string | undefined, module: string): boolean {
-  return (value ?? '').split(',').some((m) => m.trim().replace(/-/g, '_') === module);
+function listHas(p: KernelParamFact, module: string): boolean {
+  return moduleItems(p).includes(module);
 }
 
 /** Append `softdep m pre: vfio-pci` to the modprobe.d file that gives vfio-pci its ids (or the first /etc one). */

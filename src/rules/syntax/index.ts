@@ -1,4 +1,4 @@
-import type { Rule } from '../../engine/rule.js';
+import { defineRule } from '../../engine/rule.js';
 
 /**
  * Syntax problems the parsers find in a file that could still be read (a
@@ -7,7 +7,7 @@ import type { Rule } from '../../engine/rule.js';
  * and documented like any rule. Files that cannot be read at all get a fatal
  * parse error instead, which no configuration turns off.
  */
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'syntax',
     description: 'Syntax the tool that reads the file would reject, ignore or misread.',
@@ -18,4 +18,4 @@ export const rule: Rule = {
     messages: {},
   },
   check() {},
-};
+});

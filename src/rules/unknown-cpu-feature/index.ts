@@ -1,4 +1,4 @@
-import type { Rule } from '../../engine/rule.js';
+import { defineRule } from '../../engine/rule.js';
 import { attr } from '../../parsers/xml/index.js';
 import { removeElement, setAttribute } from '../../edit/xml.js';
 
@@ -22,7 +22,7 @@ const CPUINFO_ONLY: Record<string, string | undefined> = {
   nonstop_tsc_s3: undefined,
 };
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'unknown-cpu-feature',
     description: 'A `<cpu><feature>` name that is a Linux cpuinfo flag, not a libvirt feature name: libvirt refuses the domain.',
@@ -41,7 +41,7 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
-    const d = ctx.domain!;
+    const d = ctx.domain;
     const cpu = d.view.cpu;
     if (!cpu) return;
     const path = d.file.source.path;
@@ -64,4 +64,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

@@ -1,8 +1,8 @@
-import type { Rule } from '../../engine/rule.js';
-import { kernelBool, moduleParamSettings } from '../../host/module-params.js';
+import { defineRule } from '../../engine/rule.js';
+import { kernelBool } from '../../host/params.js';
 import { removeParam } from '../../edit/params.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'unsafe-interrupts-enabled',
     description: '`vfio_iommu_type1 allow_unsafe_interrupts` gives up MSI isolation; it is only for hosts without interrupt remapping.',
@@ -20,7 +20,7 @@ export const rule: Rule = {
     ],
   },
   check(ctx) {
-    for (const s of moduleParamSettings(ctx.machine, 'vfio_iommu_type1', 'allow_unsafe_interrupts')) {
+    for (const s of ctx.machine.host.moduleParams('vfio_iommu_type1', 'allow_unsafe_interrupts')) {
       if (kernelBool(s.param.value) !== true) continue;
       const edit = removeParam(s.param, s.options, s.source);
       ctx.report({
@@ -31,4 +31,4 @@ export const rule: Rule = {
       });
     }
   },
-};
+});

@@ -1,7 +1,7 @@
-import type { Rule } from '../../engine/rule.js';
+import { defineRule } from '../../engine/rule.js';
 
 /** Reported by the engine after suppressions are applied; this entry makes it configurable and documented. */
-export const rule: Rule = {
+export const rule = defineRule({
   meta: {
     id: 'unused-suppression',
     description: 'A `vfio-lint-disable` comment that silenced nothing.',
@@ -12,4 +12,4 @@ export const rule: Rule = {
     messages: { unused: 'This directive did not silence anything' },
   },
   check() {},
-};
+});

@@ -1,4 +1,4 @@
-import type { Machine } from './machine.js';
+import type { HostModel } from './model.js';
 import type { DomainView } from '../domain/view.js';
 import { firstChild, textContent } from '../parsers/xml/index.js';
 
@@ -19,8 +19,8 @@ const INTEL_MODEL = /^(Skylake|Cascadelake|Icelake|Sapphire|Broadwell|Haswell|Iv
  * guessed from kernel parameters: `intel_iommu=on` on AMD hosts is a common
  * mistake, so it proves nothing.
  */
-export function hostVendor(machine: Machine, domain?: DomainView): VendorFact | undefined {
-  const caps = machine.capabilities?.view;
+export function hostVendor(host: HostModel, domain?: DomainView): VendorFact | undefined {
+  const caps = host.capabilities;
   if (caps?.vendor) return { vendor: normalize(caps.vendor), from: 'capabilities XML' };
   const cpu = domain?.cpu;
   if (!cpu) return undefined;

@@ -1,0 +1,57 @@
+import type { Loc } from '../core/range.js';
+import type { SourceFile } from '../core/source.js';
+import type { KernelParam } from '../parsers/cmdline/index.js';
+import { splitList } from '../parsers/cmdline/list.js';
+import type { KernelParamFact } from './facts.js';
+
+/** `source` is the file the offsets point into: a value is editable in place only where the file reads exactly as the kernel gets it. */
+export function paramFact(source: SourceFile, p: KernelParam): KernelParamFact {
+  const path = source.path;
+  const editable = p.value !== undefined && source.text.slice(p.valueStart, p.valueEnd) === p.value;
+  return {
+    name: p.name,
+    key: p.key,
+    value: p.value,
+    loc: { path, start: p.start, end: p.end },
+    valueLoc: editable ? { path, start: p.valueStart, end: p.valueEnd } : undefined,
+    afterDashDash: p.afterDashDash,
+    source,
+  };
+}
+
+/** A parameter as written: `name=value`, or the bare name of the flag form. */
+export function paramToken(p: KernelParamFact): string {
+  return p.value === undefined ? p.name : `${p.name}=${p.value}`;
+}
+
+/** The kernel's bool parsing (kstrtobool): y/Y/1/t/T/on true, n/N/0/f/F/off false, no value true. */
+export function kernelBool(value: string | undefined): boolean | undefined {
+  if (value === undefined) return true;
+  const v = value.toLowerCase();
+  if (v === 'on') return true;
+  if (v === 'off') return false;
+  if ('y1t'.includes(v[0] ?? '')) return true;
+  if ('n0f'.includes(v[0] ?? '')) return false;
+  return undefined;
+}
+
+/** One item of a comma-separated value, and where it is (the whole value when the file does not hold it verbatim). */
+export interface ValueItem {
+  text: string;
+  loc: Loc;
+}
+
+/** A value's comma list (`strsep` semantics: empty items kept), each item with its place. */
+export function valueItems(p: KernelParamFact): ValueItem[] {
+  if (p.value === undefined) return [];
+  const base = p.valueLoc;
+  return splitList(p.value).map((item) => ({
+    text: item.text,
+    loc: base ? { path: base.path, start: base.start + item.start, end: base.start + item.end } : p.loc,
+  }));
+}
+
+/** Module names in a comma list (`modprobe.blacklist=`, `rd.driver.pre=`), `-` read as `_`, blanks trimmed. */
+export function moduleItems(p: KernelParamFact): string[] {
+  return valueItems(p).map((i) => i.text.trim().replace(/-/g, '_'));
+}
