@@ -25,8 +25,9 @@ export const rule = defineRule({
       smtShared: 'Emulator CPU {cpu} shares a physical core with CPU {sibling}, which runs vCPU {vcpu}: the two compete for one core',
     },
     sources: [
-      'libvirt formatdomain, "CPU Tuning": without emulatorpin (and vcpu cpuset) the emulator may run on all host CPUs — https://libvirt.org/formatdomain.html#cpu-tuning',
-      'libvirt knowledge base, "KVM real time guest config": emulator threads belong on host CPUs apart from the vCPUs — https://libvirt.org/kbase/kvm-realtime.html',
+      'libvirt, Domain XML format, "CPU Allocation" and "CPU Tuning": https://libvirt.org/formatdomain.html#cpu-tuning (`docs/formatdomain.rst`)',
+      'libvirt, KVM Real Time Guest Config, "CPU configuration": https://libvirt.org/kbase/kvm-realtime.html (`docs/kbase/kvm-realtime.rst`)',
+      'Looking Glass, libvirt/QEMU Installation, "Additional tuning": https://looking-glass.io/docs/B7/install_libvirt/#additional-tuning (`doc/install_libvirt.rst`)',
     ],
   },
   check(ctx) {

@@ -21,9 +21,10 @@ export const rule = defineRule({
       otherSize: '{what} reserves {total} of {size} huge pages ({pages} pages), but the domains given ask for {asked} pages (checked: {domains})',
     },
     sources: [
-      'Linux Documentation/admin-guide/mm/hugetlbpage.rst: the persistent pool is only usable through hugetlbfs, SHM_HUGETLB or MAP_HUGETLB; hugepagesz/hugepages/default_hugepagesz — https://docs.kernel.org/admin-guide/mm/hugetlbpage.html',
+      'Linux `Documentation/admin-guide/mm/hugetlbpage.rst`: https://docs.kernel.org/admin-guide/mm/hugetlbpage.html',
+      'libvirt, Domain XML format, "Memory Backing": https://libvirt.org/formatdomain.html#memory-backing',
+      'libvirt `src/util/virfile.c` (`virFileGetDefaultHugepageSize`): https://gitlab.com/libvirt/libvirt',
       'Linux Documentation/admin-guide/sysctl/vm.rst: nr_hugepages sets the pool of the default huge page size',
-      'libvirt formatdomain, "Memory Backing": <hugepages/> uses the default huge page size, <page size unit> a specific one — https://libvirt.org/formatdomain.html#memory-backing',
     ],
   },
   check(ctx) {

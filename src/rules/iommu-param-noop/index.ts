@@ -21,6 +21,7 @@ export const rule = defineRule({
       otherVendor: '{written} does nothing on this {vendor} host ({from}): it configures the {other} IOMMU, which the host does not have',
     },
     sources: [
+      'Research catalog entry A2 (rule-catalog.md). Newer kernels may add `amd_iommu=` options; this rule only flags the words above, never an unknown option in general.',
       'Linux drivers/iommu/amd/init.c (parse_amd_iommu_options): the accepted amd_iommu= options; others log "AMD-Vi: Unknown option" — https://github.com/torvalds/linux/blob/master/drivers/iommu/amd/init.c',
       'Linux Documentation/admin-guide/kernel-parameters.txt: amd_iommu=, intel_iommu= — https://docs.kernel.org/admin-guide/kernel-parameters.html',
     ],

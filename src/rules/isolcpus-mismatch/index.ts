@@ -35,10 +35,9 @@ export const rule = defineRule({
       irqOnVcpus: 'irqaffinity={value} lets interrupts land on host CPU{s} {cpus}, where vCPUs run: add the managed_irq flag to isolcpus and set irqaffinity to the housekeeping CPUs',
     },
     sources: [
-      'Linux Documentation/admin-guide/kernel-parameters.txt: isolcpus (flags nohz, domain, managed_irq; default domain), nohz_full, rcu_nocbs, irqaffinity, the cpu-list format — https://docs.kernel.org/admin-guide/kernel-parameters.html',
-      'Linux kernel/sched/isolation.c (housekeeping_isolcpus_setup, housekeeping_setup): an invalid list disables isolation; a differing second mask is ignored; the boot CPU is kept',
-      'Linux kernel/time/tick-sched.c: "Clearing N from nohz_full range for timekeeping"',
-      'Linux kernel/rcu/tree_nocb.h: rcu_nocbs with a bad CPU range offloads all CPUs',
+      'Linux `kernel/sched/isolation.c` (`housekeeping_isolcpus_setup`, `housekeeping_setup`), `kernel/time/tick-sched.c` (`tick_nohz_init`), `kernel/rcu/tree_nocb.h` (`rcu_nocb_setup`), `kernel/irq/irqdesc.c` (`irq_affinity_setup`): https://github.com/torvalds/linux',
+      'Linux `Documentation/admin-guide/kernel-parameters.txt`: https://docs.kernel.org/admin-guide/kernel-parameters.html',
+      'libvirt, KVM Real Time Guest Config: https://libvirt.org/kbase/kvm-realtime.html',
     ],
   },
   check(ctx) {

@@ -25,9 +25,11 @@ export const rule = defineRule({
       noneWithChildren: 'A memballoon with model=\'none\' needs no children: libvirt ignores its <{child}>',
     },
     sources: [
-      'libvirt formatdomain, "Memory balloon device": a virtio balloon is added automatically unless model="none" — https://libvirt.org/formatdomain.html#memory-balloon-device',
-      'QEMU hw/vfio (vfio_connect_container): RAM discard is disabled while a VFIO container is attached, so virtio-balloon cannot return memory',
-      'Looking Glass install guide, "Memballoon": the balloon causes major performance issues with VFIO passthrough — https://looking-glass.io/docs/B7/install_libvirt/#memballoon',
+      'libvirt, Domain XML format, "Memory balloon device": https://libvirt.org/formatdomain.html#memory-balloon-device (`docs/formatdomain.rst`)',
+      'libvirt, KVM Real Time Guest Config, "Device configuration": https://libvirt.org/kbase/kvm-realtime.html',
+      'QEMU `hw/vfio/container-legacy.c`, `vfio_container_attach_discard_disable` (comment on virtio-balloon): https://gitlab.com/qemu-project/qemu/-/blob/master/hw/vfio/container-legacy.c',
+      'QEMU `hw/vfio/pci.c`, "x-balloon-allowed only potentially compatible with mdev devices": https://gitlab.com/qemu-project/qemu/-/blob/master/hw/vfio/pci.c',
+      'Looking Glass, libvirt/QEMU Installation, "Memballoon": https://looking-glass.io/docs/B7/install_libvirt/#memballoon (`doc/install_libvirt.rst`)',
     ],
   },
   check(ctx) {

@@ -21,10 +21,11 @@ export const rule = defineRule({
       passthrough: 'CPU mode \'{mode}\' with threads={threads} on an AMD host ({from}): topoext normally comes through, but requiring it makes a missing one fail loudly instead of silently losing the SMT layout',
     },
     sources: [
-      'libvirt cpu_map x86_features.xml: topoext is CPUID 0x80000001 ECX bit 22; x86_EPYC-Rome.xml does not include it',
-      'QEMU target/i386/cpu.c: AMD CPUs without TOPOEXT warn "doesn\'t support hyperthreading" when threads > 1',
-      'Looking Glass install guide, "CPU pinning": AMD users need topoext for the guest to know hyper-thread pairs — https://looking-glass.io/docs/B7-rc1/install_libvirt/#additional-tuning',
-      'libvirt formatdomain, "CPU model and topology": feature policies force/require/optional/disable/forbid — https://libvirt.org/formatdomain.html#cpu-model-and-topology',
+      'libvirt `src/cpu_map/x86_features.xml` (topoext: `eax_in=\'0x80000001\' ecx=\'0x00400000\'`), `x86_EPYC-Rome.xml`, `x86_EPYC-Milan.xml`: https://gitlab.com/libvirt/libvirt/-/tree/master/src/cpu_map',
+      'libvirt, Domain XML format, "CPU model and topology": https://libvirt.org/formatdomain.html#cpu-model-and-topology',
+      'QEMU `target/i386/cpu.c`, `x86_cpu_realizefn`: https://gitlab.com/qemu-project/qemu/-/blob/master/target/i386/cpu.c',
+      'Linux `arch/x86/kvm/cpuid.c`, `kvm_set_cpu_caps`: https://github.com/torvalds/linux/blob/master/arch/x86/kvm/cpuid.c',
+      'Looking Glass, libvirt/QEMU Installation, "Additional tuning", item 6: https://looking-glass.io/docs/B7/install_libvirt/#additional-tuning (`doc/install_libvirt.rst`)',
     ],
   },
   check(ctx) {

@@ -16,6 +16,7 @@ export const rule = defineRule({
       enabled: '`{written}` turns on vfio\'s no-IOMMU mode: no device isolation, no DMA translation, no protection of the host kernel, and it taints the kernel; it cannot be used to give a device to a virtual machine, so it only does harm here. Remove it',
     },
     sources: [
+      'Research catalog entry B9 (rule-catalog.md), checked against the above.',
       'Linux drivers/vfio/container.c (vfio/vfio.c before 6.2): the enable_unsafe_noiommu_mode parameter description and the taint — https://github.com/torvalds/linux/blob/master/drivers/vfio/container.c',
       'Linux Documentation/driver-api/vfio.rst, "VFIO NO-IOMMU mode" — https://docs.kernel.org/driver-api/vfio.html',
     ],

@@ -42,11 +42,12 @@ export const rule = defineRule({
       noModconf: 'The initramfs includes nouveau (mkinitcpio `kms` hook) but not the modprobe.d guards (no `modconf` hook), so nouveau can bind NVIDIA device {id} before vfio-pci',
     },
     sources: [
-      'kmod modprobe.d(5): blacklist only ignores a module\'s aliases; install runs a command instead of inserting; softdep loads pre: modules first — https://man7.org/linux/man-pages/man5/modprobe.d.5.html',
-      'Linux drivers/vfio/pci/vfio_pci.c: ids= are added at module init; the first driver to bind a device keeps it',
-      'Linux kernel/module/main.c: module_blacklist= refuses the listed modules by exact name',
+      'kmod `man/modprobe.d.5.scd`, `tools/modprobe.c`, `libkmod/libkmod-module.c`: https://github.com/kmod-project/kmod',
+      'systemd `src/shared/module-util.c` (`module_load_and_warn`, `KMOD_PROBE_APPLY_BLACKLIST`): https://github.com/systemd/systemd',
+      'Linux `drivers/vfio/pci/vfio_pci.c`, `kernel/module/main.c`: https://github.com/torvalds/linux',
+      'mkinitcpio `init`, `hooks/udev`, `install/kms`, `install/modconf`: https://gitlab.archlinux.org/archlinux/mkinitcpio/mkinitcpio',
+      'dracut.cmdline(7), `rd.driver.pre`, `rd.driver.blacklist`: https://man7.org/linux/man-pages/man7/dracut.cmdline.7.html (not re-read for this page)',
       'mkinitcpio: early MODULES load before the hooks run (init: modprobe -qab); the kms hook adds drm drivers, modconf adds modprobe.d — https://wiki.archlinux.org/title/Mkinitcpio',
-      'dracut.cmdline(7): rd.driver.pre= loads a module early; rd.driver.blacklist= — https://man7.org/linux/man-pages/man7/dracut.cmdline.7.html',
     ],
   },
   check(ctx) {

@@ -15,6 +15,11 @@ export const rule = defineRule({
     severity: 'error',
     scope: 'machine',
     requires: [],
+    sources: [
+      'kmod `man/modprobe.d.5.scd`: https://man7.org/linux/man-pages/man5/modprobe.d.5.html',
+      'The vfio-lint research catalog (`rule-catalog.md`, sections 1 and 2) for each file format\'s grammar.',
+      'The parsers under `src/parsers/` for the exact codes and messages.',
+    ],
     messages: {},
   },
   check() {},

@@ -36,6 +36,7 @@ export const rule = defineRule({
       noName: '\'{name}\' is a Linux /proc/cpuinfo flag, not a libvirt CPU feature: libvirt fails with "unknown CPU feature: {name}"; remove it',
     },
     sources: [
+      'Research catalog entry D8 (rule-catalog.md). The catalog proposes shipping libvirt\'s full name list; this rule lists only names known to be wrong, to avoid flagging features newer libvirt releases add.',
       'libvirt src/cpu/cpu_x86.c: feature names are checked against the CPU map ("unknown CPU feature") — https://gitlab.com/libvirt/libvirt/-/blob/master/src/cpu/cpu_x86.c',
       'libvirt src/cpu_map/x86_features.xml: the feature names libvirt knows; invariant TSC is "invtsc" — https://gitlab.com/libvirt/libvirt/-/blob/master/src/cpu_map/x86_features.xml',
     ],

@@ -16,6 +16,7 @@ export const rule = defineRule({
       enabled: '`{written}` lets a passed-through device send arbitrary interrupts to the host. It exists for platforms without interrupt remapping; current AMD-Vi and VT-d hosts have it, and VFIO works without this. Remove it unless dmesg says interrupt remapping is missing',
     },
     sources: [
+      'Research catalog entry B8 (rule-catalog.md); the dmesg strings are from memory, not checked here.',
       'Linux drivers/vfio/vfio_iommu_type1.c: allow_unsafe_interrupts, "Enable VFIO IOMMU support for on platforms without interrupt remapping support", and the refusal without it — https://github.com/torvalds/linux/blob/master/drivers/vfio/vfio_iommu_type1.c',
     ],
   },
