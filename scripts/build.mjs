@@ -5,7 +5,7 @@
 // sees a half-empty dist/.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { rmSync, existsSync, renameSync, mkdtempSync, chmodSync } from 'node:fs';
+import { rmSync, existsSync, renameSync, mkdtempSync, chmodSync, mkdirSync, readdirSync, copyFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -44,6 +44,13 @@ try {
     entries.push({ ...common, ...cjsImportMeta, entryPoints: ['src/lsp/server.ts'], outfile: join(out, 'language-server.cjs'), format: 'cjs' });
   }
   await Promise.all(entries.map((options) => build(options)));
+
+  // Each built-in rule's page ships as dist/rules/<id>.md, for `vfio-lint explain` in an installed package.
+  mkdirSync(join(out, 'rules'));
+  for (const id of readdirSync(join(root, 'src', 'rules'))) {
+    const page = join(root, 'src', 'rules', id, 'docs.md');
+    if (existsSync(page)) copyFileSync(page, join(out, 'rules', `${id}.md`));
+  }
 
   if (!process.argv.includes('--no-types')) {
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');

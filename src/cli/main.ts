@@ -9,6 +9,7 @@ import { ConfigError, resolveRuleStates, type Config, type RuleState } from '../
 import { decode } from '../core/source.js';
 import { countResult, type LintReport } from '../engine/result.js';
 import { builtinRules } from '../rules/index.js';
+import { builtinDocsUrl } from '../engine/rule.js';
 import { writeAtomic } from '../io/write.js';
 import { describeFsError, MAX_INPUT_BYTES } from '../io/read.js';
 import { followUps } from './follow-ups.js';
@@ -229,17 +230,26 @@ function packageRoot(): string {
   // Source (src/cli), bundle (dist/) and tests all sit one or two levels below the package root.
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 4; i++) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'docs'))) return dir;
+    if (existsSync(join(dir, 'package.json'))) return dir;
     dir = dirname(dir);
   }
   return dir;
 }
 
+/** A built-in rule's page: dist/rules/<id>.md in the package (the build copies it there), src/rules/<id>/docs.md in a checkout. */
+function docsPage(id: string): string | undefined {
+  const root = packageRoot();
+  for (const p of [join(root, 'dist', 'rules', `${id}.md`), join(root, 'src', 'rules', id, 'docs.md')]) if (existsSync(p)) return readFileSync(p, 'utf8');
+  return undefined;
+}
+
 function explain(id: string, io: CliIo): number {
   const known = builtinRules.find((r) => r.meta.id === id);
   if (!known) throw new UsageError(`unknown rule "${id}"${didYouMean(id, builtinRules.map((r) => r.meta.id))} (see vfio-lint --list-rules)`);
-  const doc = join(packageRoot(), 'docs', 'rules', `${id}.md`);
-  io.stdout(existsSync(doc) ? readFileSync(doc, 'utf8') : `${id}: ${known.meta.description}\n`);
+  const page = docsPage(id);
+  // Every built-in rule has a page (test/rules checks it); a missing one is a broken install, not a reason to print less.
+  if (page === undefined) throw new InputError(`the documentation page of ${id} is missing from this installation (${join(packageRoot(), 'dist', 'rules', `${id}.md`)}); see ${builtinDocsUrl(id)}`);
+  io.stdout(page);
   return 0;
 }
 
