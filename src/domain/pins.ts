@@ -16,7 +16,7 @@ export interface ThreadPin {
 export interface DomainPins {
   /** `<vcpu placement='auto'>`: numad decides at start, so nothing can be said. */
   indeterminate: boolean;
-  /** A cpuset that does not parse: other rules report it; set maths would be wrong. */
+  /** A cpuset that does not parse (cpuset-invalid reports it): set maths would be wrong. */
   invalid: boolean;
   vcpus: ThreadPin[];
   emulator: ThreadPin;

@@ -11,6 +11,7 @@ import { rule as noiommuModeEnabled } from './noiommu-mode-enabled/index.js';
 import { rule as unsafeInterruptsEnabled } from './unsafe-interrupts-enabled/index.js';
 import { rule as iommuParamNoop } from './iommu-param-noop/index.js';
 import { rule as unknownCpuFeature } from './unknown-cpu-feature/index.js';
+import { rule as cpusetInvalid } from './cpuset-invalid/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -24,6 +25,7 @@ export const builtinRules: readonly Rule[] = [
   unsafeInterruptsEnabled,
   iommuParamNoop,
   unknownCpuFeature,
+  cpusetInvalid,
   syntax,
   unusedSuppression,
 ];
