@@ -69,17 +69,24 @@ export interface DomainContext extends MachineContext {
 /** What `check` gets: a domain rule's context always has its domain. */
 export type RuleContext = MachineContext & { domain?: DomainInput };
 
-export interface DomainRule {
+/**
+ * A rule. Annotating a custom rule with `Rule` types `ctx.domain` as optional; `defineRule` types it by
+ * the scope instead (present for `scope: 'domain'`).
+ */
+export interface Rule {
+  meta: RuleMeta;
+  check(ctx: RuleContext): void | Promise<void>;
+}
+
+export interface DomainRule extends Rule {
   meta: DomainRuleMeta;
   check(ctx: DomainContext): void | Promise<void>;
 }
 
-export interface MachineRule {
+export interface MachineRule extends Rule {
   meta: MachineRuleMeta;
   check(ctx: MachineContext): void | Promise<void>;
 }
-
-export type Rule = DomainRule | MachineRule;
 
 /** Type a rule (a no-op at run time): `defineRule({ meta: { scope: 'domain', ... }, check(ctx) { ctx.domain... } })` types `ctx` by the scope. */
 export function defineRule(rule: DomainRule): DomainRule;

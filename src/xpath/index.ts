@@ -48,7 +48,7 @@ export interface XPathOptions {
   variables?: Record<string, string | number | boolean>;
 }
 
-/** A domain (`ctx.domain`), the capabilities input (`ctx.machine.capabilities`), or any parsed XML file. */
+/** A domain (`ctx.domain`), the capabilities file (`ctx.machine.host.capabilitiesFile`), or any parsed XML file. */
 export type XPathTarget = ParsedFile | { file: ParsedFile };
 
 interface Prepared {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, readFileSync, symlinkSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, runCli } from '../helpers/cli.js';
 import { builtinRules } from '../../src/rules/index.js';
@@ -159,6 +159,23 @@ describe('information', () => {
   it('explain RULE prints the rule\'s documentation', () => {
     const r = runCli(['explain', 'memballoon-present']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(readFileSync(join(ROOT, 'docs', 'rules', 'memballoon-present.md'), 'utf8'));
+    expect(r.stdout).toBe(readFileSync(join(ROOT, 'src', 'rules', 'memballoon-present', 'docs.md'), 'utf8'));
+  });
+
+  it('explain prints every built-in rule\'s page from the build, never just its description', () => {
+    for (const rule of builtinRules) {
+      const page = readFileSync(join(ROOT, 'dist', 'rules', `${rule.meta.id}.md`), 'utf8');
+      expect(page.startsWith(`# ${rule.meta.id}\n`), rule.meta.id).toBe(true);
+    }
+  });
+
+  it('explain in an installation that lost a page says so in one line and fails, instead of printing less', () => {
+    const dir = tempDir();
+    for (const p of ['bin', 'dist', 'package.json']) cpSync(join(ROOT, p), join(dir, p), { recursive: true });
+    rmSync(join(dir, 'dist', 'rules', 'memballoon-present.md'));
+    const r = spawnSync(process.execPath, [join(dir, 'bin', 'vfio-lint'), 'explain', 'memballoon-present'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^vfio-lint: the documentation page of memballoon-present is missing from this installation \(.*dist\/rules\/memballoon-present\.md\); see https:\/\/github\.com\/vfio-lint\/vfio-lint\/blob\/main\/src\/rules\/memballoon-present\/docs\.md\n$/);
   });
 });

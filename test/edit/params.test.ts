@@ -1,0 +1,89 @@
+import { describe, it, expect } from 'vitest';
+import { sourceFile } from '../../src/core/source.js';
+import { parseByKind } from '../../src/parsers/index.js';
+import { buildHostModel } from '../../src/host/model.js';
+import { applyEdits } from '../../src/engine/fix.js';
+import { addKernelParam, addListItem, removeParam, setParamValue } from '../../src/edit/params.js';
+import type { FileKind } from '../../src/kinds/index.js';
+import type { ParsedFile } from '../../src/model/file.js';
+
+function file(kind: FileKind, systemPath: string, text: string): ParsedFile {
+  const parsed = parseByKind(kind, text);
+  return { source: sourceFile(systemPath, text), kind, systemPath, ast: parsed.ast, problems: parsed.problems, fatal: false, comments: parsed.comments };
+}
+
+function hostOf(...files: ParsedFile[]) {
+  return buildHostModel(files);
+}
+
+const apply = (text: string, edit: { start: number; end: number; text: string; path: string } | undefined) => (edit ? applyEdits(text, [edit]) : undefined);
+
+describe('addKernelParam', () => {
+  it('adds inside the quotes of GRUB_CMDLINE_LINUX_DEFAULT, keeping the quote style', () => {
+    const text = 'GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX_DEFAULT="quiet splash"\nGRUB_CMDLINE_LINUX=""\n';
+    const host = hostOf(file('grub', '/etc/default/grub', text));
+    expect(apply(text, addKernelParam(host.boot!, 'intel_iommu=on'))).toBe('GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX_DEFAULT="quiet splash intel_iommu=on"\nGRUB_CMDLINE_LINUX=""\n');
+    const single = "GRUB_CMDLINE_LINUX_DEFAULT=''\n";
+    expect(apply(single, addKernelParam(hostOf(file('grub', '/etc/default/grub', single)).boot!, 'iommu=pt'))).toBe("GRUB_CMDLINE_LINUX_DEFAULT='iommu=pt'\n");
+  });
+
+  it('uses the last plain assignment, and GRUB_CMDLINE_LINUX when there is no _DEFAULT', () => {
+    const text = 'GRUB_CMDLINE_LINUX_DEFAULT="a"\nGRUB_CMDLINE_LINUX_DEFAULT="b"\n';
+    expect(apply(text, addKernelParam(hostOf(file('grub', '/etc/default/grub', text)).boot!, 'x'))).toBe('GRUB_CMDLINE_LINUX_DEFAULT="a"\nGRUB_CMDLINE_LINUX_DEFAULT="b x"\n');
+    const linux = 'GRUB_CMDLINE_LINUX="rhgb"\n';
+    expect(apply(linux, addKernelParam(hostOf(file('grub', '/etc/default/grub', linux)).boot!, 'x'))).toBe('GRUB_CMDLINE_LINUX="rhgb x"\n');
+  });
+
+  it('refuses an assignment it cannot edit safely', () => {
+    for (const text of ['GRUB_CMDLINE_LINUX_DEFAULT=quiet\n', 'GRUB_CMDLINE_LINUX_DEFAULT="$(cat /x)"\n', 'if true; then GRUB_CMDLINE_LINUX_DEFAULT="a"; fi\n', 'GRUB_CMDLINE_LINUX_DEFAULT="a"\'b\'\n']) {
+      expect(addKernelParam(hostOf(file('grub', '/etc/default/grub', text)).boot!, 'x'), text).toBeUndefined();
+    }
+  });
+
+  it('appends after the last parameter of /etc/kernel/cmdline and of a loader entry', () => {
+    const cmdline = 'root=UUID=1 rw quiet\n';
+    expect(apply(cmdline, addKernelParam(hostOf(file('kernel-cmdline', '/etc/kernel/cmdline', cmdline)).boot!, 'amd_iommu=force_isolation'))).toBe('root=UUID=1 rw quiet amd_iommu=force_isolation\n');
+    const entry = 'title Arch\nlinux /vmlinuz-linux\noptions root=/dev/sda2 rw\n';
+    expect(apply(entry, addKernelParam(hostOf(file('bls-entry', '/boot/loader/entries/arch.conf', entry)).boot!, 'iommu=pt'))).toBe('title Arch\nlinux /vmlinuz-linux\noptions root=/dev/sda2 rw iommu=pt\n');
+  });
+
+  it('never edits /proc/cmdline', () => {
+    expect(addKernelParam(hostOf(file('proc-cmdline', '/proc/cmdline', 'quiet\n')).boot!, 'x')).toBeUndefined();
+  });
+});
+
+describe('list and value edits', () => {
+  const text = 'GRUB_CMDLINE_LINUX_DEFAULT="vfio-pci.ids=10de:2684 isolcpus= quiet"\n';
+  const boot = () => hostOf(file('grub', '/etc/default/grub', text)).boot!;
+
+  it('adds an item to a comma list, or makes the first item of an empty one', () => {
+    expect(apply(text, addListItem(boot().get('vfio_pci.ids')!, '10de:22ba'))).toBe('GRUB_CMDLINE_LINUX_DEFAULT="vfio-pci.ids=10de:2684,10de:22ba isolcpus= quiet"\n');
+    expect(apply(text, addListItem(boot().get('isolcpus')!, '2-7'))).toBe('GRUB_CMDLINE_LINUX_DEFAULT="vfio-pci.ids=10de:2684 isolcpus=2-7 quiet"\n');
+  });
+
+  it('replaces a value, and removes a parameter with one blank', () => {
+    expect(apply(text, setParamValue(boot().get('vfio_pci.ids')!, '1002:744c'))).toBe('GRUB_CMDLINE_LINUX_DEFAULT="vfio-pci.ids=1002:744c isolcpus= quiet"\n');
+    const p = boot().all('quiet')[0]!;
+    expect(apply(text, removeParam(p, undefined, p.source))).toBe('GRUB_CMDLINE_LINUX_DEFAULT="vfio-pci.ids=10de:2684 isolcpus="\n');
+  });
+});
+
+describe('which duplicate the kernel uses', () => {
+  it('keeps the first isolcpus, nohz_full and default_hugepagesz and the last of the rest; never one after --', () => {
+    const t = 'GRUB_CMDLINE_LINUX_DEFAULT="isolcpus=2-3 isolcpus=4-5 nohz_full=1 nohz_full=2 rcu_nocbs=1 rcu_nocbs=2 default_hugepagesz=1G default_hugepagesz=2M iommu=pt iommu=off quiet -- iommu=on"\n';
+    const b = hostOf(file('grub', '/etc/default/grub', t)).boot!;
+    expect(['isolcpus', 'nohz_full', 'rcu_nocbs', 'default_hugepagesz', 'iommu'].map((k) => b.get(k)?.value)).toEqual(['2-3', '1', '2', '1G', 'off']);
+    expect(b.get('quiet')).toBeUndefined();
+    expect(b.all('quiet').map((p) => p.name)).toEqual(['quiet']);
+    expect(b.all('iommu').map((p) => p.value)).toEqual(['pt', 'off']);
+  });
+
+  it('parses the CPU lists once, against the host CPU count when known', () => {
+    const t = 'GRUB_CMDLINE_LINUX_DEFAULT="isolcpus=domain,managed_irq,2-N nohz_full=2-7 irqaffinity=0-1"\n';
+    const b = hostOf(file('grub', '/etc/default/grub', t)).boot!;
+    expect(b.cpuLists.isolcpus).toMatchObject({ flags: ['domain', 'managed_irq'], list: { kind: 'unresolved', token: 'N' } });
+    expect(b.cpuLists.nohzFull?.list).toMatchObject({ kind: 'ok' });
+    expect(b.cpuLists.rcuNocbs).toBeUndefined();
+    expect(b.cpuLists).toBe(b.cpuLists);
+  });
+});
