@@ -39,7 +39,13 @@ export function loadDictionary<T>(name: string): T {
   const hit = cache.get(name);
   if (hit !== undefined) return hit as T;
   dataDir ??= findDataDir();
-  const path = join(dataDir, `${name}.json`);
+  const value = readDictionaryFile<T>(join(dataDir, `${name}.json`), name);
+  cache.set(name, value);
+  return value;
+}
+
+/** Reads and checks one dictionary file: JSON whose "dictionary" field names it. */
+export function readDictionaryFile<T>(path: string, name: string): T {
   let value: unknown;
   try {
     value = JSON.parse(readFileSync(path, 'utf8'));
@@ -49,7 +55,6 @@ export function loadDictionary<T>(name: string): T {
   if (typeof value !== 'object' || value === null || (value as { dictionary?: unknown }).dictionary !== name) {
     throw new DictionaryError(`${path}: not the "${name}" dictionary`);
   }
-  cache.set(name, value);
   return value as T;
 }
 

@@ -2,6 +2,7 @@
  * Did-you-mean for names from the generated dictionaries: the optimal-string-alignment form of the
  * Damerau-Levenshtein distance (an adjacent swap, `xhci_hdc` for `xhci_hcd`, costs 1, as a typo does).
  */
+/** With a limit, any distance past it is reported as limit + 1 (and found sooner). */
 export function editDistance(a: string, b: string, limit = Infinity): number {
   if (a === b) return 0;
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
@@ -23,7 +24,7 @@ export function editDistance(a: string, b: string, limit = Infinity): number {
     before = prev;
     prev = cur;
   }
-  return prev[b.length]!;
+  return Math.min(prev[b.length]!, limit + 1);
 }
 
 /**
