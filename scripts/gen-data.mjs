@@ -1,0 +1,126 @@
+#!/usr/bin/env node
+// Regenerates the dictionaries in data/ from Debian packages (bookworm, with bookworm-backports for the
+// newest kernel and libvirt built for it). Needs apt-get, dpkg-deb and the network; never run by `npm
+// test`, which reads the committed files. Usage: node scripts/gen-data.mjs [--keep] [name...], where a
+// name is kernel-params, kernel-modules, libvirt-cpu-map or libvirt-domain-schema (default: all).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { AptRoot } from './data/apt.mjs';
+import { parseKernelParameters } from './data/kernel-params.mjs';
+import { readKernel, mergeKernels, releasesIn } from './data/kernel-modules.mjs';
+import { readCpuMap } from './data/libvirt-cpu.mjs';
+import { buildSchemaModel, serialiseSchemaModel } from './data/libvirt-schema.mjs';
+import { checkModulesExtra } from './data/modules-extra.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dataDir = join(root, 'data');
+const ALL = ['kernel-params', 'kernel-modules', 'libvirt-cpu-map', 'libvirt-domain-schema'];
+const args = process.argv.slice(2);
+const keep = args.includes('--keep');
+const wanted = args.filter((a) => !a.startsWith('--'));
+for (const w of wanted) if (!ALL.includes(w)) throw new Error(`unknown dictionary "${w}" (one of ${ALL.join(', ')})`);
+const want = (name) => wanted.length === 0 || wanted.includes(name);
+
+/** Upstream version from a Debian version: "6.12.95-1~bpo12+1" -> "6.12.95", "11.3.0-2~bpo12+1" -> "11.3.0". */
+const upstream = (v) => v.replace(/^\d+:/, '').replace(/-[^-]*$/, '');
+const GENERATOR = 'scripts/gen-data.mjs';
+
+/**
+ * JSON with one entry per line for the big maps, so a regeneration shows up in `git diff` as the
+ * entries that changed; written to a temporary file and renamed into place.
+ */
+function writeDictionary(name, object) {
+  const lines = [];
+  const keys = Object.keys(object);
+  for (const [i, key] of keys.entries()) {
+    const value = object[key];
+    const comma = i < keys.length - 1 ? ',' : '';
+    const big = value && typeof value === 'object' && (Array.isArray(value) ? value.length : Object.keys(value).length) > 50;
+    if (!big) {
+      lines.push(`${JSON.stringify(key)}:${JSON.stringify(value)}${comma}`);
+    } else if (Array.isArray(value)) {
+      lines.push(`${JSON.stringify(key)}:[`, value.map((v) => JSON.stringify(v)).join(',\n'), `]${comma}`);
+    } else {
+      lines.push(`${JSON.stringify(key)}:{`, Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',\n'), `}${comma}`);
+    }
+  }
+  const path = join(dataDir, `${name}.json`);
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, `{\n${lines.join('\n')}\n}\n`);
+  renameSync(tmp, path);
+  console.log(`wrote data/${name}.json`);
+}
+
+const work = mkdtempSync(join(tmpdir(), 'vfio-lint-gen-data-'));
+try {
+  const apt = AptRoot.create(join(work, 'apt'));
+  const tree = join(work, 'tree');
+
+  if (want('kernel-params')) {
+    const image = apt.candidate('linux-doc');
+    const docPackage = apt.depends('linux-doc', image.version)[0];
+    const used = apt.fetch([docPackage], tree);
+    const doc = join(tree, 'usr/share/doc', docPackage, 'Documentation/admin-guide');
+    const txt = gunzipSync(readFileSync(join(doc, 'kernel-parameters.txt.gz'))).toString('utf8');
+    const rst = gunzipSync(readFileSync(join(doc, 'kernel-parameters.rst.gz'))).toString('utf8');
+    const { params, archTags } = parseKernelParameters(txt, rst);
+    writeDictionary('kernel-params', {
+      dictionary: 'kernel-params',
+      origin: { generator: GENERATOR, source: 'Documentation/admin-guide/kernel-parameters.txt (and the tag legend in kernel-parameters.rst)', packages: used },
+      kernel: upstream(used[0].version),
+      archTags,
+      params,
+    });
+  }
+
+  if (want('kernel-modules')) {
+    // The newest kernel (backports) and bookworm's own, so a module that one of them lacks is told apart
+    // from a name no kernel has. kmod's modinfo comes from Debian too, run from the unpacked tree.
+    const newest = apt.depends('linux-image-amd64', apt.candidate('linux-image-amd64').version)[0];
+    const stable = execLines('apt-cache', [...apt.options, '-o', 'APT::Default-Release=bookworm-security', 'depends', 'linux-image-amd64/bookworm-security'])
+      .map((l) => /Depends: (linux-image-[^\s]+)/.exec(l)?.[1])
+      .find(Boolean);
+    const used = apt.fetch([newest, stable, 'kmod', 'libkmod2'], tree);
+    const kmod = { binary: join(tree, 'bin/kmod'), libraryPath: join(tree, 'usr/lib/x86_64-linux-gnu') };
+    const releases = releasesIn(tree).sort((a, b) => b.localeCompare(a, 'en', { numeric: true }));
+    const kernels = releases.map((release) => ({ release, modules: readKernel(tree, release, kmod) }));
+    const modules = mergeKernels(kernels);
+    const extra = JSON.parse(readFileSync(join(dataDir, 'modules-extra.json'), 'utf8'));
+    const problems = checkModulesExtra(extra, modules, kernels.map((k) => k.release));
+    if (problems.length) throw new Error(`data/modules-extra.json disagrees with the kernels:\n  ${problems.join('\n  ')}`);
+    writeDictionary('kernel-modules', {
+      dictionary: 'kernel-modules',
+      origin: { generator: GENERATOR, source: 'modules.order, modules.builtin, modules.builtin.modinfo and modinfo of each .ko', packages: used },
+      kernels: releases.map((release) => {
+        const pkg = used.find((u) => u.package === `linux-image-${release}`);
+        return { release, version: upstream(pkg.version), package: pkg.package };
+      }),
+      modules,
+    });
+  }
+
+  if (want('libvirt-cpu-map') || want('libvirt-domain-schema')) {
+    const used = apt.fetch(['libvirt-common'], tree);
+    const origin = (source) => ({ generator: GENERATOR, source, packages: used });
+    const libvirt = upstream(used[0].version);
+    if (want('libvirt-cpu-map')) {
+      const { features, models, vendors } = readCpuMap(join(tree, 'usr/share/libvirt/cpu_map'));
+      writeDictionary('libvirt-cpu-map', { dictionary: 'libvirt-cpu-map', origin: origin('/usr/share/libvirt/cpu_map/x86_*.xml'), libvirt, vendors, features, models });
+    }
+    if (want('libvirt-domain-schema')) {
+      const model = serialiseSchemaModel(buildSchemaModel(join(tree, 'usr/share/libvirt/schemas/domain.rng')));
+      writeDictionary('libvirt-domain-schema', { dictionary: 'libvirt-domain-schema', origin: origin('/usr/share/libvirt/schemas/domain.rng and its includes'), libvirt, ...model });
+    }
+  }
+} finally {
+  if (keep) console.log(`kept ${work}`);
+  else rmSync(work, { recursive: true, force: true });
+}
+
+function execLines(cmd, argv) {
+  return execFileSync(cmd, argv, { encoding: 'utf8' }).split('\n');
+}
