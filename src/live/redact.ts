@@ -5,6 +5,7 @@ import { under } from './fs.js';
 /** How many values of each kind were replaced. */
 export interface RedactionCounts {
   uuids: number;
+  diskIds: number;
   filesystemIds: number;
   macs: number;
   machineIds: number;
@@ -40,6 +41,8 @@ const UUID = /\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9
 /** Short filesystem and partition ids after UUID= or PARTUUID=: FAT (`1A2B-3C4D`), MBR (`1234abcd-01`), NTFS (16 hex digits). */
 const FS_ID = /\b((?:PART)?UUID=)([0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}|[0-9A-Fa-f]{8}-[0-9A-Fa-f]{2}|[0-9A-Fa-f]{16})\b/g;
 const MAC = /\b([0-9a-fA-F]{2}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}):([0-9a-fA-F]{2}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2})\b/g;
+/** /dev/disk/by-id names carry the disk's model and serial number (`nvme-Samsung_SSD_980_PRO_1TB_S5GX...`, `wwn-0x5002...`). */
+const DISK_ID = /(\/dev\/disk\/by-id\/)([a-z]+)-([^\s'"<>/]+?)(-part\d+)?(?=[\s'"<>]|$)/gm;
 /** libvirt's places for serial numbers: <serial> (disks, and a host's serial copied into a VM), and SMBIOS sysinfo entries. */
 const XML_SERIAL = /(<serial>)([^<]*)(<\/serial>)|(<entry\s+name=(['"])(?:serial|asset|sku)\5\s*>)([^<]*)(<\/entry>)/g;
 
@@ -52,7 +55,7 @@ const XML_SERIAL = /(<serial>)([^<]*)(<\/serial>)|(<entry\s+name=(['"])(?:serial
  * keeps its vendor prefix, which names the maker, not the machine).
  */
 export class Redactor {
-  readonly counts: RedactionCounts = { uuids: 0, filesystemIds: 0, macs: 0, machineIds: 0, hostnames: 0, serials: 0 };
+  readonly counts: RedactionCounts = { uuids: 0, diskIds: 0, filesystemIds: 0, macs: 0, machineIds: 0, hostnames: 0, serials: 0 };
   readonly #key: Buffer;
   readonly #machineId: string | null;
   readonly #hostname: RegExp | undefined;
@@ -76,6 +79,10 @@ export class Redactor {
       if (WELL_KNOWN_GUIDS.has(u.toLowerCase())) return u;
       this.counts.uuids++;
       return this.#hex('uuid', u.toLowerCase(), u);
+    });
+    out = out.replace(DISK_ID, (_m, dir: string, bus: string, id: string, part?: string) => {
+      this.counts.diskIds++;
+      return `${dir}${bus}-disk-${this.#digest('disk', `${bus}-${id}`).slice(0, 8)}${part ?? ''}`;
     });
     out = out.replace(FS_ID, (_m, prefix: string, id: string) => (this.counts.filesystemIds++, prefix + this.#hex('fs-id', id.toLowerCase(), id)));
     out = out.replace(MAC, (m, oui: string, nic: string) => {

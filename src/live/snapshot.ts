@@ -1,5 +1,5 @@
 import { closeSync, constants, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, symlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { discoverHostTree } from '../host/discover.js';
 import { MAX_INPUT_BYTES, readInput } from '../io/read.js';
 import { readBytes } from './fs.js';
@@ -20,17 +20,28 @@ export interface SnapshotDocument {
   /** `vfio-lint 0.1.0`: informative only. */
   writer: string;
   redaction: RedactionCounts;
-  /** The configuration files copied beside this file, by host path; `masked` ones are symlinks to /dev/null, as on the host. */
-  files: Array<{ path: string; masked: boolean }>;
+  /**
+   * The configuration files beside this file, by host path. `masked` ones are
+   * symlinks to /dev/null, as on the host; `sameAs` names an earlier entry that is
+   * the same file on the host (a symlink there, such as /lib -> usr/lib), and is a
+   * relative symlink to it here, so the snapshot lints as the host does.
+   */
+  files: SnapshotFile[];
   /** Configuration files that exist but could not be copied, and why. */
   problems: Array<{ path: string; message: string }>;
   host: HostSnapshot;
 }
 
-/** A snapshot's contents, redacted, before it is written. */
+export interface SnapshotFile {
+  path: string;
+  masked: boolean;
+  sameAs: string | null;
+}
+
+/** A snapshot's contents, redacted, before it is written: each file's bytes, or null for a link. */
 export interface BuiltSnapshot {
   document: SnapshotDocument;
-  files: Array<{ path: string; bytes: Buffer | null }>;
+  files: Array<SnapshotFile & { bytes: Buffer | null }>;
 }
 
 export interface BuildOptions extends LiveReadOptions {
@@ -55,25 +66,32 @@ export function buildSnapshot(root = '/', options: BuildOptions = {}): BuiltSnap
   const tree = discoverHostTree(root, 'root');
   const files: BuiltSnapshot['files'] = [];
   const problems = tree.problems.map((p) => ({ path: hostPathOf(root, p.path), message: p.message }));
+  const firstPathOf = new Map<string, string>();
   for (const f of tree.files) {
     if (f.masked) {
-      files.push({ path: f.systemPath, bytes: null });
+      files.push({ path: f.systemPath, masked: true, sameAs: null, bytes: null });
       continue;
     }
+    const first = firstPathOf.get(f.realPath);
+    if (first !== undefined) {
+      files.push({ path: f.systemPath, masked: false, sameAs: first, bytes: null });
+      continue;
+    }
+    firstPathOf.set(f.realPath, f.systemPath);
     const read = f.preread ? { ok: true as const, bytes: Buffer.from(f.preread.bytes) } : readInput(f.realPath, MAX_INPUT_BYTES);
     if (!read.ok) {
       problems.push({ path: f.systemPath, message: read.message });
       continue;
     }
     // Bytes as latin1: one char per byte, so redaction (ASCII patterns) leaves every other byte as it was.
-    files.push({ path: f.systemPath, bytes: Buffer.from(redactor.text(Buffer.from(read.bytes).toString('latin1')), 'latin1') });
+    files.push({ path: f.systemPath, masked: false, sameAs: null, bytes: Buffer.from(redactor.text(Buffer.from(read.bytes).toString('latin1')), 'latin1') });
   }
   const document: SnapshotDocument = {
     format: FORMAT,
     version: SNAPSHOT_VERSION,
     writer: options.writer ?? 'vfio-lint',
     redaction: redactor.counts,
-    files: files.map((f) => ({ path: f.path, masked: f.bytes === null })),
+    files: files.map((f) => ({ path: f.path, masked: f.masked, sameAs: f.sameAs })),
     problems: redactor.value(problems),
     host,
   };
@@ -109,8 +127,9 @@ export function writeSnapshot(dir: string, built: BuiltSnapshot): void {
     for (const f of built.files) {
       const path = inside(tmp, f.path);
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-      if (f.bytes === null) symlinkSync('/dev/null', path);
-      else writeNew(path, f.bytes);
+      if (f.masked) symlinkSync('/dev/null', path);
+      else if (f.sameAs !== null) symlinkSync(relative(dirname(path), inside(tmp, f.sameAs)), path);
+      else if (f.bytes !== null) writeNew(path, f.bytes);
     }
     writeNew(join(tmp, SNAPSHOT_FILE), Buffer.from(`${JSON.stringify(built.document, null, 2)}\n`));
     syncDir(tmp);
