@@ -2,8 +2,10 @@ import { FILE_KINDS, type FileKind } from '../model/machine.js';
 
 export interface CliArgs {
   paths: string[];
-  command: 'lint' | 'explain' | 'help' | 'version' | 'list-rules' | 'print-config';
+  command: 'lint' | 'explain' | 'help' | 'version' | 'list-rules' | 'print-config' | 'snapshot';
   explainRule?: string;
+  /** `vfio-lint snapshot DIR`: the directory to create. */
+  snapshotDir?: string;
   format: string;
   /** True when --format was given: with --fix-dry-run it prints that report (with `output`) instead of a diff. */
   formatGiven: boolean;
@@ -40,6 +42,13 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         const id = argv[++i];
         if (id === undefined) throw new UsageError('explain needs a rule id: vfio-lint explain memballoon-present');
         args.explainRule = id;
+        continue;
+      }
+      if (args.paths.length === 0 && args.command === 'lint' && arg === 'snapshot' && !onlyPaths) {
+        args.command = 'snapshot';
+        const dir = argv[++i];
+        if (dir === undefined || dir === '') throw new UsageError('snapshot needs a directory to create: vfio-lint snapshot ./my-host');
+        args.snapshotDir = dir;
         continue;
       }
       // `-` is standard input, as in ShellCheck and hadolint.
@@ -152,6 +161,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (args.fixSuggestions && !args.fix && !args.fixDryRun) throw new UsageError('--fix-suggestions goes with --fix or --fix-dry-run');
   if (args.stdinFilename !== undefined && !args.stdin) throw new UsageError('--stdin-filename goes with --stdin');
   if (args.root !== undefined && args.root === '') throw new UsageError('--root needs a directory');
+  if (args.command === 'snapshot' && (args.paths.length > 0 || args.stdin || args.fix || args.fixDryRun)) throw new UsageError('snapshot takes one directory and no files to lint (--root DIR reads a tree other than /)');
   if (args.stdin && args.fix) throw new UsageError('--fix cannot write to standard input; use --fix-dry-run, or --format json for the fixes');
   return args;
 }
@@ -174,6 +184,7 @@ function wrap(text: string, indent: number, width: number): string {
 
 export const HELP = `Usage: vfio-lint [options] [file|dir ...]
        vfio-lint explain RULE
+       vfio-lint snapshot DIR
 
 Lint a VFIO GPU-passthrough setup: libvirt domain XML together with the host's
 /etc/default/grub, kernel command line, modprobe.d, sysctl.d and initramfs
@@ -213,6 +224,11 @@ Configuration:
 
 Other:
   explain RULE           print a rule's documentation
+  snapshot DIR           save this host's configuration and live facts (/proc, /sys,
+                         boot, initramfs, libvirt) into the new folder DIR, with
+                         host names, serials, MACs and UUIDs redacted, to attach
+                         to a bug report (docs/snapshot.md); --root DIR reads a
+                         tree other than /
   --debug                show stack traces for internal errors
   -v, --version          print the version
   -h, --help             print this help

@@ -39,7 +39,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     args = parseArgs(argv);
     return await run(args, io);
   } catch (err) {
-    const known = err instanceof UsageError || err instanceof InputError || err instanceof ConfigError || (err instanceof Error && err.name === 'UnknownFormatError');
+    const known = err instanceof UsageError || err instanceof InputError || err instanceof ConfigError || (err instanceof Error && (err.name === 'UnknownFormatError' || err.name === 'SnapshotError'));
     const msg = err instanceof Error ? err.message : String(err);
     io.stderr(`vfio-lint: ${known ? msg : `internal error: ${msg}`}\n`);
     if (args?.debug && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
@@ -61,6 +61,10 @@ async function run(args: CliArgs, io: CliIo): Promise<number> {
     case 'list-rules':
       io.stdout(listRules());
       return 0;
+    case 'snapshot': {
+      const { snapshotCommand } = await import('./snapshot.js');
+      return snapshotCommand(args, io, pkg.version);
+    }
     default:
       break;
   }
