@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HELP, parseArgs, UsageError, type CliArgs } from './args.js';
+import type { CliIo } from './io.js';
 import { lintCollected, setupRun, type LintOptions } from '../lint.js';
 import { collectInputs, InputError, type CollectedInputs } from '../pipeline/inputs.js';
 import { discoverHostTree } from '../host/discover.js';
@@ -22,15 +23,7 @@ import pkg from '../../package.json' with { type: 'json' };
 
 type RunSetup = ReturnType<typeof setupRun>;
 
-export interface CliIo {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  cwd: string;
-  env: Record<string, string | undefined>;
-  stdoutIsTTY: boolean;
-  /** All of standard input, as bytes (decoded like a file: BOM, strict UTF-8 or UTF-16). */
-  readStdin: () => Uint8Array;
-}
+export type { CliIo };
 
 /** Run the CLI; returns the exit code. Never throws for bad input: that becomes a one-line message and exit 2. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {

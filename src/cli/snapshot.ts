@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { buildSnapshot, SNAPSHOT_FILE, writeSnapshot } from '../live/snapshot.js';
 import { UsageError, type CliArgs } from './args.js';
-import type { CliIo } from './main.js';
+import type { CliIo } from './io.js';
 
 /**
  * `vfio-lint snapshot DIR`: read this host (or the tree given with --root),
