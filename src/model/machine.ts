@@ -9,30 +9,8 @@ import type { ParsedAst } from '../parsers/index.js';
 /** What a rule can need. A rule whose required input is absent is skipped, never guessed. */
 export type InputKind = 'domain' | 'capabilities' | 'cmdline' | 'modprobe' | 'sysctl' | 'initramfs';
 
-/** What one file is, decided by where it sits and, failing that, by its content. */
-export type FileKind =
-  | 'domain'
-  | 'capabilities'
-  | 'grub'
-  | 'kernel-cmdline'
-  | 'bls-entry'
-  | 'proc-cmdline'
-  | 'modprobe'
-  | 'sysctl'
-  | 'mkinitcpio'
-  | 'dracut'
-  | 'initramfs-modules'
-  | 'modules-load';
-
-export const FILE_KINDS: readonly FileKind[] = [
-  'domain', 'capabilities', 'grub', 'kernel-cmdline', 'bls-entry', 'proc-cmdline',
-  'modprobe', 'sysctl', 'mkinitcpio', 'dracut', 'initramfs-modules', 'modules-load',
-];
-
-/** The libvirt XML kinds, known by their root element; every other kind is a host configuration file. */
-export function isXmlKind(kind: FileKind): kind is 'domain' | 'capabilities' {
-  return kind === 'domain' || kind === 'capabilities';
-}
+export { FILE_KINDS, isXmlKind, type FileKind } from '../kinds/index.js';
+import type { FileKind } from '../kinds/index.js';
 
 /** A file as the engine sees it: decoded, classified and parsed, once. */
 export interface ParsedFile {
