@@ -22,14 +22,24 @@ export const grubKind = defineFileKind({
 /** Parameters that only a kernel command line has: one of them makes a line of words a command line. */
 const KERNEL_PARAM = /^(root|ro|rw|quiet|splash|iommu|intel_iommu|amd_iommu|isolcpus|nohz_full|rcu_nocbs|irqaffinity|hugepages|hugepagesz|default_hugepagesz|initrd|console|loglevel|video|pcie_acs_override|pcie_aspm|vfio[-_]pci\.[\w-]+|kvm[-_]?\w*\.[\w-]+|rd\.[\w.-]+|modprobe\.blacklist|module_blacklist|BOOT_IMAGE|cryptdevice|rootflags|rootfstype|resume|mitigations|nowatchdog|nvidia[-_]drm\.[\w-]+|zswap\.[\w-]+|systemd\.[\w.-]+|lsm|apparmor|selinux|preempt|transparent_hugepage)(=|$)/;
 
-/** A kernel command line: a line or two of words, one of them a kernel parameter, none a shell assignment. */
+/** A word a command line is made of: `name`, `name=value`. */
+const PARAM_WORD = /^[\w.,:/@+%~"-]+(=\S*)?$/;
+
+/**
+ * A kernel command line: lines of words that all look like parameters (one line,
+ * or one parameter a line: kernel-install joins the lines), one of them a
+ * parameter only a kernel takes, and no shell assignment.
+ */
 function sniffCmdline(text: string): Sniff | undefined {
   const lines = meaningfulLines(text);
-  if (lines.length === 0 || lines.length > 3) return undefined;
+  if (lines.length === 0 || lines.length > 64) return undefined;
+  if (lines.some((l) => /^\s*(export\s+)?[A-Za-z_]\w*\+?=["'(]/.test(l))) return undefined;
   const words = lines.flatMap((l) => l.trim().split(/\s+/));
   const known = words.filter((w) => KERNEL_PARAM.test(w)).length;
-  if (known === 0 || lines.some((l) => /^\s*(export\s+)?[A-Za-z_]\w*\+?=["'(]/.test(l))) return undefined;
-  return { confidence: known >= 2 ? 1 : 0.8, why: `${lines.length === 1 ? 'one line' : `${lines.length} lines`} of ${words.length} words, ${known} of them kernel parameters` };
+  if (known === 0) return undefined;
+  const fitting = lines.filter((l) => l.trim().split(/\s+/).every((w) => PARAM_WORD.test(w))).length;
+  const confidence = (fitting / lines.length) * (known >= 2 ? 1 : 0.8);
+  return { confidence, why: `${fitting} of ${lines.length} lines are kernel parameters, ${known} of the ${words.length} words ones only a kernel takes` };
 }
 
 export const kernelCmdlineKind = defineFileKind({

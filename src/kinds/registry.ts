@@ -12,6 +12,8 @@ export interface Classification<N extends string = string> {
   why: string;
   /** The file's place on the machine, when its path says (else the kind's default directory and its name). */
   systemPath?: string;
+  /** How many trailing parts of the path (as `normalParts` reads it) the path pattern matched. */
+  matchedParts?: number;
 }
 
 export interface Registry<N extends string = string> {
@@ -29,6 +31,8 @@ export interface Registry<N extends string = string> {
   byPath(path: string): (Classification<N> & { needsContent: boolean }) | undefined;
   /** The kind a text most looks like, with its confidence; undefined when nothing fits at all. */
   byContent(text: string): Classification<N> | undefined;
+  /** Where a file of `kind` at `path` sits on its machine: its path's system part, else the kind's default directory. */
+  placeOf(kind: N, path: string): string;
   /** Does the content agree with a half-sure path? */
   confirm(kind: N, text: string): Sniff | undefined;
   /** Parse a text as `kind` with that kind's parser. */
@@ -61,8 +65,17 @@ export function createRegistry<const E extends ReadonlyArray<FileKindEntry<strin
       }
       if (!best) return undefined;
       const { entry, match } = best;
-      const shown = match.strength === 'system' ? `its path matches ${match.pattern}` : match.strength === 'folder' ? `its folder and name match ${match.pattern}` : `its name matches ${match.pattern}`;
-      return { kind: entry.name, by: 'path', confidence: match.strength === 'system' ? 1 : match.strength === 'folder' ? 0.9 : 0.5, why: shown, systemPath: match.systemPath, needsContent: match.strength === 'name' };
+      const shown = match.strength === 'system' ? `its path matches ${match.pattern}` : match.parts >= 2 ? `its folder and name match ${match.pattern}` : `its name matches ${match.pattern}`;
+      return { kind: entry.name, by: 'path', confidence: match.strength === 'system' ? 1 : match.strength === 'folder' ? 0.9 : 0.5, why: shown, systemPath: match.systemPath, matchedParts: match.parts, needsContent: match.strength === 'name' };
+    },
+    placeOf(kind, path) {
+      const entry = byName.get(kind);
+      const parts = normalParts(path);
+      const name = parts.at(-1) ?? path;
+      if (!entry || entry.xmlRoot !== undefined) return `/${name}`;
+      let best: PathMatch | undefined;
+      for (const pattern of entry.paths) best = betterMatch(best, matchPattern(parts, pattern));
+      return best?.systemPath ?? `${entry.defaultDir}${name}`;
     },
     byContent(text) {
       let best: { entry: FileKindEntry<N>; sniff: Sniff } | undefined;
