@@ -56,6 +56,6 @@ export function parseByKind(kind: FileKind, text: string): ParseOutput<Exclude<P
 
 export { createRegistry, percent, type Registry, type Classification } from './registry.js';
 export { defineFileKind, defineDirectoryKind } from './define.js';
-export { ACCEPT_CONFIDENCE, CONFIRM_CONFIDENCE } from './sniff.js';
+export { ACCEPT_CONFIDENCE, CONFIRM_CONFIDENCE, NAMED_CONFIDENCE } from './sniff.js';
 export { xmlRootName } from './xml.js';
 export type { DirectoryKindEntry, FileKindEntry, Feeds, FolderProbe, FolderRead, FolderFile, ParseOutput, Sniff } from './types.js';

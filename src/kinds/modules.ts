@@ -22,7 +22,7 @@ export const modprobeKind = defineFileKind({
 /** A module name alone on its line (with parameters, for initramfs-tools and /etc/modules). */
 const MODULE_LINE = /^\s*[A-Za-z0-9_-]+\??(\s+[\w.-]+=\S*)*\s*$/;
 /** A list of words looks like many things (package lists, host names): never sure enough on its own. */
-const MODULE_LIST_CAP = 0.6;
+const MODULE_LIST_CAP = 0.5;
 
 export const initramfsModulesKind = defineFileKind({
   name: 'initramfs-modules',

@@ -4,6 +4,8 @@ import type { Sniff } from './types.js';
 export const ACCEPT_CONFIDENCE = 0.75;
 /** A path that only half says what a file is (`default/grub`, a top-level `cmdline`) is taken when the content agrees this much. */
 export const CONFIRM_CONFIDENCE = 0.5;
+/** A file the user named, whose path says nothing, is taken on content this sure (a list of words, capped at 0.5, is not enough). */
+export const NAMED_CONFIDENCE = 0.6;
 
 /** The lines that carry meaning: not blank, not a `#` comment. */
 export function meaningfulLines(text: string, comment: RegExp = /^\s*#/): string[] {

@@ -1,4 +1,4 @@
-import { ACCEPT_CONFIDENCE, CONFIRM_CONFIDENCE, KINDS, percent, xmlRootName, type Classification, type FileKind, type Registry } from '../kinds/index.js';
+import { ACCEPT_CONFIDENCE, NAMED_CONFIDENCE, KINDS, percent, xmlRootName, type Classification, type FileKind, type Registry } from '../kinds/index.js';
 
 export { xmlRootName };
 
@@ -51,7 +51,7 @@ export function classifyText<N extends string = FileKind>(path: string, text: st
     if (sniff) return { ok: true, classification: { kind: byPath.kind, by: 'path+content', confidence: Math.max(byPath.confidence, sniff.confidence), why: `${byPath.why}, and its content agrees: ${sniff.why}`, systemPath: byPath.systemPath, matchedParts: byPath.matchedParts } };
   }
   const byContent = registry.byContent(text);
-  const needed = options.named ? CONFIRM_CONFIDENCE : ACCEPT_CONFIDENCE;
+  const needed = options.named ? NAMED_CONFIDENCE : ACCEPT_CONFIDENCE;
   if (byContent && byContent.confidence >= needed) return { ok: true, classification: byContent };
   const pathNote = byPath ? `${byPath.why} but its content does not look like ${byPath.kind}; ` : '';
   if (byContent) return { ok: false, why: `${pathNote}its content looks only partly like ${byContent.kind} (${byContent.why.replace(/^its content: /, '')}, below the ${percent(needed)} needed)` };

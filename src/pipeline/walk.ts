@@ -147,6 +147,9 @@ export function walkFolder(root: string, options: WalkOptions = {}): WalkResult 
     // Depth first, in name order: pushed in reverse so the first name is walked first.
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push({ rel: subdirs[i]!, ignores });
   }
+  // Host configuration first, then domains and capabilities; each in path order.
+  const xml = (f: WalkedFile) => (registry.get(f.kind)?.xmlRoot !== undefined ? 1 : 0);
+  out.files.sort((a, b) => xml(a) - xml(b) || compareNames(a.relPath, b.relPath));
   return out;
 
   function addFile(rel: string, d: Dirent): void {
@@ -226,8 +229,8 @@ export function walkFolder(root: string, options: WalkOptions = {}): WalkResult 
   function push(rel: string, real: string, kind: FileKind, why: string, c: { systemPath?: string; matchedParts?: number } | undefined, masked: boolean, preread?: Preread): void {
     const abs = join(root, rel);
     const entry = registry.get(kind)!;
-    const systemPath = entry.xmlRoot !== undefined ? `/${basename(rel)}` : (c?.systemPath ?? `${entry.defaultDir}${basename(rel)}`);
-    const { anchor, xmlAnchor } = anchorOf(rel, abs, entry.xmlRoot !== undefined, c?.matchedParts);
+    const { anchor, xmlAnchor, place } = anchorOf(rel, abs, entry.xmlRoot !== undefined, c?.matchedParts);
+    const systemPath = entry.xmlRoot !== undefined ? (place ?? `/${basename(rel)}`) : (c?.systemPath ?? `${entry.defaultDir}${basename(rel)}`);
     out.files.push({ realPath: real, displayPath: abs, relPath: rel, systemPath, kind, masked, preread, why, anchor, xmlAnchor });
   }
 
@@ -236,16 +239,20 @@ export function walkFolder(root: string, options: WalkOptions = {}): WalkResult 
   }
 
   /** Where this file's machine starts, from the parts its path pattern did not match (see WalkedFile.anchor). */
-  function anchorOf(rel: string, abs: string, xml: boolean, matched: number | undefined): { anchor: string | undefined; xmlAnchor: boolean } {
+  function anchorOf(rel: string, abs: string, xml: boolean, matched: number | undefined): { anchor: string | undefined; xmlAnchor: boolean; place?: string } {
     if (xml) {
-      // libvirt's folders: /etc/libvirt/qemu (system) and ~/.config/libvirt/qemu (session) are one machine's.
-      const parts = rel.split('/');
-      const etc = parts.findIndex((p, i) => p === 'etc' && parts[i + 1] === 'libvirt');
-      if (etc >= 0) return { anchor: parts.slice(0, etc).join('/'), xmlAnchor: true };
-      const home = parts.findIndex((p, i) => p === 'home' && parts[i + 2] === '.config' && parts[i + 3] === 'libvirt');
-      if (home >= 0) return { anchor: parts.slice(0, home).join('/'), xmlAnchor: true };
-      const lv = parts.indexOf('libvirt');
-      if (lv >= 0 && lv < parts.length - 1) return { anchor: parts.slice(0, lv).join('/'), xmlAnchor: true };
+      // libvirt's folders: /etc/libvirt/qemu (system) and ~/.config/libvirt/qemu (session) are one machine's,
+      // and a domain there is libvirt's own copy (the --fix note says to `virsh define` it).
+      // The walk may start below the anchor (`vfio-lint tree/etc`): then the machine is the whole walk.
+      const parts = abs.replaceAll('\\', '/').split('/').filter((p) => p !== '');
+      const top = root.replaceAll('\\', '/').split('/').filter((p) => p !== '').length;
+      const at = (i: number) => (i < top ? '' : parts.slice(top, i).join('/'));
+      const etc = lastIndex(parts, (i) => parts[i] === 'etc' && parts[i + 1] === 'libvirt');
+      if (etc >= 0) return { anchor: at(etc), xmlAnchor: true, place: `/${parts.slice(etc).join('/')}` };
+      const home = lastIndex(parts, (i) => parts[i] === 'home' && parts[i + 2] === '.config' && parts[i + 3] === 'libvirt');
+      if (home >= 0) return { anchor: at(home), xmlAnchor: true, place: `/${parts.slice(home).join('/')}` };
+      const lv = parts.lastIndexOf('libvirt');
+      if (lv >= top && lv < parts.length - 1) return { anchor: at(lv), xmlAnchor: true };
       return { anchor: undefined, xmlAnchor: false };
     }
     // A name alone (`mkinitcpio.conf`, `grub`) says nothing about where a machine starts; a folder does.
@@ -267,6 +274,11 @@ function ignoredIn(sources: readonly IgnoreSource[], abs: string, isDir: boolean
     else if (decided === false) by = undefined;
   }
   return by;
+}
+
+function lastIndex(parts: readonly string[], test: (i: number) => boolean): number {
+  for (let i = parts.length - 1; i >= 0; i--) if (test(i)) return i;
+  return -1;
 }
 
 function relDirOf(rel: string): string {
