@@ -53,6 +53,7 @@ interface RunSetup {
   syntax: ResolvedRule['severity'] | 'off' | undefined;
   knownIds: ReadonlySet<string>;
   unused: ResolvedRule['severity'] | 'off';
+  duplicateDomain: ResolvedRule['severity'] | 'off';
   rulesMeta: LintReport['rulesMeta'];
 }
 
@@ -107,6 +108,7 @@ function resolveSetup(cwd: string, options: LintOptions): RunSetup {
     syntax: syntaxSeverity(states.get('syntax')),
     knownIds: new Set(known.keys()),
     unused: loaded.config.reportUnusedSuppressions === false ? 'off' : (states.get('unused-suppression')?.severity ?? 'warning'),
+    duplicateDomain: states.get('duplicate-domain')?.severity ?? 'off',
     // Shared by every report of this setup, so nobody may change it.
     rulesMeta: Object.freeze(Object.fromEntries(allRules.map((r) => [r.meta.id, r.meta]))),
   };
@@ -172,7 +174,7 @@ export function lintCollected(inputs: readonly InputFile[], unusable: ReadonlyAr
   const lintTexts = (texts: ReadonlyMap<string, string>) => {
     const files = reads.map((r) => parsedFor(r, texts.get(r.source.path) ?? r.source.text));
     const machine = buildMachine(files);
-    const out = lintMachine(machine, setup.rules, { syntax: setup.syntax, reportUnusedSuppressions: setup.unused, knownRuleIds: setup.knownIds });
+    const out = lintMachine(machine, setup.rules, { syntax: setup.syntax, reportUnusedSuppressions: setup.unused, knownRuleIds: setup.knownIds, duplicateDomain: setup.duplicateDomain });
     for (const [path, list] of out.diagnostics) {
       const read = reads.find((r) => r.source.path === path);
       out.diagnostics.set(path, applyOverrides(list, read?.input.realPath ?? path, setup.config.overrides, setup.baseDir, setup.baseOff));

@@ -1,6 +1,7 @@
 import type { InputKind, Machine, ParsedFile } from '../model/machine.js';
 import { compareDiagnostics, createDiagnostic, type Diagnostic } from './diagnostic.js';
 import { builtinDocsUrl, fillTemplate, type Rule, type Report, type Severity } from './rule.js';
+import { duplicateDomainDiagnostics } from './duplicate-domain.js';
 import { collectDirectives, suppressedBy, unusedRules, type Directive } from './suppressions.js';
 
 /** A rule as configured for one run. */
@@ -39,6 +40,8 @@ export interface LintMachineOptions {
   syntax?: Severity | 'off';
   /** Every rule id there is (built-in and custom), to tell an unknown id in a directive from a rule that is off. */
   knownRuleIds?: ReadonlySet<string>;
+  /** Severity for two domains with the same name or UUID (`duplicate-domain`), or 'off' (the default). */
+  duplicateDomain?: Severity | 'off';
 }
 
 const INPUT_NAMES: Record<string, string> = {
@@ -79,6 +82,10 @@ export function lintMachine(machine: Machine, rules: readonly ResolvedRule[], op
         );
       }
     }
+  }
+
+  if (options.duplicateDomain !== undefined && options.duplicateDomain !== 'off' && machine.domains.length > 1) {
+    for (const d of duplicateDomainDiagnostics(machine, options.duplicateDomain, lookup)) diagnostics.get(d.path)?.push(d);
   }
 
   for (const resolved of rules) {
@@ -128,7 +135,7 @@ export function lintMachine(machine: Machine, rules: readonly ResolvedRule[], op
   // A directive for a rule that is off or was skipped silenced nothing, but it is not stale: it stays
   // unreported. Made only for a file with directives, which most are not.
   let ran: Set<string> | undefined;
-  const ranIds = () => (ran ??= ranRuleIds(rules, skipped, options.syntax !== 'off'));
+  const ranIds = () => (ran ??= ranRuleIds(rules, skipped, options.syntax !== 'off', options.duplicateDomain !== undefined && options.duplicateDomain !== 'off' && machine.domains.length > 0));
   for (const f of machine.files) {
     const list = diagnostics.get(f.source.path)!;
     const directives = f.comments.length === 0 || f.fatal ? [] : collectDirectives(f.source, f.comments);
@@ -151,10 +158,11 @@ function missingInputs(requires: readonly InputKind[], machine: Machine): InputK
   return missing;
 }
 
-function ranRuleIds(rules: readonly ResolvedRule[], skipped: readonly SkippedRule[], syntax: boolean): Set<string> {
+function ranRuleIds(rules: readonly ResolvedRule[], skipped: readonly SkippedRule[], syntax: boolean, duplicateDomain = false): Set<string> {
   const skippedIds = new Set(skipped.map((s) => s.ruleId));
   const ran = new Set(rules.map((r) => r.rule.meta.id).filter((id) => !skippedIds.has(id)));
   if (syntax) ran.add('syntax');
+  if (duplicateDomain) ran.add('duplicate-domain');
   return ran;
 }
 

@@ -38,7 +38,8 @@ export interface IgnoreSource {
 }
 
 export interface WalkOptions {
-  registry?: Registry<FileKind>;
+  /** The kinds to look for (the built-in registry by default; a test or plugin may pass one with more kinds). */
+  registry?: Registry<string>;
   /** Patterns from the config (`ignores`), each with the folder it is relative to. */
   ignores?: readonly IgnoreSource[];
   /** A kind the user gave this file (`--kind KIND=GLOB`, the config's `files`). */
@@ -94,7 +95,7 @@ export function isStaleCopy(name: string): boolean {
  * a folder is not followed.
  */
 export function walkFolder(root: string, options: WalkOptions = {}): WalkResult {
-  const registry = options.registry ?? KINDS;
+  const registry = (options.registry ?? KINDS) as Registry<FileKind>;
   const out: WalkResult = { root, files: [], problems: [], skipped: [], folders: [] };
   const rootParts = normalParts(root);
   let entries = 0;

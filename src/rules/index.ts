@@ -1,6 +1,7 @@
 import type { Rule } from '../engine/rule.js';
 import { rule as syntax } from './syntax/index.js';
 import { rule as unusedSuppression } from './unused-suppression/index.js';
+import { rule as duplicateDomain } from './duplicate-domain/index.js';
 import { rule as memballoonPresent } from './memballoon-present/index.js';
 import { rule as missingTopoext } from './missing-topoext/index.js';
 import { rule as emulatorpinOverlapsVcpupin } from './emulatorpin-overlaps-vcpupin/index.js';
@@ -24,9 +25,10 @@ export const builtinRules: readonly Rule[] = [
   unsafeInterruptsEnabled,
   iommuParamNoop,
   unknownCpuFeature,
+  duplicateDomain,
   syntax,
   unusedSuppression,
 ];
 
 /** Rules whose findings the engine produces itself rather than through `check`. */
-export const ENGINE_RULE_IDS = new Set(['syntax', 'unused-suppression']);
+export const ENGINE_RULE_IDS = new Set(['syntax', 'unused-suppression', 'duplicate-domain']);
