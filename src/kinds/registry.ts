@@ -1,4 +1,4 @@
-import { betterMatch, matchPattern, normalParts, type PathMatch } from './paths.js';
+import { betterMatch, matchPattern, normalParts, type PathMatch, type PathStrength } from './paths.js';
 import { ACCEPT_CONFIDENCE, CONFIRM_CONFIDENCE } from './sniff.js';
 import type { DirectoryKindEntry, FileKindEntry, FolderProbe, ParseOutput, Sniff } from './types.js';
 
@@ -12,8 +12,9 @@ export interface Classification<N extends string = string> {
   why: string;
   /** The file's place on the machine, when its path says (else the kind's default directory and its name). */
   systemPath?: string;
-  /** How many trailing parts of the path (as `normalParts` reads it) the path pattern matched. */
+  /** How many trailing parts of the path (as `normalParts` reads it) the path pattern matched, and how telling they were. */
   matchedParts?: number;
+  pathStrength?: PathStrength;
 }
 
 export interface Registry<N extends string = string> {
@@ -66,7 +67,7 @@ export function createRegistry<const E extends ReadonlyArray<FileKindEntry<strin
       if (!best) return undefined;
       const { entry, match } = best;
       const shown = match.strength === 'system' ? `its path matches ${match.pattern}` : match.parts >= 2 ? `its folder and name match ${match.pattern}` : `its name matches ${match.pattern}`;
-      return { kind: entry.name, by: 'path', confidence: match.strength === 'system' ? 1 : match.strength === 'folder' ? 0.9 : 0.5, why: shown, systemPath: match.systemPath, matchedParts: match.parts, needsContent: match.strength === 'name' };
+      return { kind: entry.name, by: 'path', confidence: match.strength === 'system' ? 1 : match.strength === 'folder' ? 0.9 : 0.5, why: shown, systemPath: match.systemPath, matchedParts: match.parts, pathStrength: match.strength, needsContent: match.strength === 'name' };
     },
     placeOf(kind, path) {
       const entry = byName.get(kind);

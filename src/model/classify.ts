@@ -48,7 +48,7 @@ export function classifyText<N extends string = FileKind>(path: string, text: st
   if (byPath && !byPath.needsContent) return { ok: true, classification: byPath };
   if (byPath) {
     const sniff = registry.confirm(byPath.kind, text);
-    if (sniff) return { ok: true, classification: { kind: byPath.kind, by: 'path+content', confidence: Math.max(byPath.confidence, sniff.confidence), why: `${byPath.why}, and its content agrees: ${sniff.why}`, systemPath: byPath.systemPath, matchedParts: byPath.matchedParts } };
+    if (sniff) return { ok: true, classification: { kind: byPath.kind, by: 'path+content', confidence: Math.max(byPath.confidence, sniff.confidence), why: `${byPath.why}, and its content agrees: ${sniff.why}`, systemPath: byPath.systemPath, matchedParts: byPath.matchedParts, pathStrength: byPath.pathStrength } };
   }
   const byContent = registry.byContent(text);
   const needed = options.named ? NAMED_CONFIDENCE : ACCEPT_CONFIDENCE;

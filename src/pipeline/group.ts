@@ -16,32 +16,31 @@ export interface Grouped {
 }
 
 /**
- * Split a walked folder's files into machines. Each folder that stands for a
- * machine's `/` (it holds `etc/…`, `modprobe.d/…`, or is named by a host file's
- * path) is a machine when there are two or more of them (`hosts/desk`,
- * `hosts/lab`); failing that, folders that hold libvirt's own `libvirt/qemu` are
- * (one laptop per folder). Every other file joins the deepest machine folder
- * above it, or a machine of its own for the rest of the folder. One such folder,
- * or none, makes the whole folder one machine.
+ * Split a walked folder's files into machines. Folders that hold a host tree
+ * (`etc/`, `usr/`, `boot/`...) are machines when there are two or more of them
+ * (`hosts/desk/etc`, `hosts/lab/etc`); with none, folders that hold
+ * configuration folders (`hosts/desk/modprobe.d`) are; with neither, folders that
+ * hold libvirt's own `libvirt/qemu` are (one laptop per folder). Every other file
+ * joins the deepest machine folder above it, or a machine of its own for the rest
+ * of the folder. One such folder, or none, makes the whole folder one machine.
  */
 export function groupMachines(files: readonly WalkedFile[], grouping: Grouping): Grouped {
   if (grouping === 'one') return { groups: [{ root: '', files: [...files] }], how: 'one machine, as the config\'s "group": "one" says' };
-  const hostRoots = new Set<string>();
-  const xmlRoots = new Set<string>();
-  for (const f of files) {
-    if (f.anchor === undefined) continue;
-    (f.xmlAnchor ? xmlRoots : hostRoots).add(f.anchor);
-  }
+  const found = { system: new Set<string>(), folder: new Set<string>(), xml: new Set<string>() };
+  for (const f of files) if (f.anchor !== undefined && f.anchoredBy) found[f.anchoredBy].add(f.anchor);
   let roots: string[];
   let basis: string;
-  if (hostRoots.size >= 2) {
-    roots = [...hostRoots];
-    basis = 'each folder that holds a host tree (etc/ and the like) is a machine';
-  } else if (hostRoots.size === 0 && xmlRoots.size >= 2) {
-    roots = [...xmlRoots];
+  if (found.system.size >= 2) {
+    roots = [...found.system];
+    basis = 'each folder that holds a host tree (etc/, usr/, boot/...) is a machine';
+  } else if (found.system.size === 0 && found.folder.size >= 2) {
+    roots = [...found.folder];
+    basis = 'each folder that holds configuration folders (modprobe.d/, sysctl.d/...) is a machine';
+  } else if (found.system.size + found.folder.size === 0 && found.xml.size >= 2) {
+    roots = [...found.xml];
     basis = "each folder that holds libvirt's own folders (libvirt/qemu) is a machine";
   } else {
-    const only = [...hostRoots][0];
+    const only = [...found.system, ...found.folder][0];
     return { groups: [{ root: '', files: [...files] }], how: only === undefined ? 'one machine: no folder in it holds a host tree of its own' : `one machine: one host tree${only === '' ? '' : ` (${only})`}, and every other file goes with it` };
   }
   roots.sort((a, b) => b.length - a.length || (a < b ? -1 : 1));

@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, type Dirent } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { KINDS, type FileKind, type Registry } from '../kinds/index.js';
-import { normalParts } from '../kinds/paths.js';
+import { normalParts, type PathStrength } from '../kinds/paths.js';
 import { classifyText } from '../model/classify.js';
 import { compareNames, resolveInRoot, SNIFF_BYTES, type DiscoveredFile, type DiscoveryProblem, type Preread } from '../host/discover.js';
 import { describeFsError, readInput, readPrefix } from '../io/read.js';
@@ -55,8 +55,12 @@ export interface WalkedFile extends InputFile {
    * `hosts/desk/etc/modprobe.d/x.conf`); undefined when its path says nothing.
    */
   anchor: string | undefined;
-  /** The anchor came from libvirt's own folders (`…/libvirt/qemu/x.xml`), not from a host file. */
-  xmlAnchor: boolean;
+  /**
+   * What set the anchor: `system` a full system path (the folder holds etc/, usr/...),
+   * `folder` a telling folder without one (`hosts/desk/modprobe.d/x.conf`), `xml` libvirt's
+   * own folders (`…/libvirt/qemu/x.xml`).
+   */
+  anchoredBy: 'system' | 'folder' | 'xml' | undefined;
 }
 
 export interface WalkResult {
@@ -227,12 +231,12 @@ export function walkFolder(root: string, options: WalkOptions = {}): WalkResult 
     push(rel, real, 'domain', `an XML file that does not parse: read as a domain so the parse errors are shown`, undefined, false, preread);
   }
 
-  function push(rel: string, real: string, kind: FileKind, why: string, c: { systemPath?: string; matchedParts?: number } | undefined, masked: boolean, preread?: Preread): void {
+  function push(rel: string, real: string, kind: FileKind, why: string, c: { systemPath?: string; matchedParts?: number; pathStrength?: PathStrength } | undefined, masked: boolean, preread?: Preread): void {
     const abs = join(root, rel);
     const entry = registry.get(kind)!;
-    const { anchor, xmlAnchor, place } = anchorOf(rel, abs, entry.xmlRoot !== undefined, c?.matchedParts);
+    const { anchor, anchoredBy, place } = anchorOf(abs, entry.xmlRoot !== undefined, c?.matchedParts, c?.pathStrength);
     const systemPath = entry.xmlRoot !== undefined ? (place ?? `/${basename(rel)}`) : (c?.systemPath ?? `${entry.defaultDir}${basename(rel)}`);
-    out.files.push({ realPath: real, displayPath: abs, relPath: rel, systemPath, kind, masked, preread, why, anchor, xmlAnchor });
+    out.files.push({ realPath: real, displayPath: abs, relPath: rel, systemPath, kind, masked, preread, why, anchor, anchoredBy });
   }
 
   function skip(path: string, reason: string, note = false): void {
@@ -240,7 +244,7 @@ export function walkFolder(root: string, options: WalkOptions = {}): WalkResult 
   }
 
   /** Where this file's machine starts, from the parts its path pattern did not match (see WalkedFile.anchor). */
-  function anchorOf(rel: string, abs: string, xml: boolean, matched: number | undefined): { anchor: string | undefined; xmlAnchor: boolean; place?: string } {
+  function anchorOf(abs: string, xml: boolean, matched: number | undefined, strength: PathStrength | undefined): { anchor: string | undefined; anchoredBy: WalkedFile['anchoredBy']; place?: string } {
     if (xml) {
       // libvirt's folders: /etc/libvirt/qemu (system) and ~/.config/libvirt/qemu (session) are one machine's,
       // and a domain there is libvirt's own copy (the --fix note says to `virsh define` it).
@@ -249,19 +253,20 @@ export function walkFolder(root: string, options: WalkOptions = {}): WalkResult 
       const top = root.replaceAll('\\', '/').split('/').filter((p) => p !== '').length;
       const at = (i: number) => (i < top ? '' : parts.slice(top, i).join('/'));
       const etc = lastIndex(parts, (i) => parts[i] === 'etc' && parts[i + 1] === 'libvirt');
-      if (etc >= 0) return { anchor: at(etc), xmlAnchor: true, place: `/${parts.slice(etc).join('/')}` };
+      if (etc >= 0) return { anchor: at(etc), anchoredBy: 'xml', place: `/${parts.slice(etc).join('/')}` };
       const home = lastIndex(parts, (i) => parts[i] === 'home' && parts[i + 2] === '.config' && parts[i + 3] === 'libvirt');
-      if (home >= 0) return { anchor: at(home), xmlAnchor: true, place: `/${parts.slice(home).join('/')}` };
+      if (home >= 0) return { anchor: at(home), anchoredBy: 'xml', place: `/${parts.slice(home).join('/')}` };
       const lv = parts.lastIndexOf('libvirt');
-      if (lv >= top && lv < parts.length - 1) return { anchor: at(lv), xmlAnchor: true };
-      return { anchor: undefined, xmlAnchor: false };
+      if (lv >= top && lv < parts.length - 1) return { anchor: at(lv), anchoredBy: 'xml' };
+      return { anchor: undefined, anchoredBy: undefined };
     }
     // A name alone (`mkinitcpio.conf`, `grub`) says nothing about where a machine starts; a folder does.
-    if (matched === undefined || matched < 2) return { anchor: undefined, xmlAnchor: false };
+    if (matched === undefined || matched < 2) return { anchor: undefined, anchoredBy: undefined };
     const parts = normalParts(abs);
     const before = parts.slice(0, parts.length - matched);
-    if (before.length < rootParts.length) return { anchor: '', xmlAnchor: false };
-    return { anchor: before.slice(rootParts.length).join('/'), xmlAnchor: false };
+    const anchoredBy = strength === 'system' ? 'system' : 'folder';
+    if (before.length < rootParts.length) return { anchor: '', anchoredBy };
+    return { anchor: before.slice(rootParts.length).join('/'), anchoredBy };
   }
 }
 
