@@ -9,11 +9,13 @@ import { builtinRules, ENGINE_RULE_IDS } from './rules/index.js';
 import { enabledRules, resolveRuleStates, validateConfig, type Config, type RuleSetting } from './config/config.js';
 import { loadConfig } from './config/load.js';
 import { applyOverrides } from './config/overrides.js';
-import { collectInputs, systemPathOf, type InputFile } from './pipeline/inputs.js';
+import { collectMachines, systemPathOf, type InputFile, type KindPattern } from './pipeline/inputs.js';
+import { configCollectOptions } from './config/discovery.js';
+import { mergeReports } from './config/machines.js';
 import { parseFile, readFile, type ReadFile } from './pipeline/load.js';
 import { buildMachine } from './model/build.js';
 import type { FileKind, ParsedFile } from './model/machine.js';
-import { classifyByContent, classifyByPath, classifyXml } from './model/classify.js';
+import { classifyText } from './model/classify.js';
 
 export interface LintOptions {
   /** Directory that relative paths and the config search start from (default: process.cwd()). */
@@ -26,6 +28,8 @@ export interface LintOptions {
   customRules?: readonly Rule[];
   /** Treat every file given as this kind. */
   kind?: FileKind;
+  /** Kinds for files matching globs (relative to cwd), like `--kind KIND=GLOB`. */
+  kindPatterns?: ReadonlyArray<{ kind: FileKind; patterns: readonly string[] }>;
   /** Texts to use instead of what is on disk (unsaved editor buffers, stdin), by absolute path. */
   texts?: ReadonlyMap<string, string>;
   /** Compute fixed output: `true` applies safe fixes, `'suggestions'` also applies the first suggestion of each finding. */
@@ -108,18 +112,23 @@ function resolveSetup(cwd: string, options: LintOptions): RunSetup {
   };
 }
 
-/** Lint files and directories as one machine. */
+/**
+ * Lint files and directories: files named one by one and folders that hold one
+ * machine are one machine; a folder that holds several (`hosts/desk`, `hosts/lab`)
+ * gives one machine each, as the CLI does.
+ */
 export async function lintFiles(paths: readonly string[], options: LintOptions = {}): Promise<LintReport> {
   const setup = setupRun(options);
-  const collected = collectInputs(paths, { kind: options.kind, cwd: setup.cwd });
-  return lintCollected(collected.files, collected.unusable, setup, options);
+  const kindPatterns: KindPattern[] = (options.kindPatterns ?? []).map((k) => ({ ...k, base: setup.cwd }));
+  const run = collectMachines(paths, { ...configCollectOptions(setup.config, setup.baseDir), kind: options.kind, kindPatterns, cwd: setup.cwd });
+  return mergeReports(run.machines.map((m, i) => ({ label: m.name ?? `#${i + 1}`, report: lintCollected(m.files, m.unusable, setup, options) })));
 }
 
 /** Lint one text as a file of the given kind (or the kind its name implies). */
 export async function lintText(text: string, options: LintOptions & { filePath?: string } = {}): Promise<LintReport> {
   const setup = setupRun(options);
   const filePath = resolve(setup.cwd, options.filePath ?? '<text>');
-  const kind = options.kind ?? (filePath.endsWith('.xml') ? classifyXml(text) : (classifyByPath(filePath) ?? classifyByContent(text)));
+  const kind = options.kind ?? kindOfText(filePath, text);
   if (!kind) {
     return lintCollected([], [{ path: filePath, message: 'cannot tell what kind of file this is; pass `kind`' }], setup, options);
   }
@@ -146,7 +155,7 @@ export function lintCollected(inputs: readonly InputFile[], unusable: ReadonlyAr
   // Editor buffers for files not found by discovery still belong to the machine.
   for (const [path, text] of options.texts ?? []) {
     if (reads.some((r) => r.input.realPath === path || r.input.displayPath === path)) continue;
-    const kind = options.kind ?? (path.endsWith('.xml') ? classifyXml(text) : (classifyByPath(path) ?? classifyByContent(text)));
+    const kind = options.kind ?? kindOfText(path, text);
     if (kind) reads.push({ input: { realPath: path, displayPath: path, systemPath: systemPathOf(path, kind), kind, masked: false }, source: sourceFile(path, text), mode: undefined });
   }
 
@@ -220,6 +229,12 @@ export function lintCollected(inputs: readonly InputFile[], unusable: ReadonlyAr
     applied,
     undone,
   };
+}
+
+/** A text's kind from its path and content, as for a file named on the command line. */
+function kindOfText(path: string, text: string): FileKind | undefined {
+  const c = classifyText(path, text, { named: true });
+  return c.ok ? c.classification.kind : undefined;
 }
 
 function syntaxSeverity(state: { severity: ResolvedRule['severity'] | 'off'; explicit: boolean } | undefined): RunSetup['syntax'] {

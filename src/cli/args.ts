@@ -1,8 +1,8 @@
-import { FILE_KINDS, type FileKind } from '../model/machine.js';
+import { FILE_KINDS, KINDS, type FileKind } from '../kinds/index.js';
 
 export interface CliArgs {
   paths: string[];
-  command: 'lint' | 'explain' | 'help' | 'version' | 'list-rules' | 'print-config' | 'snapshot';
+  command: 'lint' | 'explain' | 'help' | 'version' | 'list-rules' | 'print-config' | 'list-inputs' | 'snapshot';
   explainRule?: string;
   /** `vfio-lint snapshot DIR`: the directory to create. */
   snapshotDir?: string;
@@ -16,6 +16,8 @@ export interface CliArgs {
   noConfig: boolean;
   rules: Array<{ id: string; severity: string }>;
   kind?: FileKind;
+  /** `--kind KIND=GLOB`: a kind for the files a glob (relative to the working directory) matches. */
+  kindPatterns: Array<{ kind: FileKind; patterns: string[] }>;
   root?: string;
   stdin: boolean;
   stdinFilename?: string;
@@ -32,7 +34,7 @@ export class UsageError extends Error {}
 const VALUE_FLAGS = new Set(['--format', '-f', '--config', '-c', '--rule', '--kind', '--root', '--stdin-filename', '--max-warnings', '--output-file', '-o']);
 
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const args: CliArgs = { paths: [], command: 'lint', format: 'stylish', formatGiven: false, fix: false, fixDryRun: false, fixSuggestions: false, noConfig: false, rules: [], stdin: false, quiet: false, debug: false };
+  const args: CliArgs = { paths: [], command: 'lint', format: 'stylish', formatGiven: false, fix: false, fixDryRun: false, fixSuggestions: false, noConfig: false, rules: [], kindPatterns: [], stdin: false, quiet: false, debug: false };
   let onlyPaths = false;
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i]!;
@@ -88,6 +90,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--print-config':
         args.command = 'print-config';
         break;
+      case '--list-inputs':
+        args.command = 'list-inputs';
+        break;
       case '-f':
       case '--format':
         args.format = need();
@@ -118,8 +123,12 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       }
       case '--kind': {
         const v = need();
-        if (!(FILE_KINDS as readonly string[]).includes(v)) throw new UsageError(`--kind must be one of ${FILE_KINDS.join(', ')} (got "${v}")`);
-        args.kind = v as FileKind;
+        const eq = v.indexOf('=');
+        const kind = eq < 0 ? v : v.slice(0, eq);
+        if (!KINDS.isName(kind)) throw new UsageError(`--kind must be one of ${FILE_KINDS.join(', ')}, alone or as KIND=GLOB (got "${v}")`);
+        if (eq < 0) args.kind = kind;
+        else if (v.slice(eq + 1) === '') throw new UsageError(`--kind ${kind}= needs a glob after the '=' (e.g. --kind ${kind}='notes/*.conf')`);
+        else args.kindPatterns.push({ kind, patterns: [v.slice(eq + 1)] });
         break;
       }
       case '--root':
@@ -192,11 +201,17 @@ configuration. Everything given is one machine, so rules see all of it.
 
 Inputs:
   file.xml               a libvirt domain or capabilities XML (by its root element)
-  DIR                    a host tree (a root containing etc/, or an etc directory),
-                         or a folder of domain XMLs such as /etc/libvirt/qemu
+  DIR                    any folder: a dotfiles repo, an /etc backup, /etc/modprobe.d;
+                         every file in it is found by its path, then its content
+                         (docs/inputs.md), and a folder of several machines
+                         (hosts/desk, hosts/lab) is linted machine by machine
   --root DIR             lint a whole filesystem snapshot rooted at DIR
   --kind KIND            read every file given as KIND, one of:
 ${wrap(FILE_KINDS.join(', '), 25, 80)}
+  --kind KIND=GLOB       read the files GLOB matches as KIND (repeatable; quote
+                         the glob so the shell leaves it alone)
+  --list-inputs          print each file found, its kind and why, and each file
+                         passed over and why; lint nothing
   --stdin, -             read one file from standard input...
   --stdin-filename PATH  ...and treat it as PATH (which decides its kind)
 

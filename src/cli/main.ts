@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { HELP, parseArgs, UsageError, type CliArgs } from './args.js';
 import type { CliIo } from './io.js';
 import { lintCollected, setupRun, type LintOptions } from '../lint.js';
-import { collectInputs, InputError, type CollectedInputs } from '../pipeline/inputs.js';
+import { collectMachines, InputError, type CollectedMachine, type CollectedRun } from '../pipeline/inputs.js';
+import { configCollectOptions } from '../config/discovery.js';
 import { discoverHostTree } from '../host/discover.js';
 import { ConfigError, resolveRuleStates, type Config, type RuleState } from '../config/config.js';
 import { decode } from '../core/source.js';
@@ -71,6 +72,10 @@ async function run(args: CliArgs, io: CliIo): Promise<number> {
     fix: args.fix || args.fixDryRun ? (args.fixSuggestions ? 'suggestions' : true) : false,
   };
   const setup = setupRun(options);
+  if (args.command === 'list-inputs') {
+    io.stdout(listInputs(collectRequested(args, io, setup), io.cwd));
+    return 0;
+  }
   if (args.command === 'print-config') {
     io.stdout(`${JSON.stringify(printableConfig(setup.config, resolveRuleStates(setup.allRules, setup.config, cliRules)), null, 2)}\n`);
     return 0;
@@ -123,39 +128,64 @@ async function run(args: CliArgs, io: CliIo): Promise<number> {
   return 0;
 }
 
-/** Lint what the command line asks for: paths (and standard input), else the config's machines. */
+/** What the command line asks for: paths (and standard input), else the config's machines. */
+function collectRequested(args: CliArgs, io: CliIo, setup: RunSetup): CollectedRun {
+  if (args.paths.length > 0 || args.root || args.stdin) return gather(args.paths, args, io.cwd, setup);
+  if (setup.config.machines && setup.config.machines.length > 0) {
+    const discovery = configCollectOptions(setup.config, setup.baseDir);
+    return {
+      machines: setup.config.machines.map((m, i) => ({ name: machineLabel(m, i), ...machineInputs(m, setup.baseDir, discovery) })),
+      groupings: [],
+    };
+  }
+  throw new UsageError(`nothing to ${args.command === 'list-inputs' ? 'list' : 'lint'}: give files or directories, or describe machines in a config file (see vfio-lint --help)`);
+}
+
+/** Lint what the command line asks for, machine by machine. */
 function lintRequested(args: CliArgs, io: CliIo, setup: RunSetup, options: LintOptions): LintReport {
-  const reports: Array<{ label: string; report: LintReport }> = [];
+  const run = collectRequested(args, io, setup);
+  for (const g of run.groupings) io.stderr(`vfio-lint: ${g}\n`);
+  for (const m of run.machines) for (const s of m.skipped) if (s.note) io.stderr(`vfio-lint: skipped ${relative(io.cwd, s.path) || s.path}: ${s.reason}\n`);
+  const texts = new Map<string, string>();
   if (args.stdin) {
-    const collected = gather(args.paths, args, io.cwd);
+    const first = run.machines[0]!;
     const bytes = readStdin(io);
     const filePath = resolve(io.cwd, args.stdinFilename ?? '<stdin>');
     const decoded = decode(bytes);
-    const texts = new Map<string, string>();
     if (!decoded.ok) {
-      collected.unusable.push({ path: filePath, message: `${decoded.message} (at byte ${decoded.byteOffset})` });
+      first.unusable.push({ path: filePath, message: `${decoded.message} (at byte ${decoded.byteOffset})` });
     } else {
-      const given = stdinInput(decoded.text, filePath, args.kind, collected.files);
+      const given = stdinInput(decoded.text, filePath, args.kind, run.machines.flatMap((m) => m.files));
       if ('problem' in given) {
-        collected.unusable.push({ path: filePath, message: given.problem });
+        first.unusable.push({ path: filePath, message: given.problem });
       } else {
-        if (!given.replaces) collected.files.push(given.input);
+        if (!given.replaces) first.files.push(given.input);
         texts.set(given.input.realPath, decoded.text);
       }
     }
-    reports.push({ label: '', report: lintCollected(collected.files, collected.unusable, setup, { ...options, texts }) });
-  } else if (args.paths.length > 0 || args.root) {
-    const collected = gather(args.paths, args, io.cwd);
-    reports.push({ label: '', report: lintCollected(collected.files, collected.unusable, setup, options) });
-  } else if (setup.config.machines && setup.config.machines.length > 0) {
-    setup.config.machines.forEach((m, i) => {
-      const collected = machineInputs(m, setup.baseDir);
-      reports.push({ label: machineLabel(m, i), report: lintCollected(collected.files, collected.unusable, setup, options) });
-    });
-  } else {
-    throw new UsageError('nothing to lint: give files or directories, or describe machines in a config file (see vfio-lint --help)');
   }
+  const reports = run.machines.map((m, i) => ({ label: m.name ?? `#${i + 1}`, report: lintCollected(m.files, m.unusable, setup, args.stdin ? { ...options, texts } : options) }));
   return mergeReports(reports);
+}
+
+/** `--list-inputs`: each machine's files with their kind and why, then what was passed over and why. */
+function listInputs(run: CollectedRun, cwd: string): string {
+  const show = (p: string) => relative(cwd, p) || '.';
+  const lines: string[] = [];
+  for (const g of run.groupings) lines.push(`# ${g}`);
+  const many = run.machines.length > 1;
+  for (const m of run.machines) {
+    if (many || m.name) lines.push(`machine ${m.name ?? '(the paths given)'}:`);
+    for (const f of m.files) lines.push(`  ${show(f.displayPath)}\t${f.kind}\t${f.systemPath}\t${f.why ?? ''}${f.masked ? ' (masked)' : ''}`);
+    for (const d of m.folders) lines.push(`  ${show(d.path)}/\t${d.kind}\t-\t${d.why}`);
+    for (const u of m.unusable) lines.push(`  ${show(u.path)}\tunusable\t-\t${u.message}`);
+  }
+  const skipped = run.machines.flatMap((m) => m.skipped);
+  if (skipped.length > 0) {
+    lines.push('skipped:');
+    for (const s of skipped) lines.push(`  ${show(s.path)}\t${s.reason}`);
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /** Write every fixed file back atomically; then say what was not applied and what to run. False when a write failed. */
@@ -183,15 +213,17 @@ function remaining(report: LintReport): string {
   return [errors > 0 ? plural(errors, 'error') : '', warnings > 0 ? plural(warnings, 'warning') : ''].filter((x) => x !== '').join(' and ');
 }
 
-function gather(paths: readonly string[], args: CliArgs, cwd: string): CollectedInputs {
+function gather(paths: readonly string[], args: CliArgs, cwd: string, setup: RunSetup): CollectedRun {
   // A file the user named that cannot be opened fails the run, as a missing one does.
   for (const given of paths) {
     const abs = resolve(cwd, given);
-    if (!existsSync(abs)) continue; // collectInputs says so, with the right words
+    if (!existsSync(abs)) continue; // collectMachines says so, with the right words
     const why = unreadableReason(abs);
     if (why) throw new InputError(`${given}: ${why}`);
   }
-  const collected = collectInputs(paths, { kind: args.kind, cwd });
+  const discovery = configCollectOptions(setup.config, setup.baseDir);
+  const kindPatterns = [...discovery.kindPatterns, ...args.kindPatterns.map((k) => ({ ...k, base: cwd }))];
+  const run = collectMachines(paths, { ...discovery, kind: args.kind, kindPatterns, cwd });
   if (args.root !== undefined) {
     const root = resolve(cwd, args.root);
     let st;
@@ -202,11 +234,12 @@ function gather(paths: readonly string[], args: CliArgs, cwd: string): Collected
     }
     if (!st.isDirectory()) throw new UsageError(`--root takes a directory that stands for / (got the file ${args.root})`);
     const tree = discoverHostTree(root, 'root');
-    const seen = new Set(collected.files.map((f) => f.realPath));
-    for (const f of tree.files) if (!seen.has(f.realPath)) collected.files.push(f);
-    collected.unusable.push(...tree.problems);
+    const first: CollectedMachine = run.machines[0]!;
+    const seen = new Set(run.machines.flatMap((m) => m.files.map((f) => f.realPath)));
+    for (const f of tree.files) if (!seen.has(f.realPath)) first.files.push(f);
+    first.unusable.push(...tree.problems);
   }
-  return collected;
+  return run;
 }
 
 function quietReport(report: LintReport): LintReport {

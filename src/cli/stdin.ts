@@ -1,5 +1,5 @@
 import { readSync } from 'node:fs';
-import { classifyByContent, classifyByPath, classifyXml } from '../model/classify.js';
+import { classifyText } from '../model/classify.js';
 import type { FileKind } from '../model/machine.js';
 import { systemPathOf, type InputFile } from '../pipeline/inputs.js';
 import { MAX_INPUT_BYTES } from '../io/read.js';
@@ -18,7 +18,8 @@ export function stdinInput(
 ): { input: InputFile; replaces: boolean } | { problem: string } {
   const same = collected.find((f) => f.realPath === filePath || f.displayPath === filePath);
   if (same) return { input: same, replaces: true };
-  const k = kind ?? (filePath.endsWith('.xml') ? classifyXml(text) : (classifyByPath(filePath.replaceAll('\\', '/')) ?? classifyByContent(text)));
+  const c = kind ? undefined : classifyText(filePath, text, { named: true });
+  const k = kind ?? (c?.ok ? c.classification.kind : undefined);
   if (!k) {
     const xml = filePath.endsWith('.xml') || text.trimStart().startsWith('<');
     return { problem: xml ? 'is neither a libvirt domain nor a capabilities XML; name what it is with --kind' : 'cannot tell what kind of file this is; name it with --stdin-filename or --kind' };

@@ -1,6 +1,8 @@
 import type { Rule, Severity } from '../engine/rule.js';
 import type { ResolvedRule } from '../engine/run.js';
 import { didYouMean } from './suggest.js';
+import { ConfigError } from './config-error.js';
+import { DISCOVERY_KEYS, validateDiscoveryConfig, type DiscoveryConfig } from './discovery.js';
 
 export type SeveritySetting = Severity | 'warn' | 'off' | 0 | 1 | 2;
 export type RuleSetting = SeveritySetting | [SeveritySetting] | [SeveritySetting, Record<string, unknown>];
@@ -23,7 +25,7 @@ export interface Override {
 }
 
 /** The configuration file's shape (vfio-lint.config.json or .vfio-lintrc.json). */
-export interface Config {
+export interface Config extends DiscoveryConfig {
   /** `recommended` (the default) turns on the recommended rules at their default severity; `all` turns on every rule. */
   extends?: 'recommended' | 'all';
   rules?: Record<string, RuleSetting>;
@@ -33,7 +35,7 @@ export interface Config {
   reportUnusedSuppressions?: boolean;
 }
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 /** Parse a severity the ways ESLint users write it. */
 export function parseSeverity(value: unknown, where: string): Severity | 'off' {
@@ -77,7 +79,7 @@ function settingOf(setting: RuleSetting, where: string): { severity: Severity | 
 export function validateConfig(raw: unknown, where: string, known: ReadonlyMap<string, Rule>): Config {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`${where}: the configuration must be a JSON object`);
   const obj = raw as Record<string, unknown>;
-  const allowed = new Set(['$schema', 'extends', 'rules', 'overrides', 'machines', 'reportUnusedSuppressions']);
+  const allowed = new Set(['$schema', 'extends', 'rules', 'overrides', 'machines', 'reportUnusedSuppressions', ...DISCOVERY_KEYS]);
   for (const key of Object.keys(obj)) if (!allowed.has(key)) throw new ConfigError(`${where}: unknown key "${key}" (allowed: ${[...allowed].filter((k) => k !== '$schema').join(', ')})`);
   if (obj.extends !== undefined && obj.extends !== 'recommended' && obj.extends !== 'all') throw new ConfigError(`${where}: "extends" must be "recommended" or "all"`);
   const checkRules = (rules: unknown, at: string) => {
@@ -106,6 +108,7 @@ export function validateConfig(raw: unknown, where: string, known: ReadonlyMap<s
       for (const key of ['name', 'host', 'capabilities']) if (mc[key] !== undefined && typeof mc[key] !== 'string') throw new ConfigError(`${where}: machines[${i}].${key} must be a string`);
     });
   }
+  validateDiscoveryConfig(obj, where);
   if (obj.reportUnusedSuppressions !== undefined && typeof obj.reportUnusedSuppressions !== 'boolean') throw new ConfigError(`${where}: "reportUnusedSuppressions" must be true or false`);
   return obj as Config;
 }

@@ -5,7 +5,7 @@ import { globToRegExp } from './glob.js';
 const MAX_ENTRIES = 100_000;
 
 /** Expand config paths that may hold globs (`vms/*.xml`, `hosts/desk/**\/*.xml`) to existing files, in sorted order. */
-export function expandPaths(patterns: readonly string[], baseDir: string): { paths: string[]; missing: string[] } {
+export function expandPaths(patterns: readonly string[], baseDir: string, options: { folders?: boolean } = {}): { paths: string[]; missing: string[] } {
   const paths: string[] = [];
   const missing: string[] = [];
   for (const pattern of patterns) {
@@ -22,14 +22,15 @@ export function expandPaths(patterns: readonly string[], baseDir: string): { pat
     // deeper. (Without a '/' it matches a basename at any depth; a brace may hide a '/'.)
     const rest = parts.slice(firstGlob);
     const depth = parts.length === 1 || rest.includes('**') || pattern.includes('{') ? Infinity : rest.length - 1;
-    const found = walk(start, depth).filter((abs) => re.test(relative(baseDir, abs).replaceAll('\\', '/')));
+    const found = walk(start, depth, options.folders ?? false).filter((abs) => re.test(relative(baseDir, abs).replaceAll('\\', '/')));
     if (found.length === 0) missing.push(pattern);
     paths.push(...found.sort());
   }
   return { paths, missing };
 }
 
-function walk(dir: string, maxDepth: number): string[] {
+/** Files under `dir` (and folders too, with `folders`: a quoted `hosts/*` on the command line names folders). */
+function walk(dir: string, maxDepth: number, folders: boolean): string[] {
   const out: string[] = [];
   const stack: Array<{ dir: string; depth: number }> = [{ dir, depth: 0 }];
   let seen = 0;
@@ -59,6 +60,7 @@ function walk(dir: string, maxDepth: number): string[] {
         }
       }
       if (isDir) {
+        if (folders) out.push(p);
         if (d.depth < maxDepth) stack.push({ dir: p, depth: d.depth + 1 });
       } else if (isFile) out.push(p);
     }

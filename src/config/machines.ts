@@ -2,16 +2,16 @@ import { resolve } from 'node:path';
 import type { Config } from './config.js';
 import { expandPaths } from './expand.js';
 import type { LintReport } from '../engine/result.js';
-import { collectInputs, type CollectedInputs } from '../pipeline/inputs.js';
+import { collectInputs, type CollectedInputs, type CollectOptions } from '../pipeline/inputs.js';
 
 export type MachineConfig = NonNullable<Config['machines']>[number];
 
 /** The inputs of one machine described in the config file; its paths are relative to the config's directory. */
-export function machineInputs(m: MachineConfig, baseDir: string): CollectedInputs {
+export function machineInputs(m: MachineConfig, baseDir: string, options: Omit<CollectOptions, 'cwd'> = {}): CollectedInputs {
   const domains = expandPaths(m.domains ?? [], baseDir);
   const files = expandPaths(m.files ?? [], baseDir);
   const paths = [...domains.paths, ...files.paths, ...(m.capabilities ? [resolve(baseDir, m.capabilities)] : []), ...(m.host ? [resolve(baseDir, m.host)] : [])];
-  const collected = collectInputs(paths, { cwd: baseDir });
+  const collected = collectInputs(paths, { ...options, cwd: baseDir });
   const who = m.name ? `machine ${m.name}` : 'a machine';
   for (const missing of [...domains.missing, ...files.missing]) collected.unusable.push({ path: resolve(baseDir, missing), message: `${who}: no file matches this pattern` });
   return collected;

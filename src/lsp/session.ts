@@ -6,7 +6,7 @@ import { lintCollected, setupRun } from '../lint.js';
 import type { Diagnostic } from '../engine/diagnostic.js';
 import type { LintReport } from '../engine/result.js';
 import { selectFixes, type Fix } from '../engine/fix.js';
-import { classifyByContent, classifyByPath, classifyXml } from '../model/classify.js';
+import { classifyText } from '../model/classify.js';
 import { plansFor, samePath, type MachinePlan } from './machine.js';
 import { FileTexts, quickFix, toLspDiagnostic, toWorkspaceEdit } from './convert.js';
 
@@ -289,7 +289,8 @@ export function pathOf(uri: string): string | undefined {
 
 /** What the file is, as the CLI tells a file given by name: XML by its root element, others by path, then content. */
 function kindOf(path: string, text: string) {
-  return path.endsWith('.xml') ? classifyXml(text) : (classifyByPath(path) ?? classifyByContent(text));
+  const c = classifyText(path, text, { named: true });
+  return c.ok ? c.classification.kind : undefined;
 }
 
 function errorText(err: unknown): string {

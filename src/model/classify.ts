@@ -1,82 +1,59 @@
-import type { FileKind } from '../kinds/index.js';
+import { ACCEPT_CONFIDENCE, NAMED_CONFIDENCE, KINDS, percent, xmlRootName, type Classification, type FileKind, type Registry } from '../kinds/index.js';
+
+export { xmlRootName };
 
 /**
- * Decide what a file is from where it sits. `path` uses `/` separators; it can
- * be a system path (`/etc/modprobe.d/vfio.conf`) or a path in a dotfiles repo
- * (`hosts/desk/etc/modprobe.d/vfio.conf`): only the trailing components count.
- * XML is decided by its root element, not its name (see `classifyXml`).
+ * Decide what a file is from where it sits, when the path alone is sure. `path`
+ * may be a system path (`/etc/modprobe.d/vfio.conf`) or a path in a dotfiles repo
+ * (`hosts/desk/etc/modprobe.d/vfio.conf`, `modprobe.d/vfio.conf`): only the
+ * trailing parts count. A path that only half says it (`grub`) needs the content:
+ * see `classifyText`. XML is decided by its root element, not its name.
  */
 export function classifyByPath(path: string): FileKind | undefined {
-  const parts = path.split('/').filter((p) => p !== '');
-  const name = parts.at(-1) ?? '';
-  const dir = parts.at(-2) ?? '';
-  const dir2 = parts.at(-3) ?? '';
-  const conf = name.endsWith('.conf');
-  if (dir === 'modprobe.d' && conf) return 'modprobe';
-  if (name === 'modprobe.conf') return 'modprobe';
-  if (dir === 'sysctl.d' && conf) return 'sysctl';
-  if (name === 'sysctl.conf') return 'sysctl';
-  if (name === 'mkinitcpio.conf' || (dir === 'mkinitcpio.conf.d' && conf)) return 'mkinitcpio';
-  if (name === 'dracut.conf' || (dir === 'dracut.conf.d' && conf)) return 'dracut';
-  if (dir === 'initramfs-tools' && name === 'modules') return 'initramfs-modules';
-  if (dir === 'modules-load.d' && conf) return 'modules-load';
-  if (name === 'modules' && dir === 'etc') return 'modules-load';
-  if (name === 'grub' && (dir === 'default' || dir === 'sysconfig')) return 'grub';
-  if (dir === 'grub.d' && dir2 === 'default' && name.endsWith('.cfg')) return 'grub';
-  if (name === 'cmdline' && dir === 'kernel') return 'kernel-cmdline';
-  if (name === 'cmdline' && dir === 'proc') return 'proc-cmdline';
-  if (dir === 'entries' && dir2 === 'loader' && conf) return 'bls-entry';
-  return undefined;
+  const c = KINDS.byPath(path);
+  return c && !c.needsContent ? c.kind : undefined;
 }
 
 /** `domain` or `capabilities` from the root element's name, without a full parse. */
 export function classifyXml(text: string): FileKind | undefined {
   const root = xmlRootName(text);
-  if (root === 'domain') return 'domain';
-  if (root === 'capabilities') return 'capabilities';
-  return undefined;
+  return KINDS.files.find((e) => e.xmlRoot !== undefined && e.xmlRoot === root)?.name;
 }
 
-/** The first element name after any prolog, comments, PIs and DOCTYPE. */
-export function xmlRootName(text: string): string | undefined {
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    const lt = text.indexOf('<', i);
-    if (lt < 0) return undefined;
-    if (text.startsWith('<!--', lt)) {
-      const close = text.indexOf('-->', lt + 4);
-      if (close < 0) return undefined;
-      i = close + 3;
-    } else if (text.startsWith('<?', lt)) {
-      const close = text.indexOf('?>', lt + 2);
-      if (close < 0) return undefined;
-      i = close + 2;
-    } else if (text.startsWith('<!', lt)) {
-      const close = text.indexOf('>', lt + 2);
-      if (close < 0) return undefined;
-      i = close + 1;
-    } else {
-      const m = /^<([A-Za-z_][\w.:-]*)/.exec(text.slice(lt, lt + 200));
-      return m?.[1];
-    }
-  }
-  return undefined;
+/** The kind a text looks like when it is sure enough to act on without being asked. */
+export function classifyByContent(text: string): FileKind | undefined {
+  const c = KINDS.byContent(text);
+  return c && c.confidence >= ACCEPT_CONFIDENCE ? c.kind : undefined;
 }
+
+export type TextClassification<N extends string = FileKind> = { ok: true; classification: Classification<N> } | { ok: false; why: string };
 
 /**
- * Last resort for a file whose path says nothing (a `grub.txt`, a `vfio.conf`
- * kept at a repo's top level): look at what its lines are made of. Only clear
- * signals count; anything ambiguous stays unclassified and is reported as such.
+ * The one way a file's kind is decided, with the reason: XML by its root element;
+ * else its path; else a path that half says it (`grub`, `default/grub`) when the
+ * content agrees; else its content alone, when the sniffer is sure enough.
+ * `named` files (given one by one by the user) are taken on weaker content
+ * evidence than files met in a folder walk. `text` is the file's first 64 KiB.
  */
-export function classifyByContent(text: string): FileKind | undefined {
-  const head = text.slice(0, 64 * 1024);
-  if (head.trimStart().startsWith('<')) return classifyXml(head);
-  if (/^\s*(export\s+)?GRUB_[A-Z_]+=/m.test(head)) return 'grub';
-  if (/^\s*(MODULES|HOOKS|BINARIES)\+?=\s*[("]/m.test(head)) return 'mkinitcpio';
-  if (/^\s*(add_drivers|force_drivers|omit_drivers|add_dracutmodules|hostonly)\+?=/m.test(head)) return 'dracut';
-  if (/^(options|blacklist|softdep|install|alias|remove)\s+\S+/m.test(head)) return 'modprobe';
-  if (/^\s*-?(vm|kernel|net|fs|dev)[./][\w./*-]+\s*=/m.test(head)) return 'sysctl';
-  if (/^\s*(title|linux|options)\s/m.test(head) && /^\s*options\s/m.test(head)) return 'bls-entry';
-  return undefined;
+export function classifyText<N extends string = FileKind>(path: string, text: string, options: { named?: boolean; registry?: Registry<N> } = {}): TextClassification<N> {
+  const registry = (options.registry ?? KINDS) as Registry<N>;
+  const p = path.replaceAll('\\', '/');
+  if (p.endsWith('.xml') || text.trimStart().startsWith('<')) {
+    const root = xmlRootName(text);
+    const entry = registry.files.find((e) => e.xmlRoot !== undefined && e.xmlRoot === root);
+    if (entry) return { ok: true, classification: { kind: entry.name, by: 'content', confidence: 1, why: `its root element is <${root}>` } };
+    return { ok: false, why: root === undefined ? 'an XML file whose root element cannot be read' : `an XML file whose root element <${root}> is neither a libvirt domain nor capabilities` };
+  }
+  const byPath = registry.byPath(p);
+  if (byPath && !byPath.needsContent) return { ok: true, classification: byPath };
+  if (byPath) {
+    const sniff = registry.confirm(byPath.kind, text);
+    if (sniff) return { ok: true, classification: { kind: byPath.kind, by: 'path+content', confidence: Math.max(byPath.confidence, sniff.confidence), why: `${byPath.why}, and its content agrees: ${sniff.why}`, systemPath: byPath.systemPath, matchedParts: byPath.matchedParts, pathStrength: byPath.pathStrength } };
+  }
+  const byContent = registry.byContent(text);
+  const needed = options.named ? NAMED_CONFIDENCE : ACCEPT_CONFIDENCE;
+  if (byContent && byContent.confidence >= needed) return { ok: true, classification: byContent };
+  const pathNote = byPath ? `${byPath.why} but its content does not look like ${byPath.kind}; ` : '';
+  if (byContent) return { ok: false, why: `${pathNote}its content looks only partly like ${byContent.kind} (${byContent.why.replace(/^its content: /, '')}, below the ${percent(needed)} needed)` };
+  return { ok: false, why: `${pathNote}nothing in its name or content says what kind of file it is` };
 }

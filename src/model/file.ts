@@ -2,7 +2,7 @@ import type { SourceFile } from '../core/source.js';
 import type { ParseProblem } from '../core/problem.js';
 import type { Range } from '../core/range.js';
 import type { FileKind } from '../kinds/index.js';
-import type { ParsedAst } from '../parsers/index.js';
+import type { ParsedAst } from '../kinds/index.js';
 
 /** A file as the engine sees it: decoded, classified and parsed, once. */
 export interface ParsedFile {

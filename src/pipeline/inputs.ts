@@ -1,16 +1,20 @@
-import { lstatSync, readdirSync, realpathSync as realpathJs, statSync } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
-import { classifyByContent, classifyByPath } from '../model/classify.js';
-import { isXmlKind, type FileKind } from '../model/machine.js';
-import { compareNames, discoverHostTree, hostTreeShape, sniffXmlFile, SNIFF_BYTES, type DiscoveredFile, type Preread } from '../host/discover.js';
+import { existsSync, lstatSync, realpathSync as realpathJs, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { KINDS, type FileKind } from '../kinds/index.js';
+import { classifyText } from '../model/classify.js';
+import { SNIFF_BYTES } from '../host/discover.js';
 import { describeFsError, notRegularReason, readPrefix } from '../io/read.js';
 import { decodeHead } from '../io/sniff.js';
+import { parseXml } from '../parsers/xml/index.js';
+import { matchesAny } from '../config/glob.js';
+import { expandPaths } from '../config/expand.js';
+import { walkFolder, type FolderInput, type IgnoreSource, type InputFile, type SkippedInput } from './walk.js';
+import { groupMachines, type Grouping } from './group.js';
 
 // One realpath(3) call instead of an lstat per path component; same result on the systems we run on.
 const realpathSync = realpathJs.native;
 
-/** A file to lint, before reading: where it is, what it is, where it sits on the machine. */
-export type InputFile = DiscoveredFile;
+export type { InputFile, SkippedInput, FolderInput } from './walk.js';
 
 export interface InputProblem {
   path: string;
@@ -19,40 +23,65 @@ export interface InputProblem {
 
 export interface CollectedInputs {
   files: InputFile[];
-  /** Files that exist but cannot be used (unknown kind, dangling link...): reported as fatal findings. */
+  /** Files that exist but cannot be used (unreadable, a dangling link...): reported as fatal findings. */
   unusable: InputProblem[];
+  /** Files passed over, with the reason (`--list-inputs`; those with `note` are mentioned on every run). */
+  skipped: SkippedInput[];
+  /** Folders read as a whole by a directory-shaped kind. */
+  folders: FolderInput[];
+}
+
+/** One machine's inputs: a name when a folder was split into several, and how it was grouped. */
+export interface CollectedMachine extends CollectedInputs {
+  name: string | undefined;
+}
+
+export interface CollectedRun {
+  machines: CollectedMachine[];
+  /** How each folder that held several machines was split, in words. */
+  groupings: string[];
+}
+
+/** Kinds the user gave to files by pattern: `--kind KIND=GLOB` (relative to cwd) and the config's `files` (relative to the config). */
+export interface KindPattern {
+  kind: FileKind;
+  patterns: readonly string[];
+  base: string;
+}
+
+export interface CollectOptions {
+  /** Read every file given as this kind (`--kind KIND`). */
+  kind?: FileKind;
+  kindPatterns?: readonly KindPattern[];
+  cwd?: string;
+  /** The config's `ignores`, relative to its folder. */
+  ignores?: readonly IgnoreSource[];
+  /** How folders are split into machines (the config's `group`). */
+  group?: Grouping;
 }
 
 /** A command-line mistake: a path that does not exist. The CLI prints it and exits 2. */
 export class InputError extends Error {}
 
-/** Where a file of this kind sits when it was given alone and its path does not say. */
-const DEFAULT_DIR: Partial<Record<FileKind, string>> = {
-  modprobe: '/etc/modprobe.d/',
-  sysctl: '/etc/sysctl.d/',
-  'modules-load': '/etc/modules-load.d/',
-  'bls-entry': '/boot/loader/entries/',
-  grub: '/etc/default/',
-  mkinitcpio: '/etc/',
-  dracut: '/etc/dracut.conf.d/',
-};
-
 /**
- * Turn command-line paths into input files. A directory is a host tree (a root
- * containing etc/, or an etc directory) or a folder of domain XMLs; a file is
- * classified by `kind`, else XML by its root element, else by its path, else by
- * its content. Everything collected describes one machine.
+ * Turn paths into machines' inputs. A folder is walked at any depth and its
+ * files classified by path, then content (see walk.ts); a folder that holds
+ * several machines (`hosts/desk`, `hosts/lab`) gives one machine each (see
+ * group.ts). Files named one by one, and folders that are one machine, make one
+ * machine together.
  */
-export function collectInputs(paths: readonly string[], options: { kind?: FileKind; cwd?: string } = {}): CollectedInputs {
+export function collectMachines(paths: readonly string[], options: CollectOptions = {}): CollectedRun {
   const cwd = options.cwd ?? process.cwd();
-  const files: InputFile[] = [];
-  const unusable: InputProblem[] = [];
+  const main: CollectedMachine = { name: undefined, files: [], unusable: [], skipped: [], folders: [] };
+  const others: CollectedMachine[] = [];
+  const groupings: string[] = [];
   const seen = new Set<string>();
-  const add = (f: InputFile) => {
+  const add = (m: CollectedMachine, f: InputFile) => {
     if (seen.has(f.realPath)) return;
     seen.add(f.realPath);
-    files.push(f);
+    m.files.push(f);
   };
+  const kindFor = kindLookup(options.kindPatterns ?? []);
 
   // A glob in a machines config names many files in few directories: one realpath per directory,
   // and each file that is not itself a link is its directory's real path plus its name. Linux only:
@@ -66,7 +95,7 @@ export function collectInputs(paths: readonly string[], options: { kind?: FileKi
     return join(real, basename(abs));
   };
 
-  for (const given of paths) {
+  for (const given of expandGlobs(paths, cwd)) {
     const abs = resolve(cwd, given);
     let st;
     let link: boolean;
@@ -78,37 +107,30 @@ export function collectInputs(paths: readonly string[], options: { kind?: FileKi
       throw new InputError(`${given}: ${describeFsError(err)}`);
     }
     if (st.isDirectory()) {
-      const shape = hostTreeShape(abs);
-      if (shape) {
-        const tree = discoverHostTree(abs, shape);
-        tree.files.forEach(add);
-        unusable.push(...tree.problems);
-      } else {
-        let names: string[];
-        try {
-          names = readdirSync(abs).sort(compareNames);
-        } catch (err) {
-          throw new InputError(`${given}: ${describeFsError(err)}`);
-        }
-        const before = files.length + unusable.length;
-        for (const name of names) {
-          if (!name.endsWith('.xml')) continue;
-          const p = resolve(abs, name);
-          const real = realPathInFolder(abs, p);
-          if (!real.ok) {
-            unusable.push({ path: p, message: real.message });
-            continue;
-          }
-          const { kind, preread } = sniffXmlFile(real.path);
-          if (kind) add({ realPath: real.path, displayPath: p, systemPath: `/${name}`, kind, masked: false, preread });
-        }
-        if (files.length + unusable.length === before) unusable.push({ path: abs, message: 'is neither a host tree (no etc/) nor a folder of libvirt XML files; nothing to lint in it' });
+      const walk = walkFolder(abs, { ignores: options.ignores, kindFor: options.kind ? () => options.kind : kindFor });
+      main.unusable.push(...walk.problems);
+      main.skipped.push(...walk.skipped);
+      main.folders.push(...walk.folders);
+      if (walk.files.length === 0 && walk.folders.length === 0) {
+        main.unusable.push({ path: abs, message: `holds no file vfio-lint reads (${walk.skipped.length} passed over; --list-inputs says why)` });
+        continue;
+      }
+      const grouped = groupMachines(walk.files, options.group ?? 'auto');
+      if (grouped.groups.length === 1) {
+        for (const f of grouped.groups[0]!.files) add(main, f);
+        continue;
+      }
+      groupings.push(`${given}: ${grouped.how}`);
+      for (const g of grouped.groups) {
+        const m: CollectedMachine = { name: g.root === '.' ? `${given} (other files)` : g.root === '' ? given : join(given, g.root), files: [], unusable: [], skipped: [], folders: [] };
+        for (const f of g.files) add(m, f);
+        others.push(m);
       }
       continue;
     }
     const notRegular = notRegularReason(st);
     if (notRegular) {
-      unusable.push({ path: abs, message: notRegular });
+      main.unusable.push({ path: abs, message: notRegular });
       continue;
     }
     // A file named on the command line is read, and fixed, where it really is: the user pointed at it.
@@ -116,75 +138,86 @@ export function collectInputs(paths: readonly string[], options: { kind?: FileKi
     try {
       real = realPathOf(abs, link);
     } catch (err) {
-      unusable.push({ path: abs, message: describeFsError(err) });
+      main.unusable.push({ path: abs, message: describeFsError(err) });
       continue;
     }
-    const kind = options.kind ? { kind: options.kind } : classifyFile(abs, real);
-    if (!kind.kind) {
-      unusable.push({ path: abs, message: kind.why ?? 'cannot tell what kind of file this is; name it with --kind' });
+    const named = options.kind ?? kindFor(abs);
+    if (named) {
+      add(main, { realPath: real, displayPath: abs, systemPath: KINDS.placeOf(named, abs), kind: named, masked: false, why: `named ${named} by --kind or the config's files` });
       continue;
     }
-    add({ realPath: real, displayPath: abs, systemPath: systemPathOf(abs, kind.kind), kind: kind.kind, masked: false, preread: kind.preread });
+    const c = classifyNamedFile(abs, real);
+    if ('problem' in c) main.unusable.push({ path: abs, message: c.problem });
+    else if ('skip' in c) main.skipped.push({ path: abs, reason: `${c.skip}; name its kind with --kind KIND=${given}`, note: true });
+    else add(main, { realPath: real, displayPath: abs, systemPath: c.systemPath, kind: c.kind, masked: false, why: c.why });
   }
-  return { files, unusable };
-}
-
-/** A lone file's kind from its name (given), else from its content (real); or why it cannot be read. */
-function classifyFile(abs: string, real: string): { kind?: FileKind; why?: string; preread?: Preread } {
-  if (abs.endsWith('.xml')) return sniffXmlFile(real);
-  const byPath = classifyByPath(abs.replaceAll('\\', '/'));
-  if (byPath) return { kind: byPath };
-  const read = readPrefix(real, SNIFF_BYTES);
-  if (!read.ok) return { why: read.message };
-  const text = decodeHead(read.bytes, read.bytes.length < SNIFF_BYTES);
-  return { kind: text === undefined ? undefined : classifyByContent(text) };
+  const machines = main.files.length + main.unusable.length + main.folders.length > 0 || others.length === 0 ? [main, ...others] : others;
+  // Skipped files are told once, with the first machine.
+  if (machines[0] !== main) machines[0]!.skipped.push(...main.skipped);
+  return { machines, groupings };
 }
 
 /**
- * A file in a folder of domain XMLs, where it really is. A symlink is followed
- * only when it stays in the folder: `--fix` must not write through a link to
- * somewhere else.
+ * Paths as given, with a quoted glob (`'hosts/*\/etc'`, `'vms/*.xml'`) that names no file
+ * as it stands expanded here, as the shell would have: the files it matches, in order.
  */
-function realPathInFolder(folder: string, p: string): { ok: true; path: string } | { ok: false; message: string } {
-  let link = false;
-  try {
-    link = lstatSync(p).isSymbolicLink();
-  } catch (err) {
-    return { ok: false, message: describeFsError(err) };
+function expandGlobs(paths: readonly string[], cwd: string): string[] {
+  const out: string[] = [];
+  for (const given of paths) {
+    if (!/[*?[{]/.test(given) || existsSync(resolve(cwd, given))) {
+      out.push(given);
+      continue;
+    }
+    const expanded = expandPaths([given], cwd, { folders: true });
+    if (expanded.paths.length === 0) throw new InputError(`${given}: no file or folder matches this pattern`);
+    out.push(...expanded.paths);
   }
-  if (!link) return { ok: true, path: p };
-  let real: string;
-  let realFolder: string;
-  try {
-    real = realpathSync(p);
-    realFolder = realpathSync(folder);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { ok: false, message: code === 'ENOENT' ? 'dangling symbolic link' : describeFsError(err) };
+  return out;
+}
+
+/** Everything given as one machine (a library call, the config's machines): folders are not split. */
+export function collectInputs(paths: readonly string[], options: CollectOptions = {}): CollectedInputs {
+  const run = collectMachines(paths, { ...options, group: 'one' });
+  const m = run.machines[0]!;
+  return { files: m.files, unusable: m.unusable, skipped: m.skipped, folders: m.folders };
+}
+
+/** A lone file's kind and place, or why it is passed over (a readable file is never an error), or why it cannot be read. */
+function classifyNamedFile(abs: string, real: string): { kind: FileKind; systemPath: string; why: string } | { skip: string } | { problem: string } {
+  const read = readPrefix(real, SNIFF_BYTES);
+  if (!read.ok) return { problem: read.message };
+  const text = decodeHead(read.bytes, read.bytes.length < SNIFF_BYTES);
+  if (text === undefined) {
+    // Not text: an XML file is still handed to the parser, which says where the encoding breaks.
+    return abs.endsWith('.xml') ? { kind: 'domain', systemPath: `/${basename(abs)}`, why: 'an .xml file that is not valid text: read as a domain so the error is shown' } : { skip: 'not UTF-8 or UTF-16 text' };
   }
-  if (dirname(real) !== realFolder && !real.startsWith(realFolder + sep)) return { ok: false, message: `is a symbolic link to ${real}, outside ${folder}; not followed` };
-  return { ok: true, path: real };
+  const c = classifyText(abs, text, { named: true });
+  if (!c.ok) {
+    // An XML file named by the user that is not well-formed may be a broken domain: the parse says what is wrong.
+    const xml = abs.endsWith('.xml') || text.trimStart().startsWith('<');
+    if (xml && !/<(network|networkport|pool|volume|secret|nwfilter|nwfilterbinding|interface|device|domainsnapshot|domaincheckpoint|domainbackup|storagepoolCapabilities|domainCapabilities)>/.test(c.why) && parseXml(text).problems.some((p) => p.severity === 'fatal')) {
+      return { kind: 'domain', systemPath: `/${basename(abs)}`, why: 'an XML file that does not parse: read as a domain so the parse errors are shown' };
+    }
+    return { skip: c.why };
+  }
+  return { kind: c.classification.kind, systemPath: KINDS.placeOf(c.classification.kind, abs), why: c.classification.why };
+}
+
+function kindLookup(patterns: readonly KindPattern[]): (abs: string) => FileKind | undefined {
+  if (patterns.length === 0) return () => undefined;
+  return (abs) => {
+    // The last pattern that matches wins, as with the config's overrides.
+    let kind: FileKind | undefined;
+    for (const p of patterns) if (matchesAny(relative(p.base, abs).replaceAll('\\', '/'), p.patterns)) kind = p.kind;
+    return kind;
+  };
 }
 
 /**
- * A lone file's place on the machine: the part of its path from `etc/` (or
- * `usr/`, `boot/`, `proc/`) on, as in a dotfiles repo's `hosts/desk/etc/...`;
- * else the kind's usual directory.
+ * A lone file's place on the machine: the system part of its path, as in a
+ * dotfiles repo's `hosts/desk/etc/...` or `modprobe.d/x.conf`; else the kind's
+ * usual directory.
  */
 export function systemPathOf(abs: string, kind: FileKind): string {
-  const p = abs.replaceAll('\\', '/');
-  // An XML file's kind comes from its root element, never from where it lies: no place to find.
-  if (isXmlKind(kind)) return `/${basename(p)}`;
-  // The rightmost anchor wins: `/home/u/usr/dotfiles/etc/modprobe.d/x.conf` is /etc/modprobe.d/x.conf.
-  // A walk back over the slashes: this runs for every text an editor or lintText hands in.
-  for (let slash = p.lastIndexOf('/'); slash >= 0; slash = slash > 0 ? p.lastIndexOf('/', slash - 1) : -1) {
-    SYSTEM_TOP.lastIndex = slash + 1;
-    if (!SYSTEM_TOP.test(p)) continue;
-    const candidate = p.slice(slash);
-    if (classifyByPath(candidate) === kind) return candidate;
-  }
-  return (DEFAULT_DIR[kind] ?? '/') + basename(p);
+  return KINDS.placeOf(kind, abs);
 }
-
-/** A top-level system directory, matched only where lastIndex points. */
-const SYSTEM_TOP = /(?:etc|usr|lib|run|boot|efi|proc)\//y;

@@ -1,7 +1,7 @@
 import { decode, sourceFile, type SourceFile } from '../core/source.js';
 import { readInput } from '../io/read.js';
 import { isXmlKind, type FileKind, type ParsedFile } from '../model/machine.js';
-import { parseByKind } from '../parsers/index.js';
+import { parseByKind } from '../kinds/index.js';
 import type { InputFile } from './inputs.js';
 
 /** Why a file could not be used, and where in its text (0 when the whole file is at fault). */

@@ -1,6 +1,7 @@
 import type { Rule } from '../engine/rule.js';
 import { rule as syntax } from './syntax/index.js';
 import { rule as unusedSuppression } from './unused-suppression/index.js';
+import { rule as duplicateDomain } from './duplicate-domain/index.js';
 import { rule as memballoonPresent } from './memballoon-present/index.js';
 import { rule as missingTopoext } from './missing-topoext/index.js';
 import { rule as emulatorpinOverlapsVcpupin } from './emulatorpin-overlaps-vcpupin/index.js';
@@ -26,6 +27,7 @@ export const builtinRules: readonly Rule[] = [
   iommuParamNoop,
   unknownCpuFeature,
   cpusetInvalid,
+  duplicateDomain,
   syntax,
   unusedSuppression,
 ];

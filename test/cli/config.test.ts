@@ -176,7 +176,7 @@ describe('an invalid config: one line naming the file, exit 2, no stack trace', 
   });
 
   it('unknown keys, a bad preset, bad overrides and machines', () => {
-    expect(broken('{ "rule": {} }')).toBe('vfio-lint: CONFIG: unknown key "rule" (allowed: extends, rules, overrides, machines, reportUnusedSuppressions)\n');
+    expect(broken('{ "rule": {} }')).toBe('vfio-lint: CONFIG: unknown key "rule" (allowed: extends, rules, overrides, machines, reportUnusedSuppressions, ignores, files, group)\n');
     expect(broken('{ "extends": "strict" }')).toBe('vfio-lint: CONFIG: "extends" must be "recommended" or "all"\n');
     expect(broken('{ "overrides": { "files": [] } }')).toBe('vfio-lint: CONFIG: "overrides" must be an array\n');
     expect(broken('{ "machines": [{ "domain": "x.xml" }] }')).toBe('vfio-lint: CONFIG: machines[0]: unknown key "domain"\n');

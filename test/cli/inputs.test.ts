@@ -75,13 +75,11 @@ describe('what the command line accepts as input', () => {
       expect(findings(json(unguarded.stdout), dot)).toEqual(['hosts/desk/grub:2:57 nvidia-not-blacklisted error', 'hosts/desk/grub:2:57 nvidia-not-blacklisted warning']);
     });
 
-    it('a file that is nothing vfio-lint knows is a fatal finding on it that names --kind (exit 1)', () => {
+    it('a readable file that is nothing vfio-lint knows is skipped with a note naming --kind, not an error (exit 0)', () => {
       const r = runCli(['--format', 'json', 'hosts/desk/notes'], { cwd: dot });
-      expect(r.code).toBe(1);
-      const [result] = json(r.stdout);
-      expect(result!.kind).toBeNull();
-      expect(result!.messages).toMatchObject([{ ruleId: null, fatal: true, severity: 2, line: 1, column: 1 }]);
-      expect(result!.messages[0]!.message).toContain('--kind');
+      expect(r.code).toBe(0);
+      expect(json(r.stdout)).toEqual([]);
+      expect(r.stderr).toMatch(/^vfio-lint: skipped hosts\/desk\/notes: nothing in its name or content says what kind of file it is; name its kind with --kind KIND=hosts\/desk\/notes\n$/);
     });
 
     it('--kind overrides what the path and content say', () => {

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { sourceFile } from '../../src/core/source.js';
-import { parseByKind } from '../../src/parsers/index.js';
+import { parseByKind } from '../../src/kinds/index.js';
 import { buildHostModel } from '../../src/host/model.js';
 import { applyEdits } from '../../src/engine/fix.js';
 import { addKernelParam, addListItem, removeParam, setParamValue } from '../../src/edit/params.js';

@@ -32,7 +32,8 @@ function lintCase(id: string, dir: string, fix?: boolean | 'suggestions'): Promi
   const inputs = readdirSync(dir).filter((n) => !OUTPUTS.has(n)).map((n) => join(dir, n));
   // A case is a tree (etc/ beside XML files): pass the directory itself so discovery runs as for a user.
   const paths = inputs.some((p) => p.endsWith('/etc')) ? [dir] : inputs;
-  return lintFiles(paths, { config: { rules: onlyRule(id) }, cwd: dir, fix });
+  // The expected outputs sit beside the machine: discovery must not read them as inputs.
+  return lintFiles(paths, { config: { rules: onlyRule(id), ignores: ['/expected.txt', '/fixed/', '/suggested/', '/README.md'] }, cwd: dir, fix });
 }
 
 function filesUnder(dir: string): string[] {

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { cpSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decode } from '../../src/core/source.js';
-import { parseByKind } from '../../src/parsers/index.js';
+import { parseByKind } from '../../src/kinds/index.js';
 import type { FileKind } from '../../src/model/machine.js';
 import { CORPUS, corpusAvailable, corpusEntries } from '../helpers/corpus.js';
 import { expectNoCrash, runJson, snapshot, useTempDirs } from './helpers.js';

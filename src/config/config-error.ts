@@ -1,0 +1,2 @@
+/** A configuration mistake: printed as one line naming the file, exit 2. */
+export class ConfigError extends Error {}

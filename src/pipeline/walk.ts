@@ -1,0 +1,322 @@
+import { lstatSync, readdirSync, type Dirent } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { KINDS, type FileKind, type Registry } from '../kinds/index.js';
+import { normalParts, type PathStrength } from '../kinds/paths.js';
+import { classifyText } from '../model/classify.js';
+import { compareNames, resolveInRoot, SNIFF_BYTES, type DiscoveredFile, type DiscoveryProblem, type Preread } from '../host/discover.js';
+import { describeFsError, readInput, readPrefix } from '../io/read.js';
+import { decodeHead } from '../io/sniff.js';
+import { parseXml } from '../parsers/xml/index.js';
+import { IgnoreList } from '../config/ignore.js';
+
+/** A file to lint, before reading, with the reason it is the kind it is. */
+export interface InputFile extends DiscoveredFile {
+  /** Why it is this kind (`its path matches /etc/modprobe.d/*.conf`), for `--list-inputs`. */
+  why?: string;
+}
+
+/** A file discovery passed over, and why. `note`: worth telling the user even without `--list-inputs`. */
+export interface SkippedInput {
+  path: string;
+  reason: string;
+  note: boolean;
+}
+
+/** A folder read as a whole by a directory-shaped kind (a host snapshot). */
+export interface FolderInput {
+  path: string;
+  kind: string;
+  why: string;
+}
+
+/** The ignore patterns that apply under `base`: a `.vfio-lintignore` there, or the config's `ignores`. */
+export interface IgnoreSource {
+  base: string;
+  list: IgnoreList;
+  /** Named in the reason a file is skipped. */
+  from: string;
+}
+
+export interface WalkOptions {
+  /** The kinds to look for (the built-in registry by default; a test or plugin may pass one with more kinds). */
+  registry?: Registry<string>;
+  /** Patterns from the config (`ignores`), each with the folder it is relative to. */
+  ignores?: readonly IgnoreSource[];
+  /** A kind the user gave this file (`--kind KIND=GLOB`, the config's `files`). */
+  kindFor?: (abs: string) => FileKind | undefined;
+}
+
+export interface WalkedFile extends InputFile {
+  /** Its path relative to the walk's root, `/`-separated. */
+  relPath: string;
+  /**
+   * The folder (relative to the walk's root, `''` for the root) that stands for the
+   * machine's `/` as this file's path shows it (`hosts/desk` for
+   * `hosts/desk/etc/modprobe.d/x.conf`); undefined when its path says nothing.
+   */
+  anchor: string | undefined;
+  /**
+   * What set the anchor: `system` a full system path (the folder holds etc/, usr/...),
+   * `folder` a telling folder without one (`hosts/desk/modprobe.d/x.conf`), `xml` libvirt's
+   * own folders (`…/libvirt/qemu/x.xml`).
+   */
+  anchoredBy: 'system' | 'folder' | 'xml' | undefined;
+}
+
+export interface WalkResult {
+  root: string;
+  files: WalkedFile[];
+  problems: DiscoveryProblem[];
+  skipped: SkippedInput[];
+  folders: FolderInput[];
+}
+
+/** Folders that hold no configuration: version control and dependencies. */
+const SKIP_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules']);
+/** Package managers' and editors' leftover copies: not what the machine reads. */
+const STALE = /(\.(pacnew|pacsave|pacorig|dpkg-old|dpkg-dist|dpkg-new|dpkg-bak|rpmnew|rpmsave|rpmorig|ucf-old|ucf-dist|ucf-new|bak|orig)|~)$|^#.*#$/;
+/** Names whose content is worth sniffing: configuration files rarely carry another extension. */
+const SNIFF_EXTENSIONS = new Set(['', '.conf', '.cfg', '.txt', '.xml', '.cmdline', '.local']);
+/** A configuration file is small; a larger file is not read to find out. */
+const MAX_SNIFF_FILE = 1024 * 1024;
+/** A walk stops after this many entries, and says so. */
+const MAX_ENTRIES = 200_000;
+export const IGNORE_FILE = '.vfio-lintignore';
+
+/** libvirt documents that are not domains: not ours to lint. */
+const OTHER_LIBVIRT_ROOTS = new Set(['network', 'networkport', 'pool', 'volume', 'secret', 'nwfilter', 'nwfilterbinding', 'interface', 'device', 'domainsnapshot', 'domaincheckpoint', 'domainbackup', 'storagepoolCapabilities', 'domainCapabilities']);
+
+/** Is this name a stale copy (`vfio.conf.pacnew`, `grub~`, `#grub#`)? */
+export function isStaleCopy(name: string): boolean {
+  return STALE.test(name);
+}
+
+/**
+ * Find every file a person keeps configuration in under `root`, at any depth:
+ * by path patterns first (the registry's system paths and their dotfiles-repo
+ * variants), then by content. Every file passed over is listed with the reason.
+ * Links are resolved inside `root` (an absolute target means `root`); a link to
+ * a folder is not followed.
+ */
+export function walkFolder(root: string, options: WalkOptions = {}): WalkResult {
+  const registry = (options.registry ?? KINDS) as Registry<FileKind>;
+  const out: WalkResult = { root, files: [], problems: [], skipped: [], folders: [] };
+  const rootParts = normalParts(root);
+  let entries = 0;
+  const stack: Array<{ rel: string; ignores: readonly IgnoreSource[] }> = [{ rel: '', ignores: options.ignores ?? [] }];
+  while (stack.length > 0) {
+    const { rel: relDir, ignores: inherited } = stack.pop()!;
+    const absDir = join(root, relDir);
+    if (registry.directories.length > 0) {
+      const folder = registry.directoryKind({ path: absDir, has: (rel) => resolveInRoot(absDir, rel).kind === 'file' });
+      if (folder) {
+        out.folders.push({ path: absDir, kind: folder.entry.name, why: folder.sniff.why });
+        continue;
+      }
+    }
+    let list: Dirent[];
+    try {
+      list = readdirSync(absDir, { withFileTypes: true }).sort((a, b) => compareNames(a.name, b.name));
+    } catch (err) {
+      out.problems.push({ path: absDir, message: describeFsError(err) });
+      continue;
+    }
+    let ignores = inherited;
+    if (list.some((d) => d.name === IGNORE_FILE)) {
+      const read = readInput(join(absDir, IGNORE_FILE), 1024 * 1024);
+      if (read.ok) ignores = [...inherited, { base: absDir, list: new IgnoreList(read.bytes.toString('utf8')), from: join(relDir, IGNORE_FILE) }];
+      else out.problems.push({ path: join(absDir, IGNORE_FILE), message: read.message });
+    }
+    const subdirs: string[] = [];
+    for (const d of list) {
+      if (++entries > MAX_ENTRIES) {
+        out.problems.push({ path: root, message: `holds more than ${MAX_ENTRIES} entries; the rest were not looked at (give a smaller folder, or ignore some in ${IGNORE_FILE})` });
+        return out;
+      }
+      const rel = relDir === '' ? d.name : `${relDir}/${d.name}`;
+      const abs = join(root, rel);
+      const isDir = d.isDirectory();
+      const ignoredBy = ignoredIn(ignores, abs, isDir);
+      if (ignoredBy) {
+        out.skipped.push({ path: abs, reason: `ignored by ${ignoredBy}`, note: false });
+        continue;
+      }
+      if (isDir) {
+        if (SKIP_DIRS.has(d.name)) out.skipped.push({ path: abs, reason: 'a version-control or dependency folder', note: false });
+        else subdirs.push(rel);
+        continue;
+      }
+      if (d.name === IGNORE_FILE) continue;
+      addFile(rel, d);
+    }
+    // Depth first, in name order: pushed in reverse so the first name is walked first.
+    for (let i = subdirs.length - 1; i >= 0; i--) stack.push({ rel: subdirs[i]!, ignores });
+  }
+  // Host configuration first, then domains and capabilities; each in path order.
+  const xml = (f: WalkedFile) => (registry.get(f.kind)?.xmlRoot !== undefined ? 1 : 0);
+  out.files.sort((a, b) => xml(a) - xml(b) || compareNames(a.relPath, b.relPath));
+  return out;
+
+  function addFile(rel: string, d: Dirent): void {
+    const abs = join(root, rel);
+    const name = d.name;
+    const given = options.kindFor?.(abs);
+    if (given === undefined && isStaleCopy(name)) {
+      const base = name.replace(STALE, '');
+      const telling = base.endsWith('.xml') || registry.byPath(join(root, relDirOf(rel), base)) !== undefined;
+      out.skipped.push({ path: abs, reason: 'a stale copy (a package manager or editor leaves these); name it on the command line to lint it', note: telling });
+      return;
+    }
+    let real = abs;
+    let masked = false;
+    if (d.isSymbolicLink()) {
+      const resolved = resolveInRoot(root, rel);
+      if (resolved.kind === 'masked') masked = true;
+      else if (resolved.kind === 'error' || resolved.kind === 'missing') {
+        const message = resolved.kind === 'error' ? resolved.message : 'dangling symbolic link';
+        if (given !== undefined || registry.byPath(abs)) out.problems.push({ path: abs, message });
+        else out.skipped.push({ path: abs, reason: message, note: false });
+        return;
+      } else {
+        real = resolved.path;
+        if (isDirectory(real)) {
+          out.skipped.push({ path: abs, reason: 'a symbolic link to a folder; not followed', note: false });
+          return;
+        }
+      }
+    } else if (!d.isFile()) {
+      out.skipped.push({ path: abs, reason: 'not a regular file', note: false });
+      return;
+    }
+
+    if (given !== undefined) return push(rel, real, given, `named ${given} by --kind or the config's files`, undefined, masked);
+    const byPath = registry.byPath(abs);
+    if (masked) {
+      if (byPath && !byPath.needsContent) push(rel, real, byPath.kind, `${byPath.why} (masked: a link to /dev/null)`, byPath, true);
+      else out.skipped.push({ path: abs, reason: 'a link to /dev/null', note: false });
+      return;
+    }
+    if (byPath && !byPath.needsContent && !name.endsWith('.xml')) return push(rel, real, byPath.kind, byPath.why, byPath, false);
+
+    const ext = extensionOf(name);
+    if (name.startsWith('.')) return skip(abs, 'a hidden file');
+    if (!SNIFF_EXTENSIONS.has(ext) && !byPath) return skip(abs, `not a configuration file name (${ext})`);
+    if (ext === '.xml') return addXml(rel, real);
+    const head = readHead(real);
+    if (typeof head !== 'string') return skip(abs, head.reason);
+    if (head.trimStart().startsWith('<')) return addXml(rel, real);
+    const c = classifyText(abs, head, { registry });
+    if (!c.ok) {
+      // A name that looks like configuration is worth a word; a README is not.
+      const noted = byPath !== undefined || ext === '.conf' || ext === '.cfg' || /looks only partly/.test(c.why);
+      return void out.skipped.push({ path: abs, reason: c.why, note: noted });
+    }
+    push(rel, real, c.classification.kind, c.classification.why, c.classification, false);
+  }
+
+  function addXml(rel: string, real: string): void {
+    const abs = join(root, rel);
+    const whole = readInput(real);
+    const read = whole.ok ? whole : whole.tooLarge ? readPrefix(real, SNIFF_BYTES) : whole;
+    if (!read.ok) return void out.problems.push({ path: abs, message: read.message });
+    const preread: Preread | undefined = whole.ok ? { bytes: whole.bytes, mode: whole.mode } : undefined;
+    const text = decodeHead(read.bytes, whole.ok || read.bytes.length < SNIFF_BYTES);
+    if (text === undefined) return skip(abs, 'not UTF-8 or UTF-16 text', true);
+    const c = classifyText(abs, text, { registry });
+    if (c.ok) return push(rel, real, c.classification.kind, c.classification.why, undefined, false, preread);
+    const docRoot = /<([A-Za-z_][\w.:-]*)/.exec(c.why)?.[1];
+    if (docRoot !== undefined && OTHER_LIBVIRT_ROOTS.has(docRoot)) return skip(abs, `a libvirt <${docRoot}> document, not a domain`);
+    // A well-formed document of another sort is not ours; a broken one may be a domain: the parse says what is wrong.
+    if (docRoot !== undefined && whole.ok && !parseXml(text).problems.some((p) => p.severity === 'fatal')) return skip(abs, c.why);
+    push(rel, real, 'domain', `an XML file that does not parse: read as a domain so the parse errors are shown`, undefined, false, preread);
+  }
+
+  function push(rel: string, real: string, kind: FileKind, why: string, c: { systemPath?: string; matchedParts?: number; pathStrength?: PathStrength } | undefined, masked: boolean, preread?: Preread): void {
+    const abs = join(root, rel);
+    const entry = registry.get(kind)!;
+    const { anchor, anchoredBy, place } = anchorOf(abs, entry.xmlRoot !== undefined, c?.matchedParts, c?.pathStrength);
+    const systemPath = entry.xmlRoot !== undefined ? (place ?? `/${basename(rel)}`) : (c?.systemPath ?? `${entry.defaultDir}${basename(rel)}`);
+    out.files.push({ realPath: real, displayPath: abs, relPath: rel, systemPath, kind, masked, preread, why, anchor, anchoredBy });
+  }
+
+  function skip(path: string, reason: string, note = false): void {
+    out.skipped.push({ path, reason, note });
+  }
+
+  /** Where this file's machine starts, from the parts its path pattern did not match (see WalkedFile.anchor). */
+  function anchorOf(abs: string, xml: boolean, matched: number | undefined, strength: PathStrength | undefined): { anchor: string | undefined; anchoredBy: WalkedFile['anchoredBy']; place?: string } {
+    if (xml) {
+      // libvirt's folders: /etc/libvirt/qemu (system) and ~/.config/libvirt/qemu (session) are one machine's,
+      // and a domain there is libvirt's own copy (the --fix note says to `virsh define` it).
+      // The walk may start below the anchor (`vfio-lint tree/etc`): then the machine is the whole walk.
+      const parts = abs.replaceAll('\\', '/').split('/').filter((p) => p !== '');
+      const top = root.replaceAll('\\', '/').split('/').filter((p) => p !== '').length;
+      const at = (i: number) => (i < top ? '' : parts.slice(top, i).join('/'));
+      const etc = lastIndex(parts, (i) => parts[i] === 'etc' && parts[i + 1] === 'libvirt');
+      if (etc >= 0) return { anchor: at(etc), anchoredBy: 'xml', place: `/${parts.slice(etc).join('/')}` };
+      const home = lastIndex(parts, (i) => parts[i] === 'home' && parts[i + 2] === '.config' && parts[i + 3] === 'libvirt');
+      if (home >= 0) return { anchor: at(home), anchoredBy: 'xml', place: `/${parts.slice(home).join('/')}` };
+      const lv = parts.lastIndexOf('libvirt');
+      if (lv >= top && lv < parts.length - 1) return { anchor: at(lv), anchoredBy: 'xml' };
+      return { anchor: undefined, anchoredBy: undefined };
+    }
+    // A name alone (`mkinitcpio.conf`, `grub`) says nothing about where a machine starts; a folder does.
+    if (matched === undefined || matched < 2) return { anchor: undefined, anchoredBy: undefined };
+    const parts = normalParts(abs);
+    const before = parts.slice(0, parts.length - matched);
+    const anchoredBy = strength === 'system' ? 'system' : 'folder';
+    if (before.length < rootParts.length) return { anchor: '', anchoredBy };
+    return { anchor: before.slice(rootParts.length).join('/'), anchoredBy };
+  }
+}
+
+function ignoredIn(sources: readonly IgnoreSource[], abs: string, isDir: boolean): string | undefined {
+  let by: string | undefined;
+  for (const s of sources) {
+    const rel = relative(s.base, abs).replaceAll('\\', '/');
+    if (rel.startsWith('..')) continue;
+    const decided = s.list.decide(rel, isDir);
+    if (decided === true) by = s.from;
+    else if (decided === false) by = undefined;
+  }
+  return by;
+}
+
+function lastIndex(parts: readonly string[], test: (i: number) => boolean): number {
+  for (let i = parts.length - 1; i >= 0; i--) if (test(i)) return i;
+  return -1;
+}
+
+function relDirOf(rel: string): string {
+  const slash = rel.lastIndexOf('/');
+  return slash < 0 ? '' : rel.slice(0, slash);
+}
+
+function extensionOf(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot <= 0 ? '' : name.slice(dot).toLowerCase();
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return lstatSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The first 64 KiB of a file as text, or why it is not a text file to sniff. */
+function readHead(path: string): string | { reason: string } {
+  let size: number;
+  try {
+    size = lstatSync(path).size;
+  } catch (err) {
+    return { reason: describeFsError(err) };
+  }
+  if (size > MAX_SNIFF_FILE) return { reason: `${size} bytes: too large for a configuration file` };
+  const read = readPrefix(path, SNIFF_BYTES);
+  if (!read.ok) return { reason: read.message };
+  const text = decodeHead(read.bytes, read.bytes.length < SNIFF_BYTES);
+  if (text === undefined || text.includes('\0')) return { reason: 'not a text file' };
+  return text;
+}

@@ -1,0 +1,71 @@
+import { defineRule, type Loc } from '../../engine/rule.js';
+import { firstChild, textContent, type XmlElement } from '../../parsers/xml/index.js';
+
+interface Seen {
+  path: string;
+  name: string | undefined;
+  nameEl: XmlElement | undefined;
+  uuidEl: XmlElement | undefined;
+}
+
+export const rule = defineRule({
+  meta: {
+    id: 'duplicate-domain',
+    description: 'Two domain XMLs of one machine with the same name or UUID: libvirt can define only one of them.',
+    category: 'correctness',
+    severity: 'warning',
+    scope: 'machine',
+    requires: ['domain'],
+    messages: {
+      sameName: "Domain name '{name}' is also the name of another domain of this machine (see the related place): libvirt keeps one domain per name, so defining one refuses or replaces the other",
+      sameUuid: "Domain UUID {uuid} is also the UUID of domain '{otherName}' of this machine (see the related place): libvirt refuses a second domain with the same UUID",
+      sameBoth: "This is a second copy of domain '{name}' (same name and UUID as the related place): only one of them can be defined; remove the stale copy or leave it out of the lint (.vfio-lintignore)",
+    },
+    sources: [
+      'libvirt `src/conf/virdomainobjlist.c`, `virDomainObjListAddLocked`: the errors "domain \'%s\' is already defined with uuid %s" (same UUID, other name) and "domain \'%s\' already exists with uuid %s" (same name, other UUID), and the replacement of a definition with the same name and UUID: https://gitlab.com/libvirt/libvirt/-/blob/master/src/conf/virdomainobjlist.c',
+      'libvirt, Domain XML format, "General metadata" (`name`: "a short name for the virtual machine … unique"; `uuid`: "a globally unique identifier … If omitted when defining/creating a new machine, a random UUID is generated"): https://libvirt.org/formatdomain.html#general-metadata',
+      'libvirt `src/util/viruuid.c`, `virUUIDParse` (dashes optional, hex digits of either case): https://gitlab.com/libvirt/libvirt/-/blob/master/src/util/viruuid.c',
+    ],
+  },
+  /**
+   * libvirt keeps one definition per name and per UUID (virDomainObjListAddLocked): defining the
+   * second replaces the first (same name and UUID) or is refused. Each later domain is reported at
+   * its `<name>` (or `<uuid>`), pointing at the first.
+   */
+  check(ctx) {
+    const byName = new Map<string, Seen>();
+    const byUuid = new Map<string, Seen>();
+    for (const d of ctx.machine.domains) {
+      const root = d.view.root;
+      const path = d.file.source.path;
+      const nameEl = firstChild(root, 'name');
+      const uuidEl = firstChild(root, 'uuid');
+      const name = nameEl ? textContent(nameEl).trim() : undefined;
+      // libvirt reads a UUID with or without dashes, in either case.
+      const uuid = uuidEl ? textContent(uuidEl).trim().replaceAll('-', '').toLowerCase() : undefined;
+      const here: Seen = { path, name, nameEl, uuidEl };
+      const sameName = name ? byName.get(name) : undefined;
+      const sameUuid = uuid ? byUuid.get(uuid) : undefined;
+      const report = (messageId: 'sameName' | 'sameUuid' | 'sameBoth', el: XmlElement, other: Seen, otherEl: XmlElement | undefined) => {
+        ctx.report({
+          messageId,
+          data: { name: name ?? '', uuid: uuidEl ? textContent(uuidEl).trim() : '', otherName: other.name ?? '' },
+          at: contentLoc(path, el),
+          related: otherEl ? [{ ...contentLoc(other.path, otherEl), message: 'the other definition' }] : undefined,
+        });
+      };
+      if (sameName && sameUuid === sameName) report('sameBoth', nameEl!, sameName, sameName.nameEl);
+      else {
+        if (sameName) report('sameName', nameEl!, sameName, sameName.nameEl);
+        if (sameUuid) report('sameUuid', uuidEl!, sameUuid, sameUuid.uuidEl);
+      }
+      if (name && !byName.has(name)) byName.set(name, here);
+      if (uuid && !byUuid.has(uuid)) byUuid.set(uuid, here);
+    }
+  },
+});
+
+/** The text inside an element (`win10` of `<name>win10</name>`), or the element when it is empty. */
+function contentLoc(path: string, el: XmlElement): Loc {
+  return el.selfClosing || el.endTagStart === el.startTagEnd ? { path, start: el.start, end: el.end } : { path, start: el.startTagEnd, end: el.endTagStart };
+}
