@@ -8,7 +8,10 @@ import { readAllStdin } from './stdin.js';
  * end, and touching process.stdout would load Node's stream machinery (about
  * 5 ms of start-up) for nothing.
  */
+let stdoutClosed = false;
+
 function writeAll(fd: number, text: string): void {
+  if (fd === 1 && stdoutClosed) return;
   const bytes = Buffer.from(text, 'utf8');
   let off = 0;
   while (off < bytes.length) {
@@ -18,9 +21,12 @@ function writeAll(fd: number, text: string): void {
       const code = (err as NodeJS.ErrnoException).code;
       // A non-blocking pipe that is full: wait for the reader.
       if (code === 'EAGAIN') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
-      // `vfio-lint ... | head` closed the pipe early: the reader's choice, not an error.
-      else if (code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      else throw err;
+      // `vfio-lint ... | head` closed the pipe early: the reader's choice, not an error. The rest of
+      // the report is dropped, but the run goes on to its end so the exit code still says what it found.
+      else if (code === 'EPIPE') {
+        if (fd === 1) stdoutClosed = true;
+        return;
+      } else throw err;
     }
   }
 }
