@@ -1,6 +1,7 @@
 import type { Rule, Severity } from '../engine/rule.js';
 import type { ResolvedRule } from '../engine/run.js';
 import { didYouMean } from './suggest.js';
+import { nameError } from '../core/errors.js';
 
 export type SeveritySetting = Severity | 'warn' | 'off' | 0 | 1 | 2;
 export type RuleSetting = SeveritySetting | [SeveritySetting] | [SeveritySetting, Record<string, unknown>];
@@ -31,9 +32,12 @@ export interface Config {
   machines?: MachineConfig[];
   /** Report suppression comments that silenced nothing (default true). */
   reportUnusedSuppressions?: boolean;
+  /** Modules (paths relative to the config file, or package names) that export `rules` and `formatters`. */
+  plugins?: string[];
 }
 
 export class ConfigError extends Error {}
+nameError(ConfigError, 'ConfigError');
 
 /** Parse a severity the ways ESLint users write it. */
 export function parseSeverity(value: unknown, where: string): Severity | 'off' {
@@ -77,7 +81,7 @@ function settingOf(setting: RuleSetting, where: string): { severity: Severity | 
 export function validateConfig(raw: unknown, where: string, known: ReadonlyMap<string, Rule>): Config {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`${where}: the configuration must be a JSON object`);
   const obj = raw as Record<string, unknown>;
-  const allowed = new Set(['$schema', 'extends', 'rules', 'overrides', 'machines', 'reportUnusedSuppressions']);
+  const allowed = new Set(['$schema', 'extends', 'plugins', 'rules', 'overrides', 'machines', 'reportUnusedSuppressions']);
   for (const key of Object.keys(obj)) if (!allowed.has(key)) throw new ConfigError(`${where}: unknown key "${key}" (allowed: ${[...allowed].filter((k) => k !== '$schema').join(', ')})`);
   if (obj.extends !== undefined && obj.extends !== 'recommended' && obj.extends !== 'all') throw new ConfigError(`${where}: "extends" must be "recommended" or "all"`);
   const checkRules = (rules: unknown, at: string) => {
@@ -111,11 +115,13 @@ export function validateConfig(raw: unknown, where: string, known: ReadonlyMap<s
 }
 
 function suggestId(id: string, known: ReadonlyMap<string, Rule>): string {
-  return didYouMean(id, known.keys());
+  const close = didYouMean(id, known.keys());
+  // `plugin/rule` is how a plugin's rules are named: the plugin is the likely thing missing.
+  return close !== '' || !id.includes('/') ? close : ' (a rule from a plugin needs the plugin in "plugins")';
 }
 
 /** The state of every rule after presets, the config's `rules` and command-line `--rule` settings. */
-export function resolveRuleStates(rules: readonly Rule[], config: Config, cli: Record<string, RuleSetting> = {}): Map<string, RuleState> {
+export function resolveRuleStates(rules: readonly Rule[], config: Config, cli: Record<string, RuleSetting> = {}, cliName = 'the rules option'): Map<string, RuleState> {
   const states = new Map<string, RuleState>();
   for (const r of rules) {
     const on = config.extends === 'all' || r.meta.recommended !== false;
@@ -130,7 +136,7 @@ export function resolveRuleStates(rules: readonly Rule[], config: Config, cli: R
     }
   };
   apply(config.rules, 'configuration');
-  apply(cli, '--rule');
+  apply(cli, cliName);
   return states;
 }
 

@@ -5,6 +5,7 @@ import { isXmlKind, type FileKind } from '../model/machine.js';
 import { compareNames, discoverHostTree, hostTreeShape, sniffXmlFile, SNIFF_BYTES, type DiscoveredFile, type Preread } from '../host/discover.js';
 import { describeFsError, notRegularReason, readPrefix } from '../io/read.js';
 import { decodeHead } from '../io/sniff.js';
+import { nameError } from '../core/errors.js';
 
 // One realpath(3) call instead of an lstat per path component; same result on the systems we run on.
 const realpathSync = realpathJs.native;
@@ -25,6 +26,7 @@ export interface CollectedInputs {
 
 /** A command-line mistake: a path that does not exist. The CLI prints it and exits 2. */
 export class InputError extends Error {}
+nameError(InputError, 'InputError');
 
 /** Where a file of this kind sits when it was given alone and its path does not say. */
 const DEFAULT_DIR: Partial<Record<FileKind, string>> = {
