@@ -245,7 +245,7 @@ function explain(id: string, rules: readonly Rule[], io: CliIo): number {
   const known = rules.find((r) => r.meta.id === id);
   if (!known) throw new UsageError(`unknown rule "${id}"${didYouMean(id, rules.map((r) => r.meta.id))} (see vfio-lint --list-rules)`);
   const doc = join(packageRoot(), 'docs', 'rules', `${id}.md`);
-  const builtin = builtinRules.includes(known);
+  const builtin = builtinRules.some((r) => r.meta.id === id);
   io.stdout(builtin && existsSync(doc) ? readFileSync(doc, 'utf8') : `${id}: ${known.meta.description}\n${known.meta.docs && !builtin ? `\n${known.meta.docs}\n` : ''}`);
   return 0;
 }
