@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { LintReport } from '../engine/result.js';
@@ -27,7 +28,7 @@ export async function resolveFormat(name: string, cwd: string, plugins: Readonly
     mod = createRequire(join(cwd, 'noop.js'))(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`--format ${name}: ${code === 'MODULE_NOT_FOUND' ? 'no such file' : `loading it failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`}`);
+    throw new UsageError(`--format ${name}: ${code === 'MODULE_NOT_FOUND' && !existsSync(file) ? 'no such file' : `loading it failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`}`);
   }
   const m = mod as { default?: unknown } | null;
   const fn = typeof m === 'function' ? m : m?.default;
