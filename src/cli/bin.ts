@@ -46,13 +46,23 @@ function isTerminal(fd: number): boolean {
   }
 }
 
+/** The width of the terminal on standard output: COLUMNS when set, else the terminal's own. */
+function terminalColumns(): number | undefined {
+  const given = Number(process.env.COLUMNS);
+  if (Number.isInteger(given) && given > 0) return given;
+  return process.stdout.columns;
+}
+
+const stdoutIsTTY = isTerminal(1);
 // The bundle's entry: wire the CLI to the real process.
 main(process.argv.slice(2), {
   stdout: (s) => writeAll(1, s),
   stderr: (s) => writeAll(2, s),
   cwd: process.cwd(),
   env: process.env,
-  stdoutIsTTY: isTerminal(1),
+  stdoutIsTTY,
+  // Only a terminal has a width (and only then is process.stdout, a stream, worth its start-up cost).
+  columns: stdoutIsTTY ? terminalColumns() : undefined,
   readStdin: readAllStdin,
 }).then(
   (code) => {

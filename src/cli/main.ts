@@ -32,6 +32,8 @@ export interface CliIo {
   cwd: string;
   env: Record<string, string | undefined>;
   stdoutIsTTY: boolean;
+  /** The terminal's width when standard output is one (undefined for a pipe or a file). */
+  columns?: number;
   /** All of standard input, as bytes (decoded like a file: BOM, strict UTF-8 or UTF-16). */
   readStdin: () => Uint8Array;
 }
@@ -117,7 +119,7 @@ async function run(args: CliArgs, io: CliIo): Promise<number> {
     if (args.fix) writeFailed = !writeFixes(report, io);
     const color = useColor(args.color, io.env, io.stdoutIsTTY);
     const shown = args.quiet ? quietReport(report) : report;
-    emit(await reporter(shown, { cwd: io.cwd, color: args.outputFile ? false : color, maxWarnings: args.maxWarnings, quiet: args.quiet, version: pkg.version, includeSource: true }));
+    emit(await reporter(shown, { cwd: io.cwd, color: args.outputFile ? false : color, maxWarnings: args.maxWarnings, quiet: args.quiet, version: pkg.version, includeSource: true, width: args.outputFile ? undefined : io.columns }));
   }
 
   const errors = report.results.reduce((n, r) => n + r.errorCount, 0);

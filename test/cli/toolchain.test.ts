@@ -109,3 +109,25 @@ describe('the command line as ESLint users write it (11)', () => {
     expect(results.find((x) => x.filePath.endsWith('grub'))!.source).toBeUndefined();
   });
 });
+
+describe('long messages on a terminal 100 columns wide (11)', () => {
+  const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+  it.skipIf(!hasScript)('wrap inside the message column: no line is wider, rule ids stay in their column, the words are all there', () => {
+    // util-linux `script` gives the CLI a real terminal; COLUMNS says how wide it is.
+    const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(process.cwd(), 'bin', 'vfio-lint'))} --no-color .`;
+    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: tree, encoding: 'utf8', env: { ...process.env, COLUMNS: '100', NO_COLOR: '1', TERM: 'xterm' } });
+    const lines = r.stdout.replaceAll('\r', '').split('\n');
+    for (const line of lines) expect([...line].length, line).toBeLessThanOrEqual(100);
+    const firstRows = lines.filter((l) => / (nvidia-not-blacklisted|memballoon-present)$/.test(l));
+    expect(firstRows).toHaveLength(3);
+    // Within one file's table the rule ids start at one column.
+    expect(new Set(firstRows.slice(0, 2).map((l) => l.indexOf('nvidia-not-blacklisted'))).size).toBe(1);
+    const json = JSON.parse(runCli(['--format', 'json', '.'], { cwd: tree }).stdout) as JsonResult[];
+    const balloon = json.flatMap((x) => x.messages).find((m) => m.ruleId === 'memballoon-present')!.message;
+    const at = lines.findIndex((l) => l.includes('Memory balloon model'));
+    const body = [lines[at]!.replace(/\s+memballoon-present$/, '').replace(/^\s*14:17\s+warning\s+/, '')];
+    for (let i = at + 1; /^ {18}\S/.test(lines[i]!); i++) body.push(lines[i]!.trim());
+    expect(body.length).toBeGreaterThan(1);
+    expect(body.join(' ')).toBe(balloon);
+  });
+});
