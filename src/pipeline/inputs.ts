@@ -123,7 +123,7 @@ export function collectInputs(paths: readonly string[], options: { kind?: FileKi
     }
     const kind = options.kind ? { kind: options.kind } : classifyFile(abs, real);
     if (!kind.kind) {
-      unusable.push({ path: abs, message: kind.why ?? 'cannot tell what kind of file this is; name it with --kind' });
+      unusable.push({ path: abs, message: kind.why ?? 'cannot tell what kind of file this is; name it with --kind (in the library: the kind option)' });
       continue;
     }
     add({ realPath: real, displayPath: abs, systemPath: systemPathOf(abs, kind.kind), kind: kind.kind, masked: false, preread: kind.preread });
