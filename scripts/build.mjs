@@ -5,7 +5,7 @@
 // sees a half-empty dist/.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { rmSync, existsSync, renameSync, mkdtempSync, chmodSync, mkdirSync, readdirSync, copyFileSync } from 'node:fs';
+import { rmSync, existsSync, renameSync, mkdtempSync, chmodSync, mkdirSync, readdirSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -55,6 +55,7 @@ try {
   if (!process.argv.includes('--no-types')) {
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
     execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', join(out, 'types')], { cwd: root, stdio: 'inherit' });
+    writeCjsTypes(join(out, 'types'));
   }
   // Swap in the new build: rename is atomic; the old one is removed after.
   const old = existsSync(dist) ? `${dist}.old-${process.pid}` : undefined;
@@ -64,6 +65,26 @@ try {
 } catch (err) {
   rmSync(out, { recursive: true, force: true });
   throw err;
+}
+
+/**
+ * The package is `"type": "module"`, so TypeScript reads every `.d.ts` in it as ESM; a CommonJS user
+ * (`module: node16`) who requires dist/index.cjs would be told it cannot require an ES module. Each
+ * declaration file gets a `.d.cts` twin beside it, whose relative imports name the `.cjs` twins.
+ * (TypeScript 5.3 or newer reads the `resolution-mode` attribute used for dependencies.)
+ */
+function writeCjsTypes(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) writeCjsTypes(p);
+    else if (entry.name.endsWith('.d.ts')) {
+      const text = readFileSync(p, 'utf8')
+        .replace(/((?:from|import)\s*\(?\s*)(['"])(\.{1,2}\/[^'"]*?)\.js\2/g, '$1$2$3.cjs$2')
+        // A dependency may be ESM only (vfile-message is): its types are imported as ESM, as types only.
+        .replace(/^import (?:type )?(\{[^}]*\}) from '([^.'][^']*)';$/gm, (line, names, spec) => (spec.startsWith('node:') ? line : `import type ${names} from '${spec}' with { 'resolution-mode': 'import' };`));
+      writeFileSync(`${p.slice(0, -'.d.ts'.length)}.d.cts`, text);
+    }
+  }
 }
 
 // Train V8's code cache for the CLI on the installed bundle (V8 records the script's path in the cache,

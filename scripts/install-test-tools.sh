@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Install the Debian packages that some tests use for real: pre-commit (the hook test),
-# neovim (the editor test, through its built-in LSP client), libxml2-utils (xmllint, for the benchmark)
-# and patch (the --fix-dry-run diffs are applied with it).
+# Install the Debian packages that some tests use for real: pre-commit (the hook tests),
+# neovim (the editor test, through its built-in LSP client, and the gcc format in its quickfix list),
+# libxml2-utils (xmllint: the benchmark, and the checkstyle format against its schema), patch (the
+# --fix-dry-run diffs are applied with it) and python3-yaml (the GitHub Action test reads action.yml).
 set -euo pipefail
 want=()
 command -v pre-commit >/dev/null || want+=(pre-commit)
 command -v nvim >/dev/null || want+=(neovim)
 command -v xmllint >/dev/null || want+=(libxml2-utils)
 command -v patch >/dev/null || want+=(patch)
+python3 -c 'import yaml' 2>/dev/null || want+=(python3-yaml)
 [ ${#want[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   echo "install-test-tools: need root to install ${want[*]}; skipping" >&2

@@ -13,7 +13,9 @@ import { applyEdits as applyEditsImpl } from './engine/fix.js';
 import type { LintReport } from './engine/result.js';
 import type { Rule, RuleMeta } from './engine/rule.js';
 import type { TextEdit } from './engine/fix.js';
-import { FILE_KINDS, type InputKind } from './model/machine.js';
+import { FILE_KINDS } from './model/machine.js';
+import { customRuleProblem } from './config/custom-rules.js';
+import pkg from '../package.json' with { type: 'json' };
 
 export type { LintOptions };
 export type { LintReport, LintResult } from './engine/result.js';
@@ -48,7 +50,7 @@ export const rules: readonly RuleMeta[] = builtinRules.map((r) => r.meta);
  * Directories are host trees or folders of domain XMLs, as on the command line.
  */
 export async function lintFiles(paths: readonly string[], options: LintOptions = {}): Promise<LintReport> {
-  checkCustomRules(options.customRules);
+  checkOptions(options);
   return lintFilesImpl(paths, options);
 }
 
@@ -58,18 +60,23 @@ export async function lintFiles(paths: readonly string[], options: LintOptions =
  * with files on disk, give those paths to `lintFiles` with the text in `texts`.
  */
 export async function lintText(text: string, options: LintOptions & { filePath?: string } = {}): Promise<LintReport> {
-  checkCustomRules(options.customRules);
+  checkOptions(options);
   return lintTextImpl(text, options);
 }
 
-/** Format a report as the CLI would print it: `stylish`, `json`, `sarif` or `github`. */
+/** Format a report as the CLI would print it: `stylish`, `json`, `sarif`, `github`, or any other name `--format` takes. */
 export function formatReport(report: LintReport, format = 'stylish', options: Partial<ReporterOptions> = {}): string {
-  return loadReporter(format)(report, { cwd: process.cwd(), color: false, ...options });
+  return loadReporter(format)(report, reporterOptions(options));
 }
 
 /** The objects `formatReport(report, 'json')` prints, without the round trip through text. */
 export function jsonResults(report: LintReport, options: Partial<ReporterOptions> = {}): JsonResult[] {
-  return toJson(report, { cwd: process.cwd(), color: false, ...options });
+  return toJson(report, reporterOptions(options));
+}
+
+/** The CLI's defaults: this version (SARIF records it), each file's source with its findings (as ESLint's JSON has it). */
+function reporterOptions(options: Partial<ReporterOptions>): ReporterOptions {
+  return { cwd: process.cwd(), color: false, version: pkg.version, includeSource: true, ...options };
 }
 
 /**
@@ -97,27 +104,10 @@ export function applyEdits(text: string, edits: readonly TextEdit[], path?: stri
 }
 
 
-const INPUT_KINDS: ReadonlySet<InputKind> = new Set(['domain', 'capabilities', 'cmdline', 'modprobe', 'sysctl', 'initramfs']);
-const SEVERITIES = new Set(['error', 'warning', 'info']);
-
-/** A malformed custom rule is the caller's mistake: say which rule and what, before any work. */
-function checkCustomRules(custom: readonly Rule[] | undefined): void {
-  if (custom === undefined) return;
-  if (!Array.isArray(custom)) throw new TypeError('customRules must be an array of rules');
-  const ids = new Set(builtinRules.map((r) => r.meta.id));
-  custom.forEach((rule, i) => {
-    const where = `customRules[${i}]`;
-    const meta = (rule as Partial<Rule> | undefined)?.meta as Partial<RuleMeta> | undefined;
-    if (!meta || typeof meta !== 'object') throw new TypeError(`${where}: a rule needs a meta object and a check function`);
-    if (typeof meta.id !== 'string' || !/^[a-z0-9][a-z0-9/_-]*$/i.test(meta.id)) throw new TypeError(`${where}: meta.id must be a name of letters, digits, '-', '_' and '/' (got ${JSON.stringify(meta.id)})`);
-    const name = `${where} (${meta.id})`;
-    if (ids.has(meta.id)) throw new TypeError(`${name}: there is already a rule with this id`);
-    ids.add(meta.id);
-    if (typeof rule.check !== 'function') throw new TypeError(`${name}: check must be a function`);
-    if (meta.scope !== 'domain' && meta.scope !== 'machine') throw new TypeError(`${name}: meta.scope must be 'domain' or 'machine'`);
-    if (!SEVERITIES.has(meta.severity as string)) throw new TypeError(`${name}: meta.severity must be 'error', 'warning' or 'info'`);
-    if (!Array.isArray(meta.requires) || !meta.requires.every((r) => (typeof r === 'string' ? INPUT_KINDS.has(r) : Array.isArray(r?.anyOf) && r.anyOf.length > 0 && r.anyOf.every((k) => INPUT_KINDS.has(k))))) throw new TypeError(`${name}: meta.requires must list inputs among ${[...INPUT_KINDS].join(', ')}, or { anyOf: [...] } of them`);
-    if (!meta.messages || typeof meta.messages !== 'object') throw new TypeError(`${name}: meta.messages must map message ids to texts`);
-    if (meta.fixable !== undefined && meta.fixable !== 'safe' && meta.fixable !== 'suggest') throw new TypeError(`${name}: meta.fixable must be 'safe' or 'suggest' when given`);
-  });
+/** A malformed custom rule or a `kind` that does not exist is the caller's mistake: say what, before any work. */
+function checkOptions(options: LintOptions): void {
+  if (options.kind !== undefined && !(FILE_KINDS as readonly string[]).includes(options.kind)) throw new TypeError(`kind must be one of ${FILE_KINDS.join(', ')} (got ${JSON.stringify(options.kind)})`);
+  if (options.customRules === undefined) return;
+  const problem = customRuleProblem(options.customRules, 'customRules', new Set(builtinRules.map((r) => r.meta.id)));
+  if (problem) throw new TypeError(problem);
 }

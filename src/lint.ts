@@ -7,7 +7,8 @@ import { runFixLoop, type AppliedFix, type UndoneFix } from './engine/fix-loop.j
 import { countResult, type LintReport, type LintResult } from './engine/result.js';
 import { builtinRules, ENGINE_RULE_IDS } from './rules/index.js';
 import { enabledRules, resolveRuleStates, validateConfig, type Config, type RuleSetting } from './config/config.js';
-import { loadConfig } from './config/load.js';
+import { configFrom, loadConfig } from './config/load.js';
+import type { Formatter } from './config/plugins.js';
 import { applyOverrides } from './config/overrides.js';
 import { collectMachines, systemPathOf, type InputFile, type KindPattern } from './pipeline/inputs.js';
 import { configCollectOptions } from './config/discovery.js';
@@ -47,6 +48,12 @@ interface RunSetup {
   rules: ResolvedRule[];
   allRules: readonly Rule[];
   config: Config;
+  /** The config file in effect; undefined when none (the built-in defaults, or a config object). */
+  configPath: string | undefined;
+  /** Said once per run by the CLI: e.g. two config files in one directory. */
+  warnings: readonly string[];
+  /** Formatters from the config's plugins, by name. */
+  formatters: ReadonlyMap<string, Formatter>;
   baseDir: string;
   baseOff: Set<string>;
   /** undefined: each syntax problem keeps the severity its parser gave it. */
@@ -63,7 +70,7 @@ interface RunSetup {
  */
 const plainSetups = new Map<string, RunSetup>();
 
-export function setupRun(options: LintOptions): RunSetup {
+export function setupRun(options: LintOptions, rulesOrigin = 'the rules option'): RunSetup {
   // An absolute directory is the cache key as given, so a hit needs no path resolution; a relative
   // one is resolved first, since the process may have changed directory since the last call.
   const given = options.cwd ?? process.cwd();
@@ -71,19 +78,22 @@ export function setupRun(options: LintOptions): RunSetup {
   const plain = options.config === false && options.rules === undefined && !options.customRules?.length;
   const cached = plain ? plainSetups.get(key) : undefined;
   if (cached) return cached;
-  const setup = resolveSetup(resolve(key), options);
+  const setup = resolveSetup(resolve(key), options, rulesOrigin);
   if (plain) plainSetups.set(key, setup);
   return setup;
 }
 
-function resolveSetup(cwd: string, options: LintOptions): RunSetup {
-  const allRules = options.customRules?.length ? [...BUILTIN_WITH_DOCS, ...options.customRules] : BUILTIN_WITH_DOCS;
-  const known = new Map(allRules.map((r) => [r.meta.id, r] as const));
+function resolveSetup(cwd: string, options: LintOptions, rulesOrigin: string): RunSetup {
+  const given = options.customRules?.length ? [...BUILTIN_WITH_DOCS, ...options.customRules] : BUILTIN_WITH_DOCS;
+  const givenIds = new Map(given.map((r) => [r.meta.id, r] as const));
   const loaded =
     typeof options.config === 'object'
-      ? { config: validateConfig(options.config, 'the config option', known), baseDir: cwd }
-      : loadConfig({ cwd, configPath: typeof options.config === 'string' ? options.config : undefined, useConfigFile: options.config !== false }, known);
-  const states = resolveRuleStates(allRules, loaded.config, options.rules);
+      ? { ...configFrom(options.config, 'the config option', cwd, givenIds), path: undefined, warnings: [] }
+      : loadConfig({ cwd, configPath: typeof options.config === 'string' ? options.config : undefined, useConfigFile: options.config !== false }, givenIds);
+  // A plugin's rules are custom rules that the configuration brings.
+  const allRules = loaded.plugins.rules.length > 0 ? [...given, ...loaded.plugins.rules] : given;
+  const known = loaded.plugins.rules.length > 0 ? new Map(allRules.map((r) => [r.meta.id, r] as const)) : givenIds;
+  const states = resolveRuleStates(allRules, loaded.config, options.rules, rulesOrigin);
   // A rule off in the base config but on in some override runs, and its findings are kept only where the override applies.
   const baseOff = new Set<string>();
   for (const o of loaded.config.overrides ?? []) {
@@ -102,6 +112,9 @@ function resolveSetup(cwd: string, options: LintOptions): RunSetup {
     rules: enabled.filter((r) => !ENGINE_RULE_IDS.has(r.rule.meta.id)),
     allRules,
     config: loaded.config,
+    configPath: loaded.path,
+    warnings: loaded.warnings,
+    formatters: loaded.plugins.formatters,
     baseDir: loaded.baseDir,
     baseOff,
     syntax: syntaxSeverity(states.get('syntax')),

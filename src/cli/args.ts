@@ -1,4 +1,5 @@
 import { FILE_KINDS, KINDS, type FileKind } from '../kinds/index.js';
+import { nameError } from '../core/errors.js';
 
 export interface CliArgs {
   paths: string[];
@@ -14,7 +15,7 @@ export interface CliArgs {
   fixSuggestions: boolean;
   config?: string;
   noConfig: boolean;
-  rules: Array<{ id: string; severity: string }>;
+  rules: Array<{ id: string; severity: string | number }>;
   kind?: FileKind;
   /** `--kind KIND=GLOB`: a kind for the files a glob (relative to the working directory) matches. */
   kindPatterns: Array<{ kind: FileKind; patterns: string[] }>;
@@ -30,6 +31,7 @@ export interface CliArgs {
 
 /** A mistake on the command line: printed as one line, exit 2. */
 export class UsageError extends Error {}
+nameError(UsageError, 'UsageError');
 
 const VALUE_FLAGS = new Set(['--format', '-f', '--config', '-c', '--rule', '--kind', '--root', '--stdin-filename', '--max-warnings', '--output-file', '-o']);
 
@@ -116,9 +118,10 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         break;
       case '--rule': {
         const v = need();
-        const m = /^([\w-]+):([\w]+)$/.exec(v);
+        const m = /^([\w/-]+):(\w+)$/.exec(v);
         if (!m) throw new UsageError(`--rule takes RULE:SEVERITY, e.g. --rule memballoon-present:error (got "${v}")`);
-        args.rules.push({ id: m[1]!, severity: m[2]! });
+        // 0, 1 and 2 are severities too, as in a config file and in ESLint's --rule.
+        args.rules.push({ id: m[1]!, severity: /^[012]$/.test(m[2]!) ? Number(m[2]) : m[2]! });
         break;
       }
       case '--kind': {
@@ -142,7 +145,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         break;
       case '--max-warnings': {
         const v = need();
-        if (!/^\d+$/.test(v)) throw new UsageError(`--max-warnings takes a whole number (got "${v}")`);
+        // -1 (any negative number) means no limit, as in ESLint.
+        if (!/^-?\d+$/.test(v)) throw new UsageError(`--max-warnings takes a whole number, or -1 for no limit (got "${v}")`);
         args.maxWarnings = Number(v);
         break;
       }
@@ -216,10 +220,12 @@ ${wrap(FILE_KINDS.join(', '), 25, 80)}
   --stdin-filename PATH  ...and treat it as PATH (which decides its kind)
 
 Output:
-  -f, --format NAME      stylish (default), json, sarif, github
+  -f, --format NAME      stylish (default), json, sarif, github, unix, gcc,
+                         checkstyle, junit, gitlab, a plugin's formatter, or
+                         the path of a formatter module (./my-formatter.js)
   -o, --output-file PATH write the report to PATH instead of standard output
   --quiet                report errors only
-  --max-warnings N       exit 1 when there are more than N warnings
+  --max-warnings N       exit 1 when there are more than N warnings (-1: no limit)
   --color, --no-color    force colour on or off (default: on a terminal, unless
                          NO_COLOR is set; FORCE_COLOR=1 or 0 forces it too)
 
@@ -234,8 +240,9 @@ Configuration:
                          .vfio-lintrc.json, searched upward from here)
   --no-config            ignore config files
   --rule RULE:SEVERITY   set a rule's severity (error, warn, info, off); repeatable
-  --print-config         print the configuration in effect and exit
-  --list-rules           list every rule and exit
+  --print-config [FILE]  print the configuration in effect (for FILE: with the
+                         overrides that match it) and exit
+  --list-rules           list every rule and exit (--format json: as JSON)
 
 Other:
   explain RULE           print a rule's documentation

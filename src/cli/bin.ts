@@ -8,7 +8,10 @@ import { readAllStdin } from './stdin.js';
  * end, and touching process.stdout would load Node's stream machinery (about
  * 5 ms of start-up) for nothing.
  */
+let stdoutClosed = false;
+
 function writeAll(fd: number, text: string): void {
+  if (fd === 1 && stdoutClosed) return;
   const bytes = Buffer.from(text, 'utf8');
   let off = 0;
   while (off < bytes.length) {
@@ -18,9 +21,12 @@ function writeAll(fd: number, text: string): void {
       const code = (err as NodeJS.ErrnoException).code;
       // A non-blocking pipe that is full: wait for the reader.
       if (code === 'EAGAIN') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
-      // `vfio-lint ... | head` closed the pipe early: the reader's choice, not an error.
-      else if (code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      else throw err;
+      // `vfio-lint ... | head` closed the pipe early: the reader's choice, not an error. The rest of
+      // the report is dropped, but the run goes on to its end so the exit code still says what it found.
+      else if (code === 'EPIPE') {
+        if (fd === 1) stdoutClosed = true;
+        return;
+      } else throw err;
     }
   }
 }
@@ -40,13 +46,23 @@ function isTerminal(fd: number): boolean {
   }
 }
 
+/** The width of the terminal on standard output: COLUMNS when set, else the terminal's own. */
+function terminalColumns(): number | undefined {
+  const given = Number(process.env.COLUMNS);
+  if (Number.isInteger(given) && given > 0) return given;
+  return process.stdout.columns;
+}
+
+const stdoutIsTTY = isTerminal(1);
 // The bundle's entry: wire the CLI to the real process.
 main(process.argv.slice(2), {
   stdout: (s) => writeAll(1, s),
   stderr: (s) => writeAll(2, s),
   cwd: process.cwd(),
   env: process.env,
-  stdoutIsTTY: isTerminal(1),
+  stdoutIsTTY,
+  // Only a terminal has a width (and only then is process.stdout, a stream, worth its start-up cost).
+  columns: stdoutIsTTY ? terminalColumns() : undefined,
   readStdin: readAllStdin,
 }).then(
   (code) => {

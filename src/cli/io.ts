@@ -5,6 +5,8 @@ export interface CliIo {
   cwd: string;
   env: Record<string, string | undefined>;
   stdoutIsTTY: boolean;
+  /** The terminal's width when standard output is one (undefined for a pipe or a file). */
+  columns?: number;
   /** All of standard input, as bytes (decoded like a file: BOM, strict UTF-8 or UTF-16). */
   readStdin: () => Uint8Array;
 }

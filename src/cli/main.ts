@@ -7,7 +7,11 @@ import { lintCollected, setupRun, type LintOptions } from '../lint.js';
 import { collectMachines, InputError, type CollectedMachine, type CollectedRun } from '../pipeline/inputs.js';
 import { configCollectOptions } from '../config/discovery.js';
 import { discoverHostTree } from '../host/discover.js';
-import { ConfigError, resolveRuleStates, type Config, type RuleState } from '../config/config.js';
+import { ConfigError, parseSeverity, resolveRuleStates, type Config, type RuleSetting } from '../config/config.js';
+import { matchesAny } from '../config/glob.js';
+import type { Rule } from '../engine/rule.js';
+import { resolveFormat } from './format.js';
+import { dryRunDiff } from './dry-run.js';
 import { decode } from '../core/source.js';
 import { countResult, type LintReport } from '../engine/result.js';
 import { builtinRules } from '../rules/index.js';
@@ -19,6 +23,7 @@ import { useColor } from './color.js';
 import { unreadableReason } from './readable.js';
 import { stdinInput } from './stdin.js';
 import { didYouMean } from '../config/suggest.js';
+import { UnknownFormatError } from '../reporters/index.js';
 import { machineInputs, machineLabel, mergeReports } from '../config/machines.js';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -33,7 +38,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     args = parseArgs(argv);
     return await run(args, io);
   } catch (err) {
-    const known = err instanceof UsageError || err instanceof InputError || err instanceof ConfigError || (err instanceof Error && (err.name === 'UnknownFormatError' || err.name === 'SnapshotError'));
+    const known = err instanceof UsageError || err instanceof InputError || err instanceof ConfigError || err instanceof UnknownFormatError || (err instanceof Error && err.name === 'SnapshotError');
     const msg = err instanceof Error ? err.message : String(err);
     io.stderr(`vfio-lint: ${known ? msg : `internal error: ${msg}`}\n`);
     if (args?.debug && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
@@ -49,11 +54,6 @@ async function run(args: CliArgs, io: CliIo): Promise<number> {
       return 0;
     case 'version':
       io.stdout(`${pkg.version}\n`);
-      return 0;
-    case 'explain':
-      return explain(args.explainRule!, io);
-    case 'list-rules':
-      io.stdout(listRules());
       return 0;
     case 'snapshot': {
       const { snapshotCommand } = await import('./snapshot.js');
@@ -71,18 +71,26 @@ async function run(args: CliArgs, io: CliIo): Promise<number> {
     kind: args.kind,
     fix: args.fix || args.fixDryRun ? (args.fixSuggestions ? 'suggestions' : true) : false,
   };
-  const setup = setupRun(options);
-  if (args.command === 'list-inputs') {
-    io.stdout(listInputs(collectRequested(args, io, setup), io.cwd));
-    return 0;
-  }
-  if (args.command === 'print-config') {
-    io.stdout(`${JSON.stringify(printableConfig(setup.config, resolveRuleStates(setup.allRules, setup.config, cliRules)), null, 2)}\n`);
-    return 0;
+  const setup = setupRun(options, '--rule');
+  for (const w of setup.warnings) io.stderr(`vfio-lint: warning: ${w}\n`);
+  switch (args.command) {
+    case 'explain':
+      return explain(args.explainRule!, setup.allRules, io);
+    case 'list-rules':
+      io.stdout(args.format === 'stylish' ? listRules(setup.allRules) : listRulesJson(setup.allRules, args.format));
+      return 0;
+    case 'print-config':
+      io.stderr(`vfio-lint: ${setup.configPath ? `configuration from ${setup.configPath}` : 'no configuration file: the built-in defaults'}\n`);
+      io.stdout(`${JSON.stringify(printConfig(setup, cliRules, args.paths, io.cwd), null, 2)}\n`);
+      return 0;
+    case 'list-inputs':
+      io.stdout(listInputs(collectRequested(args, io, setup), io.cwd));
+      return 0;
+    default:
+      break;
   }
   // The format is checked before any work, so a typo costs nothing.
-  const { loadReporter } = await import('../reporters/index.js');
-  const reporter = loadReporter(args.format);
+  const reporter = await resolveFormat(args.format, io.cwd, setup.formatters);
 
   const report = lintRequested(args, io, setup, options);
 
@@ -103,10 +111,7 @@ async function run(args: CliArgs, io: CliIo): Promise<number> {
 
   let writeFailed = false;
   if (args.fixDryRun && !args.formatGiven) {
-    const { unifiedDiff } = await import('../reporters/diff.js');
-    let diff = '';
-    for (const r of report.results) if (r.output !== undefined && r.source !== undefined) diff += unifiedDiff(relative(io.cwd, r.filePath) || r.filePath, r.source, r.output);
-    emit(diff);
+    emit(dryRunDiff(report, io.cwd, (w) => io.stderr(`vfio-lint: warning: ${w}\n`)));
     for (const u of report.undone) io.stderr(`vfio-lint: a fix by ${u.ruleId} in ${u.path} was dropped: it would leave the file unparsable (${u.reason})\n`);
     const left = remaining(report);
     if (left !== '') io.stderr(`vfio-lint: ${left} would remain after these fixes (run without --fix-dry-run to see them)\n`);
@@ -114,14 +119,14 @@ async function run(args: CliArgs, io: CliIo): Promise<number> {
     if (args.fix) writeFailed = !writeFixes(report, io);
     const color = useColor(args.color, io.env, io.stdoutIsTTY);
     const shown = args.quiet ? quietReport(report) : report;
-    emit(reporter(shown, { cwd: io.cwd, color: args.outputFile ? false : color, maxWarnings: args.maxWarnings, quiet: args.quiet, version: pkg.version }));
+    emit(await reporter(shown, { cwd: io.cwd, color: args.outputFile ? false : color, maxWarnings: args.maxWarnings, quiet: args.quiet, version: pkg.version, includeSource: true, width: args.outputFile ? undefined : io.columns }));
   }
 
   const errors = report.results.reduce((n, r) => n + r.errorCount, 0);
   const warnings = report.results.reduce((n, r) => n + r.warningCount, 0);
   if (writeFailed) return 2;
   if (errors > 0) return 1;
-  if (args.maxWarnings !== undefined && warnings > args.maxWarnings) {
+  if (args.maxWarnings !== undefined && args.maxWarnings >= 0 && warnings > args.maxWarnings) {
     io.stderr(`vfio-lint found too many warnings (maximum: ${args.maxWarnings}).\n`);
     return 1;
   }
@@ -273,9 +278,14 @@ function docsPage(id: string): string | undefined {
   return undefined;
 }
 
-function explain(id: string, io: CliIo): number {
-  const known = builtinRules.find((r) => r.meta.id === id);
-  if (!known) throw new UsageError(`unknown rule "${id}"${didYouMean(id, builtinRules.map((r) => r.meta.id))} (see vfio-lint --list-rules)`);
+function explain(id: string, rules: readonly Rule[], io: CliIo): number {
+  const known = rules.find((r) => r.meta.id === id);
+  if (!known) throw new UsageError(`unknown rule "${id}"${didYouMean(id, rules.map((r) => r.meta.id))} (see vfio-lint --list-rules)`);
+  if (!builtinRules.some((r) => r.meta.id === id)) {
+    // A plugin's rule has no page here: its description and the page it names, if any.
+    io.stdout(`${id}: ${known.meta.description}\n${known.meta.docs ? `\n${known.meta.docs}\n` : ''}`);
+    return 0;
+  }
   const page = docsPage(id);
   // Every built-in rule has a page (test/rules checks it); a missing one is a broken install, not a reason to print less.
   if (page === undefined) throw new InputError(`the documentation page of ${id} is missing from this installation (${join(packageRoot(), 'dist', 'rules', `${id}.md`)}); see ${builtinDocsUrl(id)}`);
@@ -283,21 +293,53 @@ function explain(id: string, io: CliIo): number {
   return 0;
 }
 
-function listRules(): string {
-  const rows = builtinRules.map((r) => [r.meta.id, r.meta.severity === 'warning' ? 'warn' : r.meta.severity, r.meta.fixable ?? '-', r.meta.category, r.meta.description]);
+function ruleRow(r: Rule) {
+  return { id: r.meta.id, severity: r.meta.severity === 'warning' ? 'warn' : r.meta.severity, fixable: r.meta.fixable ?? null, category: r.meta.category, description: r.meta.description };
+}
+
+function listRules(rules: readonly Rule[]): string {
+  const rows = rules.map((r) => {
+    const row = ruleRow(r);
+    return [row.id, row.severity, row.fixable ?? '-', row.category, row.description];
+  });
   const head = ['RULE', 'SEVERITY', 'FIX', 'CATEGORY', 'DESCRIPTION'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cols: string[]) => cols.map((c, i) => (i === cols.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
   return `${[line(head), ...rows.map(line)].join('\n')}\n`;
 }
 
-/** The config in effect: the file's settings, with every rule's resolved severity (and options, when it has some). */
-function printableConfig(config: Config, states: ReadonlyMap<string, RuleState>) {
+/** `--list-rules --format json`: one object per rule; the table is the only other form. */
+function listRulesJson(rules: readonly Rule[], format: string): string {
+  if (format !== 'json') throw new UsageError(`--list-rules prints a table, or JSON with --format json (got --format ${format})`);
+  return `${JSON.stringify(rules.map((r) => ({ ...ruleRow(r), scope: r.meta.scope, requires: r.meta.requires, recommended: r.meta.recommended !== false, ...(r.meta.docs ? { docs: r.meta.docs } : {}) })), null, 2)}\n`;
+}
+
+/**
+ * The configuration in effect, as JSON: the file's settings with every rule's resolved severity (and
+ * options, when it has some). With a FILE, as ESLint's `--print-config FILE`: the overrides whose
+ * `files` match it are applied to the rules (after `--rule`, as they are when linting), and left out.
+ */
+function printConfig(setup: RunSetup, cliRules: Record<string, RuleSetting>, paths: readonly string[], cwd: string) {
+  if (paths.length > 1) throw new UsageError('--print-config takes at most one file');
+  const states = resolveRuleStates(setup.allRules, setup.config, cliRules, '--rule');
+  const { overrides, ...rest } = setup.config;
+  let shown: Config = setup.config;
+  if (paths.length === 1) {
+    const rel = relative(setup.baseDir, resolve(cwd, paths[0]!));
+    for (const o of overrides ?? []) {
+      if (!matchesAny(rel, o.files)) continue;
+      for (const [id, setting] of Object.entries(o.rules)) {
+        const s = states.get(id)!;
+        states.set(id, { ...s, severity: parseSeverity(Array.isArray(setting) ? setting[0] : setting, 'overrides') });
+      }
+    }
+    shown = rest;
+  }
   const rules: Record<string, unknown> = {};
   for (const [id, s] of states) {
     const severity = s.severity === 'warning' ? 'warn' : s.severity;
     rules[id] = Object.keys(s.options).length > 0 ? [severity, s.options] : severity;
   }
-  if (config.reportUnusedSuppressions === false) rules['unused-suppression'] = 'off';
-  return { ...config, extends: config.extends ?? 'recommended', rules };
+  if (setup.config.reportUnusedSuppressions === false) rules['unused-suppression'] = 'off';
+  return { ...shown, extends: setup.config.extends ?? 'recommended', rules };
 }

@@ -33,6 +33,8 @@ export interface Config extends DiscoveryConfig {
   machines?: MachineConfig[];
   /** Report suppression comments that silenced nothing (default true). */
   reportUnusedSuppressions?: boolean;
+  /** Modules (paths relative to the config file, or package names) that export `rules` and `formatters`. */
+  plugins?: string[];
 }
 
 export { ConfigError };
@@ -79,7 +81,7 @@ function settingOf(setting: RuleSetting, where: string): { severity: Severity | 
 export function validateConfig(raw: unknown, where: string, known: ReadonlyMap<string, Rule>): Config {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`${where}: the configuration must be a JSON object`);
   const obj = raw as Record<string, unknown>;
-  const allowed = new Set(['$schema', 'extends', 'rules', 'overrides', 'machines', 'reportUnusedSuppressions', ...DISCOVERY_KEYS]);
+  const allowed = new Set(['$schema', 'extends', 'plugins', 'rules', 'overrides', 'machines', 'reportUnusedSuppressions', ...DISCOVERY_KEYS]);
   for (const key of Object.keys(obj)) if (!allowed.has(key)) throw new ConfigError(`${where}: unknown key "${key}" (allowed: ${[...allowed].filter((k) => k !== '$schema').join(', ')})`);
   if (obj.extends !== undefined && obj.extends !== 'recommended' && obj.extends !== 'all') throw new ConfigError(`${where}: "extends" must be "recommended" or "all"`);
   const checkRules = (rules: unknown, at: string) => {
@@ -114,11 +116,13 @@ export function validateConfig(raw: unknown, where: string, known: ReadonlyMap<s
 }
 
 function suggestId(id: string, known: ReadonlyMap<string, Rule>): string {
-  return didYouMean(id, known.keys());
+  const close = didYouMean(id, known.keys());
+  // `plugin/rule` is how a plugin's rules are named: the plugin is the likely thing missing.
+  return close !== '' || !id.includes('/') ? close : ' (a rule from a plugin needs the plugin in "plugins")';
 }
 
 /** The state of every rule after presets, the config's `rules` and command-line `--rule` settings. */
-export function resolveRuleStates(rules: readonly Rule[], config: Config, cli: Record<string, RuleSetting> = {}): Map<string, RuleState> {
+export function resolveRuleStates(rules: readonly Rule[], config: Config, cli: Record<string, RuleSetting> = {}, cliName = 'the rules option'): Map<string, RuleState> {
   const states = new Map<string, RuleState>();
   for (const r of rules) {
     const on = config.extends === 'all' || r.meta.recommended !== false;
@@ -133,7 +137,7 @@ export function resolveRuleStates(rules: readonly Rule[], config: Config, cli: R
     }
   };
   apply(config.rules, 'configuration');
-  apply(cli, '--rule');
+  apply(cli, cliName);
   return states;
 }
 

@@ -75,17 +75,17 @@ export type RuleContext = MachineContext & { domain?: DomainInput };
  */
 export interface Rule {
   meta: RuleMeta;
-  check(ctx: RuleContext): void | Promise<void>;
+  check(ctx: RuleContext): void;
 }
 
 export interface DomainRule extends Rule {
   meta: DomainRuleMeta;
-  check(ctx: DomainContext): void | Promise<void>;
+  check(ctx: DomainContext): void;
 }
 
 export interface MachineRule extends Rule {
   meta: MachineRuleMeta;
-  check(ctx: MachineContext): void | Promise<void>;
+  check(ctx: MachineContext): void;
 }
 
 /** Type a rule (a no-op at run time): `defineRule({ meta: { scope: 'domain', ... }, check(ctx) { ctx.domain... } })` types `ctx` by the scope. */

@@ -114,9 +114,9 @@ export function lintMachine(machine: Machine, rules: readonly ResolvedRule[], op
     };
     try {
       if (isDomainRule(rule)) {
-        for (const domain of machine.domains) rule.check({ machine, domain, options: resolved.options, report });
+        for (const domain of machine.domains) mustBeSync(rule.check({ machine, domain, options: resolved.options, report }));
       } else {
-        rule.check({ machine, options: resolved.options, report });
+        mustBeSync(rule.check({ machine, options: resolved.options, report }));
       }
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
@@ -144,6 +144,18 @@ export function lintMachine(machine: Machine, rules: readonly ResolvedRule[], op
   return { diagnostics, skipped, failures };
 }
 
+/**
+ * Rules run synchronously. An `async check` returns a promise whose findings would come too late and
+ * whose error would crash the process as an unhandled rejection: it fails the rule instead (and its
+ * promise is settled quietly).
+ */
+function mustBeSync(returned: unknown): void {
+  if (typeof (returned as PromiseLike<unknown> | undefined)?.then !== 'function') return;
+  Promise.resolve(returned).catch(() => {});
+  throw new Error('check returned a promise: rules run synchronously, so an async check cannot report (remove `async`)');
+}
+
+/** The requirements a machine does not meet; undefined, with nothing allocated, when it meets them all. */
 /** The requirements a machine does not meet; undefined, with nothing allocated, when it meets them all. */
 function missingInputs(requires: readonly Requirement[], machine: Machine): Requirement[] | undefined {
   let missing: Requirement[] | undefined;

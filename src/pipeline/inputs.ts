@@ -10,6 +10,7 @@ import { matchesAny } from '../config/glob.js';
 import { expandPaths } from '../config/expand.js';
 import { walkFolder, type FolderInput, type IgnoreSource, type InputFile, type SkippedInput } from './walk.js';
 import { groupMachines, type Grouping } from './group.js';
+import { nameError } from '../core/errors.js';
 
 // One realpath(3) call instead of an lstat per path component; same result on the systems we run on.
 const realpathSync = realpathJs.native;
@@ -62,6 +63,7 @@ export interface CollectOptions {
 
 /** A command-line mistake: a path that does not exist. The CLI prints it and exits 2. */
 export class InputError extends Error {}
+nameError(InputError, 'InputError');
 
 /**
  * Turn paths into machines' inputs. A folder is walked at any depth and its

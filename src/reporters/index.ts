@@ -11,6 +11,10 @@ import { format as github } from './github.js';
 import { format as json } from './json.js';
 import { format as sarif } from './sarif.js';
 import { format as stylish } from './stylish.js';
+import { format as unix } from './unix.js';
+import { format as checkstyle } from './checkstyle.js';
+import { format as junit } from './junit.js';
+import { format as gitlab } from './gitlab.js';
 import type { Reporter } from './types.js';
 
 export type { Reporter, ReporterOptions } from './types.js';
@@ -20,7 +24,7 @@ export { toJson } from './json.js';
 export { toSarif } from './sarif.js';
 export { unifiedDiff, type DiffOptions } from './diff.js';
 
-const REPORTERS: Readonly<Record<string, Reporter>> = { stylish, json, sarif, github };
+const REPORTERS: Readonly<Record<string, Reporter>> = { stylish, json, sarif, github, unix, gcc: unix, checkstyle, junit, gitlab };
 
 /** The names `--format` accepts; the first is the default. */
 export const REPORTER_NAMES: readonly string[] = Object.keys(REPORTERS);

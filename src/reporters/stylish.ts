@@ -4,6 +4,7 @@ import type { Severity } from '../engine/rule.js';
 import { displayPath } from './paths.js';
 import { displayWidth, oneLine, padEndDisplay, paint, type Paint } from './text.js';
 import type { ReporterOptions } from './types.js';
+import { wrapWords } from './wrap.js';
 
 /**
  * ESLint's default look: findings grouped under each file's (underlined) path,
@@ -25,7 +26,7 @@ export function format(report: LintReport, options: ReporterOptions): string {
     fixable.error += result.fixableErrorCount;
     fixable.warning += result.fixableWarningCount;
     fixable.info += result.fixableInfoCount;
-    out += `${p.underline(oneLine(displayPath(result.filePath, options.cwd)))}\n${table(result.messages, options.cwd, p)}\n`;
+    out += `${p.underline(oneLine(displayPath(result.filePath, options.cwd)))}\n${table(result.messages, options.cwd, p, options.width)}\n`;
   }
 
   const total = counts.error + counts.warning + counts.info;
@@ -58,7 +59,7 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function table(messages: readonly Diagnostic[], cwd: string, p: Paint): string {
+function table(messages: readonly Diagnostic[], cwd: string, p: Paint, width: number | undefined): string {
   const rows = messages.map((m) => ({
     m,
     line: String(m.line ?? 0),
@@ -69,13 +70,21 @@ function table(messages: readonly Diagnostic[], cwd: string, p: Paint): string {
   const lineW = Math.max(...rows.map((r) => r.line.length));
   const colW = Math.max(...rows.map((r) => r.column.length));
   const sevW = Math.max(...rows.map((r) => r.m.severity.length));
-  const textW = Math.max(...rows.map((r) => displayWidth(r.text)));
+  let textW = Math.max(...rows.map((r) => displayWidth(r.text)));
+  // On a terminal of known width, long messages wrap inside their column so the rule ids stay in
+  // theirs (unless that leaves the message too narrow a column to read).
+  const indent = 2 + lineW + 1 + colW + 2 + sevW + 2;
+  const ruleW = Math.max(...rows.map((r) => (r.m.ruleId ?? '').length));
+  const room = width === undefined ? Infinity : width - indent - 2 - ruleW;
+  if (room >= 30 && textW > room) textW = room;
   const lines: string[] = [];
   for (const r of rows) {
     const pos = p.dim(`${r.line.padStart(lineW)}:${r.column.padEnd(colW)}`);
     const sev = severityLabel(r.m.severity, p) + ' '.repeat(sevW - r.m.severity.length);
     const rule = r.m.ruleId ? p.dim(r.m.ruleId) : '';
-    lines.push(`  ${pos}  ${sev}  ${padEndDisplay(r.text, textW)}  ${rule}`.trimEnd());
+    const [first, ...more] = displayWidth(r.text) > textW ? wrapWords(r.text, textW) : [r.text];
+    lines.push(`  ${pos}  ${sev}  ${padEndDisplay(first!, textW)}  ${rule}`.trimEnd());
+    for (const l of more) lines.push(`${' '.repeat(indent)}${l}`);
     for (const rel of r.m.related ?? []) {
       const where = rel.line > 0 ? `${displayPath(rel.path, cwd)}:${rel.line}:${rel.column}` : displayPath(rel.path, cwd);
       lines.push(`    ${p.dim(`related: ${oneLine(where)}`)} ${oneLine(rel.message)}`.trimEnd());

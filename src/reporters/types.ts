@@ -9,6 +9,8 @@ export interface ReporterOptions {
   quiet?: boolean;
   /** The tool's version, for formats that record it (SARIF). */
   version?: string;
+  /** The terminal's width in columns, when printing to one: `stylish` wraps long messages to fit. */
+  width?: number;
   /** `json`: include each file's `source`, as ESLint does (files with findings and no `output`). */
   includeSource?: boolean;
 }

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { nameError } from '../core/errors.js';
 
 /** The two packages the XPath helper stands on, typed as much as we use them. */
 export interface XPathLibs {
@@ -25,9 +26,8 @@ export interface DomNode {
   textContent?: string | null;
 }
 
-export class XPathError extends Error {
-  override name = 'XPathError';
-}
+export class XPathError extends Error {}
+nameError(XPathError, 'XPathError');
 
 let libs: XPathLibs | undefined;
 

@@ -95,10 +95,10 @@ describe('usage mistakes: one line, exit 2', () => {
   const cases: Array<[string[], string]> = [
     [[], 'nothing to lint: give files or directories, or describe machines in a config file (see vfio-lint --help)'],
     [['--bogus', '.'], 'unknown option --bogus (see vfio-lint --help)'],
-    [['--format', 'xml', '.'], 'unknown format "xml": use one of stylish, json, sarif, github'],
+    [['--format', 'xml', '.'], 'unknown format "xml": use one of stylish, json, sarif, github, unix, gcc, checkstyle, junit, gitlab'],
     [['.', '--format'], '--format needs a value'],
     [['--quiet=yes', '.'], '--quiet takes no value'],
-    [['--max-warnings', 'many', '.'], '--max-warnings takes a whole number (got "many")'],
+    [['--max-warnings', 'many', '.'], '--max-warnings takes a whole number, or -1 for no limit (got "many")'],
     [['--kind', 'yaml', '.'], '--kind must be one of domain, capabilities, grub, kernel-cmdline, bls-entry, proc-cmdline, modprobe, sysctl, mkinitcpio, dracut, initramfs-modules, modules-load, alone or as KIND=GLOB (got "yaml")'],
     [['--rule', 'memballoon-present', '.'], '--rule takes RULE:SEVERITY, e.g. --rule memballoon-present:error (got "memballoon-present")'],
     [['--fix', '--fix-dry-run', '.'], '--fix and --fix-dry-run cannot be used together'],

@@ -13,11 +13,31 @@ describe('start-up: the CLI bundle and its V8 code cache', () => {
   const bundle = join(ROOT, 'dist', 'cli.cjs');
   const cache = `${bundle}.cache`;
 
-  it('the build ships a code cache that this Node accepts for the bundle as the launcher compiles it', () => {
+  it('the build ships a code cache, for the bundle where it is, that this Node accepts as the launcher compiles it', () => {
     expect(existsSync(cache)).toBe(true);
+    const bytes = readFileSync(cache);
+    const nl = bytes.indexOf(10);
+    expect(bytes.toString('utf8', 0, nl)).toBe(bundle);
     const wrapped = (Module as unknown as { wrap(s: string): string }).wrap(readFileSync(bundle, 'utf8'));
-    const script = new vm.Script(wrapped, { filename: bundle, cachedData: readFileSync(cache) });
+    const script = new vm.Script(wrapped, { filename: bundle, cachedData: bytes.subarray(nl + 1) });
     expect(script.cachedDataRejected).toBe(false);
+  });
+
+  it("a copy elsewhere does not use the build machine's cache (V8 keeps its path for stack traces), and makes its own", () => {
+    const dir = installWith(readFileSync(cache));
+    try {
+      const r = spawnSync(process.execPath, [join(dir, 'bin', 'vfio-lint'), '--debug', '--format', 'no-such-format', 'x.xml'], { encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/\n\s+at /);
+      expect(r.stderr).toContain(join(dir, 'dist', 'cli.cjs'));
+      expect(r.stderr).not.toContain(ROOT);
+      const made = readFileSync(join(dir, 'dist', 'cli.cjs.cache'));
+      expect(made.toString('utf8', 0, made.indexOf(10))).toBe(join(dir, 'dist', 'cli.cjs'));
+      const again = spawnSync(process.execPath, [join(dir, 'bin', 'vfio-lint'), '--debug', '--format', 'no-such-format', 'x.xml'], { encoding: 'utf8' });
+      expect(again.stderr).toBe(r.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a run whose output goes to a pipe loads no stream, net, tty or crypto module (each costs milliseconds at start)', () => {
@@ -48,6 +68,7 @@ describe('start-up: the CLI bundle and its V8 code cache', () => {
     cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
     cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
     cpSync(bundle, join(dir, 'dist', 'cli.cjs'));
+    cpSync(join(ROOT, 'dist', 'language-server.cjs'), join(dir, 'dist', 'language-server.cjs'));
     if (cacheBytes) writeFileSync(join(dir, 'dist', 'cli.cjs.cache'), cacheBytes);
     return dir;
   }

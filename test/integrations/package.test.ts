@@ -148,4 +148,22 @@ describe('the packed package', () => {
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.code).toBe(0);
   });
+
+  it.skipIf(!typesBuilt)('a CommonJS TypeScript user (module node16) gets the .d.cts types of the require entry', () => {
+    writeFileSync(join(project, 'tsconfig.cjs.json'), JSON.stringify({ compilerOptions: { module: 'Node16', moduleResolution: 'Node16', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: false, types: [], typeRoots: [join(ROOT, 'node_modules', '@types')] }, files: ['consumer.cts'] }));
+    const tsc = sh(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.cjs.json'], project);
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.code).toBe(0);
+  });
+
+  it('ships the MIT licence that package.json names, and no script that runs at install time', () => {
+    const dir = join(project, 'node_modules', 'vfio-lint');
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { license: string; scripts: Record<string, string> };
+    expect(pkg.license).toBe('MIT');
+    const license = readFileSync(join(dir, 'LICENSE'), 'utf8');
+    expect(license).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} /);
+    expect(license).toContain('THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND');
+    // npm 11 warns on every install about a dependency's install-time scripts (prepare included).
+    for (const script of ['preinstall', 'install', 'postinstall', 'prepare']) expect(pkg.scripts[script], script).toBeUndefined();
+  });
 });

@@ -6,8 +6,8 @@ import { format as sarif } from '../../src/reporters/sarif.js';
 import { format as stylish } from '../../src/reporters/stylish.js';
 
 describe('loadReporter', () => {
-  it('knows the four formats, stylish first', () => {
-    expect(REPORTER_NAMES).toEqual(['stylish', 'json', 'sarif', 'github']);
+  it('knows the built-in formats, stylish first', () => {
+    expect(REPORTER_NAMES).toEqual(['stylish', 'json', 'sarif', 'github', 'unix', 'gcc', 'checkstyle', 'junit', 'gitlab']);
     expect(loadReporter('stylish')).toBe(stylish);
     expect(loadReporter('json')).toBe(json);
     expect(loadReporter('sarif')).toBe(sarif);
@@ -18,7 +18,7 @@ describe('loadReporter', () => {
     for (const name of ['xml', 'JSON', '', 'toString', '__proto__', 'constructor']) {
       expect(() => loadReporter(name)).toThrow(UnknownFormatError);
     }
-    expect(() => loadReporter('junit')).toThrow('unknown format "junit": use one of stylish, json, sarif, github');
+    expect(() => loadReporter('xunit')).toThrow('unknown format "xunit": use one of stylish, json, sarif, github, unix, gcc, checkstyle, junit, gitlab');
   });
 
   it('re-exports the diff', () => {
