@@ -5,6 +5,7 @@ import { isXmlKind, type FileKind } from '../model/machine.js';
 import { compareNames, discoverHostTree, hostTreeShape, sniffXmlFile, SNIFF_BYTES, type DiscoveredFile, type Preread } from '../host/discover.js';
 import { describeFsError, notRegularReason, readPrefix } from '../io/read.js';
 import { decodeHead } from '../io/sniff.js';
+import { idOf, type Confinement } from '../io/confined.js';
 
 // One realpath(3) call instead of an lstat per path component; same result on the systems we run on.
 const realpathSync = realpathJs.native;
@@ -99,8 +100,8 @@ export function collectInputs(paths: readonly string[], options: { kind?: FileKi
             unusable.push({ path: p, message: real.message });
             continue;
           }
-          const { kind, preread } = sniffXmlFile(real.path);
-          if (kind) add({ realPath: real.path, displayPath: p, systemPath: `/${name}`, kind, masked: false, preread });
+          const { kind, preread } = sniffXmlFile(real.path, real.confine);
+          if (kind) add({ realPath: real.path, displayPath: p, systemPath: `/${name}`, kind, masked: false, preread, confine: real.confine });
         }
         if (files.length + unusable.length === before) unusable.push({ path: abs, message: 'is neither a host tree (no etc/) nor a folder of libvirt XML files; nothing to lint in it' });
       }
@@ -113,28 +114,31 @@ export function collectInputs(paths: readonly string[], options: { kind?: FileKi
     }
     // A file named on the command line is read, and fixed, where it really is: the user pointed at it.
     let real: string;
+    let confine: Confinement;
     try {
       real = realPathOf(abs, link);
+      // Read where it is now, and only if it is still the file looked at here.
+      confine = { within: dirname(real), id: idOf(statSync(real, { bigint: true })) };
     } catch (err) {
       unusable.push({ path: abs, message: describeFsError(err) });
       continue;
     }
-    const kind = options.kind ? { kind: options.kind } : classifyFile(abs, real);
+    const kind = options.kind ? { kind: options.kind } : classifyFile(abs, real, confine);
     if (!kind.kind) {
       unusable.push({ path: abs, message: kind.why ?? 'cannot tell what kind of file this is; name it with --kind' });
       continue;
     }
-    add({ realPath: real, displayPath: abs, systemPath: systemPathOf(abs, kind.kind), kind: kind.kind, masked: false, preread: kind.preread });
+    add({ realPath: real, displayPath: abs, systemPath: systemPathOf(abs, kind.kind), kind: kind.kind, masked: false, preread: kind.preread, confine });
   }
   return { files, unusable };
 }
 
 /** A lone file's kind from its name (given), else from its content (real); or why it cannot be read. */
-function classifyFile(abs: string, real: string): { kind?: FileKind; why?: string; preread?: Preread } {
-  if (abs.endsWith('.xml')) return sniffXmlFile(real);
+function classifyFile(abs: string, real: string, confine: Confinement): { kind?: FileKind; why?: string; preread?: Preread } {
+  if (abs.endsWith('.xml')) return sniffXmlFile(real, confine);
   const byPath = classifyByPath(abs.replaceAll('\\', '/'));
   if (byPath) return { kind: byPath };
-  const read = readPrefix(real, SNIFF_BYTES);
+  const read = readPrefix(real, SNIFF_BYTES, confine);
   if (!read.ok) return { why: read.message };
   const text = decodeHead(read.bytes, read.bytes.length < SNIFF_BYTES);
   return { kind: text === undefined ? undefined : classifyByContent(text) };
@@ -145,14 +149,14 @@ function classifyFile(abs: string, real: string): { kind?: FileKind; why?: strin
  * only when it stays in the folder: `--fix` must not write through a link to
  * somewhere else.
  */
-function realPathInFolder(folder: string, p: string): { ok: true; path: string } | { ok: false; message: string } {
-  let link = false;
+function realPathInFolder(folder: string, p: string): { ok: true; path: string; confine: Confinement } | { ok: false; message: string } {
+  let st;
   try {
-    link = lstatSync(p).isSymbolicLink();
+    st = lstatSync(p, { bigint: true });
   } catch (err) {
     return { ok: false, message: describeFsError(err) };
   }
-  if (!link) return { ok: true, path: p };
+  if (!st.isSymbolicLink()) return { ok: true, path: p, confine: { within: folder, id: idOf(st) } };
   let real: string;
   let realFolder: string;
   try {
@@ -163,7 +167,7 @@ function realPathInFolder(folder: string, p: string): { ok: true; path: string }
     return { ok: false, message: code === 'ENOENT' ? 'dangling symbolic link' : describeFsError(err) };
   }
   if (dirname(real) !== realFolder && !real.startsWith(realFolder + sep)) return { ok: false, message: `is a symbolic link to ${real}, outside ${folder}; not followed` };
-  return { ok: true, path: real };
+  return { ok: true, path: real, confine: { within: realFolder } };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { decode, sourceFile, type SourceFile } from '../core/source.js';
+import { dirname } from 'node:path';
 import { readInput } from '../io/read.js';
 import { isXmlKind, type FileKind, type ParsedFile } from '../model/machine.js';
 import { parseByKind } from '../parsers/index.js';
@@ -15,7 +16,8 @@ export type ReadFile = { input: InputFile; source: SourceFile; failure?: undefin
 
 export function readFile(input: InputFile): ReadFile {
   if (input.masked) return { input, source: sourceFile(input.displayPath, ''), mode: undefined };
-  const read = input.preread ? { ok: true as const, ...input.preread } : readInput(input.realPath);
+  // Confined as discovery found it; an input made by hand is read from its own directory, never through a link.
+  const read = input.preread ? { ok: true as const, ...input.preread } : readInput(input.realPath, undefined, input.confine ?? { within: dirname(input.realPath) });
   if (!read.ok) return { input, source: sourceFile(input.displayPath, ''), failure: { message: read.message, offset: 0 }, mode: undefined };
   const decoded = decode(read.bytes);
   if (!decoded.ok) {
