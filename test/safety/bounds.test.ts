@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { lintFiles, lintText } from '../../src/index.js';
+import { parseShellVars, evaluateShellVars } from '../../src/parsers/shell-vars/index.js';
+import { MAX_SHELL_CHARS } from '../../src/parsers/shell-vars/parse.js';
+import { MAX_SHELL_WORDS } from '../../src/parsers/shell-vars/words.js';
+import { useTempDirs } from './helpers.js';
+
+// No timings here (scripts/growth.mjs measures them): each case below ran out of heap or took
+// minutes before its bound existed, so a regression shows as a crash or a test timeout.
+
+const tempDir = useTempDirs('bounds');
+const fatals = (problems: ReadonlyArray<{ severity: string; code: string }>) => problems.filter((p) => p.severity === 'fatal').map((p) => p.code);
+
+describe('item 3: the shell-variable evaluator is bounded', () => {
+  it('a 252-byte grub doubling a variable 24 times stops with a fatal finding at the assignment that outgrows the budget', () => {
+    const text = `X=ab\n${'X="$X$X"\n'.repeat(24)}GRUB_CMDLINE_LINUX="$X"\n`;
+    const file = parseShellVars(text);
+    const stop = file.problems.find((p) => p.code === 'shell-expansion-budget')!;
+    expect(stop).toBeDefined();
+    expect(stop.severity).toBe('fatal');
+    // Every character made counts: 2 + 4 + ... + 2^15 = 65,534 fit the 64 Ki allowance (plus 4 per input character); the 15th doubling (line 16) does not.
+    const line = text.slice(0, stop.start).split('\n').length;
+    expect(line).toBe(16);
+    expect(stop.message).toMatch(/^expanding the variables here would make over \d+ characters \(4 per character of input\)/);
+  });
+
+  it('doublings split across grub and a grub.d drop-in (each within budget alone) end the evaluation of the pair, not the process', async () => {
+    const main = `X=ab\n${'X="$X$X"\n'.repeat(12)}`;
+    const dropIn = `${'X="$X$X"\n'.repeat(12)}GRUB_CMDLINE_LINUX="$X"\n`;
+    const root = tempDir();
+    mkdirSync(join(root, 'etc/default/grub.d'), { recursive: true });
+    writeFileSync(join(root, 'etc/default/grub'), main);
+    writeFileSync(join(root, 'etc/default/grub.d/more.cfg'), dropIn);
+    const report = await lintFiles([root], { config: false });
+    expect(report.failures).toEqual([]);
+    const ev = evaluateShellVars([parseShellVars(main), parseShellVars(dropIn)]);
+    expect(ev.stopped?.file).toBe(1);
+    expect(ev.variables.get('X')?.uncertain).toBe(true);
+  });
+
+  it('130 KB of dracut `add_drivers+=` lines: stopped by the budget with one fatal finding', async () => {
+    const text = 'add_drivers+=" vfio "\n'.repeat(Math.ceil((130 * 1024) / 21));
+    const report = await lintText(text, { kind: 'dracut', config: false, filePath: '/etc/dracut.conf.d/x.conf' });
+    const msgs = report.results[0]!.messages.filter((m) => m.fatal);
+    expect(msgs.map((m) => m.message.slice(0, 40))).toEqual(['expanding the variables here would make ']);
+  });
+
+  it('a 440 KB grub of `+=` lines and a 16 MiB grub of `X=1` lines are refused as too long, with one fatal finding', () => {
+    for (const text of ['GRUB_CMDLINE_LINUX_DEFAULT+=" x"\n'.repeat(14_000), 'X=1\n'.repeat(4 * 1024 * 1024)]) {
+      const file = parseShellVars(text);
+      expect(fatals(file.problems)).toEqual(['shell-too-long']);
+      expect(file.problems[0]!.message).toContain(`the limit is ${MAX_SHELL_CHARS}`);
+    }
+  });
+
+  it('a file under the length limit with more words than a real one stops at the word limit, keeping what came before', () => {
+    const text = `GRUB_TIMEOUT=5\n${'X=1\n'.repeat(MAX_SHELL_WORDS + 10)}`;
+    const file = parseShellVars(text);
+    expect(fatals(file.problems)).toEqual(['shell-too-many-words']);
+    expect(file.assignments[0]!.value.text).toBe('5');
+  });
+
+  it('ordinary self-reference (a drop-in appending to the command line a few times) is not stopped', () => {
+    const text = 'GRUB_CMDLINE_LINUX_DEFAULT="quiet"\n'.concat('GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT intel_iommu=on"\n'.repeat(40));
+    const file = parseShellVars(text);
+    expect(file.problems).toEqual([]);
+    expect(file.assignments.at(-1)!.value.text.split(' ').length).toBe(41);
+  });
+});
