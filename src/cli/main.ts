@@ -12,6 +12,7 @@ import { builtinRules } from '../rules/index.js';
 import { writeAtomic } from '../io/write.js';
 import { describeFsError, MAX_INPUT_BYTES } from '../io/read.js';
 import { followUps } from './follow-ups.js';
+import { oneLine, visibleControls } from '../reporters/text.js';
 import { useColor } from './color.js';
 import { unreadableReason } from './readable.js';
 import { stdinInput } from './stdin.js';
@@ -40,7 +41,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   } catch (err) {
     const known = err instanceof UsageError || err instanceof InputError || err instanceof ConfigError || (err instanceof Error && err.name === 'UnknownFormatError');
     const msg = err instanceof Error ? err.message : String(err);
-    io.stderr(`vfio-lint: ${known ? msg : `internal error: ${msg}`}\n`);
+    io.stderr(`vfio-lint: ${oneLine(known ? msg : `internal error: ${msg}`)}\n`);
     if (args?.debug && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
     else if (!known) io.stderr('(run again with --debug for a stack trace)\n');
     return 2;
@@ -81,10 +82,10 @@ async function run(args: CliArgs, io: CliIo): Promise<number> {
   const { loadReporter } = await import('../reporters/index.js');
   const reporter = loadReporter(args.format);
 
-  const report = lintRequested(args, io, setup, options);
+  let report = lintRequested(args, io, setup, options);
 
   if (report.failures.length > 0) {
-    for (const f of report.failures) io.stderr(`vfio-lint: rule ${f.ruleId} failed: ${f.message}\n${args.debug && f.stack ? `${f.stack}\n` : ''}`);
+    for (const f of report.failures) io.stderr(`vfio-lint: rule ${oneLine(f.ruleId)} failed: ${oneLine(f.message)}\n${args.debug && f.stack ? `${f.stack}\n` : ''}`);
     return 2;
   }
 
@@ -103,12 +104,17 @@ async function run(args: CliArgs, io: CliIo): Promise<number> {
     const { unifiedDiff } = await import('../reporters/diff.js');
     let diff = '';
     for (const r of report.results) if (r.output !== undefined && r.source !== undefined) diff += unifiedDiff(relative(io.cwd, r.filePath) || r.filePath, r.source, r.output);
-    emit(diff);
-    for (const u of report.undone) io.stderr(`vfio-lint: a fix by ${u.ruleId} in ${u.path} was dropped: it would leave the file unparsable (${u.reason})\n`);
+    // A patch must stay byte-exact when piped; on a terminal, control characters from the files are shown, not obeyed.
+    emit(io.stdoutIsTTY && !args.outputFile ? visibleControls(diff) : diff);
+    for (const u of report.undone) io.stderr(`vfio-lint: a fix by ${u.ruleId} in ${oneLine(u.path)} was dropped: it would leave the file unparsable (${oneLine(u.reason)})\n`);
     const left = remaining(report);
     if (left !== '') io.stderr(`vfio-lint: ${left} would remain after these fixes (run without --fix-dry-run to see them)\n`);
   } else {
-    if (args.fix) writeFailed = !writeFixes(report, io);
+    if (args.fix) {
+      writeFailed = !writeFixes(report, io);
+      // What is on disk now: the files written hold their fixes, the others what they held.
+      if (writeFailed) report = lintRequested(args, io, setup, { ...options, fix: false });
+    }
     const color = useColor(args.color, io.env, io.stdoutIsTTY);
     const shown = args.quiet ? quietReport(report) : report;
     emit(reporter(shown, { cwd: io.cwd, color: args.outputFile ? false : color, maxWarnings: args.maxWarnings, quiet: args.quiet, version: pkg.version }));
@@ -163,16 +169,20 @@ function lintRequested(args: CliArgs, io: CliIo, setup: RunSetup, options: LintO
 /** Write every fixed file back atomically; then say what was not applied and what to run. False when a write failed. */
 function writeFixes(report: LintReport, io: CliIo): boolean {
   let ok = true;
+  const written = new Set<string>();
   for (const r of report.results) {
     if (r.output === undefined || !r.realPath || !r.stored) continue;
-    const written = writeAtomic({ realPath: r.realPath, text: r.output, stored: r.stored });
-    if (!written.ok) {
-      io.stderr(`vfio-lint: could not write ${r.filePath}: ${written.message}\n`);
+    const w = writeAtomic({ realPath: r.realPath, text: r.output, stored: r.stored });
+    if (w.ok) written.add(r.filePath);
+    else {
+      io.stderr(`vfio-lint: could not write ${oneLine(r.filePath)}: ${oneLine(w.message)}\n`);
       ok = false;
     }
   }
-  for (const u of report.undone) io.stderr(`vfio-lint: a fix by ${u.ruleId} in ${u.path} was not applied: it would leave the file unparsable (${u.reason})\n`);
-  for (const note of followUps(report, io.cwd)) io.stderr(`${note}\n`);
+  for (const u of report.undone) io.stderr(`vfio-lint: a fix by ${u.ruleId} in ${oneLine(u.path)} was not applied: it would leave the file unparsable (${oneLine(u.reason)})\n`);
+  // Only what was written changed: no note for a file that could not be.
+  const changed = { ...report, results: report.results.filter((r) => written.has(r.filePath)) };
+  for (const note of followUps(changed, io.cwd)) io.stderr(`${note}\n`);
   return ok;
 }
 

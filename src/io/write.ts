@@ -38,8 +38,9 @@ function tempBaseName(name: string): string {
 let tmpCounter = 0;
 
 /**
- * For the race tests only: called after the checks, just before the temporary
- * file is created, the moment an attacker would swap a directory for a link.
+ * For the race tests only: called once the directory is open, before the file is
+ * checked, the moment an attacker would swap a directory for a link (or someone
+ * else would save the file).
  */
 export const writeTestHooks: { beforeCreate?: (realPath: string) => void } = {};
 
@@ -80,6 +81,7 @@ function notWriting(err: unknown): string {
 
 function writeIn(dir: OpenDir, name: string, target: WriteTarget, place: ReadPlace | undefined): { ok: true } | { ok: false; message: string } {
   const at = (n: string) => inDir(dir.fd, dir.path, n);
+  writeTestHooks.beforeCreate?.(target.realPath);
   let st;
   try {
     if (place && !sameId(place.dir, fstatSync(dir.fd, { bigint: true }))) return { ok: false, message: 'its directory was replaced since it was read; not writing it (run again)' };
@@ -91,7 +93,6 @@ function writeIn(dir: OpenDir, name: string, target: WriteTarget, place: ReadPla
   const changed = changedSinceRead(target.realPath, st);
   if (changed) return { ok: false, message: `${changed}; not overwriting it (run again)` };
   const mode = (target.stored.mode ?? Number(st.mode)) & 0o7777;
-  writeTestHooks.beforeCreate?.(target.realPath);
   const tmp = tempBaseName(name);
   let fd: number | undefined;
   try {

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../engine/diagnostic.js';
 import type { LintReport } from '../engine/result.js';
 import { displayPath } from './paths.js';
+import { visibleControls } from './text.js';
 import { PARSE_ERROR_RULE, type ReporterOptions } from './types.js';
 
 /**
@@ -41,9 +42,12 @@ function command(d: Diagnostic, cwd: string): string {
   return `::${COMMAND[d.severity]} ${props.join(',')}::${escapeData(message)}`;
 }
 
-/** The runner's escaping for a command's message. */
+/**
+ * The runner's escaping for a command's message; other control characters (an ESC from a
+ * file's text would reach whoever reads the log in a terminal) are shown as `\xNN`.
+ */
 export function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return visibleControls(s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
 }
 
 /** The runner's escaping for a property value: as data, plus the `:` and `,` that delimit properties. */
