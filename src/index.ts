@@ -7,7 +7,7 @@
  */
 import { lintFiles as lintFilesImpl, lintText as lintTextImpl, type LintOptions } from './lint.js';
 import { builtinRules } from './rules/index.js';
-import { loadReporter, toJson, type JsonResult, type ReporterOptions } from './reporters/index.js';
+import { loadReporter, reportText, toJson, type JsonResult, type ReporterOptions } from './reporters/index.js';
 import { writeAtomic } from './io/write.js';
 import { applyEdits as applyEditsImpl } from './engine/fix.js';
 import type { LintReport } from './engine/result.js';
@@ -63,7 +63,7 @@ export async function lintText(text: string, options: LintOptions & { filePath?:
 
 /** Format a report as the CLI would print it: `stylish`, `json`, `sarif` or `github`. */
 export function formatReport(report: LintReport, format = 'stylish', options: Partial<ReporterOptions> = {}): string {
-  return loadReporter(format)(report, { cwd: process.cwd(), color: false, ...options });
+  return reportText(loadReporter(format)(report, { cwd: process.cwd(), color: false, ...options }));
 }
 
 /** The objects `formatReport(report, 'json')` prints, without the round trip through text. */

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import type { ReporterOutput } from '../reporters/types.js';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HELP, parseArgs, UsageError, type CliArgs } from './args.js';
@@ -79,7 +80,7 @@ async function run(args: CliArgs, io: CliIo): Promise<number> {
     return 0;
   }
   // The format is checked before any work, so a typo costs nothing.
-  const { loadReporter } = await import('../reporters/index.js');
+  const { loadReporter, pieces } = await import('../reporters/index.js');
   const reporter = loadReporter(args.format);
 
   let report = lintRequested(args, io, setup, options);
@@ -89,13 +90,21 @@ async function run(args: CliArgs, io: CliIo): Promise<number> {
     return 2;
   }
 
-  const emit = (text: string) => {
-    if (!args.outputFile) return io.stdout(text);
+  // The report in the pieces the reporter makes (one file at a time for most): no one string holds it all.
+  const emit = (out: ReporterOutput) => {
+    if (!args.outputFile) {
+      for (const piece of pieces(out)) io.stdout(piece);
+      return;
+    }
     const target = resolve(io.cwd, args.outputFile);
+    let fd: number | undefined;
     try {
-      writeFileSync(target, text);
+      fd = openSync(target, 'w');
+      for (const piece of pieces(out)) writeSync(fd, piece);
     } catch (err) {
       throw new InputError(`cannot write the report to ${args.outputFile}: ${describeFsError(err)}`);
+    } finally {
+      if (fd !== undefined) closeSync(fd);
     }
   };
 

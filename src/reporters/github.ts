@@ -2,7 +2,7 @@ import type { Diagnostic } from '../engine/diagnostic.js';
 import type { LintReport } from '../engine/result.js';
 import { displayPath } from './paths.js';
 import { visibleControls } from './text.js';
-import { PARSE_ERROR_RULE, type ReporterOptions } from './types.js';
+import { PARSE_ERROR_RULE, reportText, type ReporterOptions } from './types.js';
 
 /**
  * GitHub Actions workflow commands: one `::error`/`::warning`/`::notice` line
@@ -11,12 +11,19 @@ import { PARSE_ERROR_RULE, type ReporterOptions } from './types.js';
  * log lines (annotations are capped per step; they should go to findings).
  */
 export function format(report: LintReport, options: ReporterOptions): string {
-  let out = '';
+  return reportText(stream(report, options));
+}
+
+/** `format`, one piece at a time (what the CLI prints from). */
+export function* stream(report: LintReport, options: ReporterOptions): Generator<string> {
   for (const r of report.results) {
+    let out = '';
     for (const d of r.messages) out += `${command(d, options.cwd)}\n`;
+    if (out !== '') yield out;
   }
+  let out = '';
   for (const s of report.skippedRules) out += `vfio-lint: rule ${escapeData(s.ruleId)} skipped: ${escapeData(s.reason)}\n`;
-  return out;
+  yield out;
 }
 
 const COMMAND = { error: 'error', warning: 'warning', info: 'notice' } as const;

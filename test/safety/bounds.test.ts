@@ -5,6 +5,8 @@ import { lintFiles, lintText } from '../../src/index.js';
 import { parseShellVars, evaluateShellVars } from '../../src/parsers/shell-vars/index.js';
 import { MAX_SHELL_CHARS } from '../../src/parsers/shell-vars/parse.js';
 import { MAX_SHELL_WORDS } from '../../src/parsers/shell-vars/words.js';
+import { stream as streamStylish } from '../../src/reporters/stylish.js';
+import { stream as streamJson, toJson } from '../../src/reporters/json.js';
 import { useTempDirs } from './helpers.js';
 
 // No timings here (scripts/growth.mjs measures them): each case below ran out of heap or took
@@ -67,5 +69,29 @@ describe('item 3: the shell-variable evaluator is bounded', () => {
     const file = parseShellVars(text);
     expect(file.problems).toEqual([]);
     expect(file.assignments.at(-1)!.value.text.split(' ').length).toBe(41);
+  });
+});
+
+describe('item 8: many findings neither overflow a reporter nor flood the report', () => {
+  it('a file of 130,000 bad modprobe lines: the first 1,000 problems and one line for the rest (as severe as the worst dropped)', async () => {
+    const report = await lintText('x\n'.repeat(130_000), { kind: 'modprobe', config: false, filePath: '/etc/modprobe.d/bad.conf' });
+    const msgs = report.results[0]!.messages;
+    expect(msgs.length).toBe(1001);
+    expect(msgs.at(-1)!.message).toBe('129000 more problems from here on are not listed (at most 1000 per file)');
+    expect(msgs.at(-1)!.line).toBe(1001);
+    expect(msgs.at(-1)!.severity).toBe(msgs[0]!.severity);
+  });
+
+  it('stylish prints 200,000 findings in one file without overflowing the stack; JSON comes one result per piece', async () => {
+    const base = await lintText('x\n', { kind: 'modprobe', config: false, filePath: '/etc/modprobe.d/bad.conf' });
+    const one = base.results[0]!;
+    const many = { ...base, results: [{ ...one, messages: Array.from({ length: 200_000 }, () => one.messages[0]!), errorCount: 0, warningCount: 200_000 }, one] };
+    const stylish = [...streamStylish(many, { cwd: '/', color: false })];
+    expect(stylish.length).toBe(4);
+    expect(stylish.join('').split('\n').filter((l) => l.includes('unknown command')).length).toBe(200_001);
+    const json = [...streamJson(many, { cwd: '/', color: false })];
+    expect(json.length).toBe(3);
+    expect(JSON.parse(json.join('')).length).toBe(2);
+    expect(json.join('')).toBe(`${JSON.stringify(toJson(many, { cwd: '/', color: false }))}\n`);
   });
 });
