@@ -1,6 +1,19 @@
 import type { Rule, Severity } from '../engine/rule.js';
 import type { ResolvedRule } from '../engine/run.js';
 import { didYouMean } from './suggest.js';
+import { compileGlob, GlobError } from './glob.js';
+
+/** A glob the matcher cannot take is a config mistake, said when the config is read. */
+function checkGlobs(globs: readonly string[], where: string): void {
+  for (const g of globs) {
+    try {
+      compileGlob(g);
+    } catch (err) {
+      if (err instanceof GlobError) throw new ConfigError(`${where}: ${err.message}`);
+      throw err;
+    }
+  }
+}
 
 export type SeveritySetting = Severity | 'warn' | 'off' | 0 | 1 | 2;
 export type RuleSetting = SeveritySetting | [SeveritySetting] | [SeveritySetting, Record<string, unknown>];
@@ -93,6 +106,7 @@ export function validateConfig(raw: unknown, where: string, known: ReadonlyMap<s
     obj.overrides.forEach((o, i) => {
       const ov = o as Record<string, unknown>;
       if (typeof ov !== 'object' || ov === null || !Array.isArray(ov.files) || !ov.files.every((f) => typeof f === 'string')) throw new ConfigError(`${where}: overrides[${i}].files must be an array of globs`);
+      checkGlobs(ov.files as string[], `${where}: overrides[${i}].files`);
       checkRules(ov.rules ?? {}, `overrides[${i}].rules`);
     });
   }
@@ -104,6 +118,7 @@ export function validateConfig(raw: unknown, where: string, known: ReadonlyMap<s
       for (const key of Object.keys(mc)) if (!['name', 'domains', 'host', 'capabilities', 'files'].includes(key)) throw new ConfigError(`${where}: machines[${i}]: unknown key "${key}"`);
       for (const key of ['domains', 'files']) if (mc[key] !== undefined && !(Array.isArray(mc[key]) && (mc[key] as unknown[]).every((x) => typeof x === 'string'))) throw new ConfigError(`${where}: machines[${i}].${key} must be an array of paths`);
       for (const key of ['name', 'host', 'capabilities']) if (mc[key] !== undefined && typeof mc[key] !== 'string') throw new ConfigError(`${where}: machines[${i}].${key} must be a string`);
+      for (const key of ['domains', 'files']) if (mc[key] !== undefined) checkGlobs(mc[key] as string[], `${where}: machines[${i}].${key}`);
     });
   }
   if (obj.reportUnusedSuppressions !== undefined && typeof obj.reportUnusedSuppressions !== 'boolean') throw new ConfigError(`${where}: "reportUnusedSuppressions" must be true or false`);
