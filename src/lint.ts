@@ -43,6 +43,8 @@ interface RunSetup {
   rules: ResolvedRule[];
   allRules: readonly Rule[];
   config: Config;
+  /** The config file read, when one was: named whenever it turns a security rule off. */
+  configPath: string | undefined;
   baseDir: string;
   baseOff: Set<string>;
   /** undefined: each syntax problem keeps the severity its parser gave it. */
@@ -98,6 +100,7 @@ function resolveSetup(cwd: string, options: LintOptions): RunSetup {
     rules: enabled.filter((r) => !ENGINE_RULE_IDS.has(r.rule.meta.id)),
     allRules,
     config: loaded.config,
+    configPath: 'path' in loaded ? loaded.path : undefined,
     baseDir: loaded.baseDir,
     baseOff,
     syntax: syntaxSeverity(states.get('syntax')),

@@ -1,12 +1,12 @@
-import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, realpathSync, statSync, writeSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ReporterOutput } from '../reporters/types.js';
-import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HELP, parseArgs, UsageError, type CliArgs } from './args.js';
 import { lintCollected, setupRun, type LintOptions } from '../lint.js';
 import { collectInputs, InputError, type CollectedInputs } from '../pipeline/inputs.js';
 import { discoverHostTree } from '../host/discover.js';
-import { ConfigError, resolveRuleStates, type Config, type RuleState } from '../config/config.js';
+import { ConfigError, resolveRuleStates, type Config, type RuleSetting, type RuleState } from '../config/config.js';
 import { decode } from '../core/source.js';
 import { countResult, type LintReport } from '../engine/result.js';
 import { builtinRules } from '../rules/index.js';
@@ -83,6 +83,7 @@ async function run(args: CliArgs, io: CliIo): Promise<number> {
   const { loadReporter, pieces } = await import('../reporters/index.js');
   const reporter = loadReporter(args.format);
 
+  for (const note of securityOffNotes(setup, cliRules)) io.stderr(`${note}\n`);
   let report = lintRequested(args, io, setup, options);
 
   if (report.failures.length > 0) {
@@ -140,6 +141,27 @@ async function run(args: CliArgs, io: CliIo): Promise<number> {
   return 0;
 }
 
+/**
+ * A security rule that is off says so, with what turned it off: a config file found in any parent
+ * directory applies, and a run that exits 0 must not hide that a check was skipped.
+ */
+function securityOffNotes(setup: RunSetup, cliRules: Record<string, RuleSetting>): string[] {
+  const notes: string[] = [];
+  const states = resolveRuleStates(setup.allRules, setup.config, cliRules);
+  const source = setup.configPath ? `the config file ${oneLine(setup.configPath)}` : 'the configuration';
+  for (const rule of setup.allRules) {
+    if (rule.meta.category !== 'security') continue;
+    const id = rule.meta.id;
+    if (states.get(id)?.severity === 'off') notes.push(`vfio-lint: security rule ${id} is off (turned off by ${cliRules[id] === 'off' ? '--rule on the command line' : source})`);
+    (setup.config.overrides ?? []).forEach((o, i) => {
+      const setting = o.rules[id];
+      const sev = Array.isArray(setting) ? setting[0] : setting;
+      if (sev === 'off' || sev === 0) notes.push(`vfio-lint: security rule ${id} is off for files matching ${oneLine(o.files.join(', '))} (overrides[${i}] in ${source})`);
+    });
+  }
+  return notes;
+}
+
 /** Lint what the command line asks for: paths (and standard input), else the config's machines. */
 function lintRequested(args: CliArgs, io: CliIo, setup: RunSetup, options: LintOptions): LintReport {
   const reports: Array<{ label: string; report: LintReport }> = [];
@@ -167,12 +189,34 @@ function lintRequested(args: CliArgs, io: CliIo, setup: RunSetup, options: LintO
   } else if (setup.config.machines && setup.config.machines.length > 0) {
     setup.config.machines.forEach((m, i) => {
       const collected = machineInputs(m, setup.baseDir);
+      if (args.fix) confineToProject(collected, setup.baseDir, `machines[${i}] (${machineLabel(m, i)})`);
       reports.push({ label: machineLabel(m, i), report: lintCollected(collected.files, collected.unusable, setup, options) });
     });
   } else {
     throw new UsageError('nothing to lint: give files or directories, or describe machines in a config file (see vfio-lint --help)');
   }
   return mergeReports(reports);
+}
+
+/**
+ * `--fix` with no paths fixes what the config's machines name: a config found in a parent directory
+ * (or a cloned project's) could point anywhere, so it may only have files inside its own directory
+ * rewritten. Files outside must be named on the command line, where the user sees them.
+ */
+function confineToProject(collected: CollectedInputs, baseDir: string, which: string): void {
+  let project: string;
+  try {
+    project = realpathSync(baseDir);
+  } catch {
+    project = baseDir;
+  }
+  // The real path is what a write replaces.
+  for (const f of collected.files) {
+    const rel = relative(project, f.realPath);
+    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+      throw new UsageError(`--fix with no paths fixes only files inside the config file's directory (${oneLine(project)}); the config's ${which} names ${oneLine(f.realPath)}, outside it: name the files to fix on the command line`);
+    }
+  }
 }
 
 /** Write every fixed file back atomically; then say what was not applied and what to run. False when a write failed. */
