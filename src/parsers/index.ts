@@ -10,6 +10,10 @@ import { parseModuleList, type ModuleListFile } from './module-list/index.js';
 import { parseMkinitcpio, type MkinitcpioFile } from './initramfs/mkinitcpio.js';
 import { parseDracut, type DracutFile } from './initramfs/dracut.js';
 
+/** The longest line-based host file parsed (modprobe.d, sysctl.d, module lists, kernel command lines, loader entries). */
+export const MAX_LINE_FILE_CHARS = 1024 * 1024;
+const LINE_KINDS: ReadonlySet<FileKind> = new Set(['kernel-cmdline', 'proc-cmdline', 'bls-entry', 'modprobe', 'sysctl', 'initramfs-modules', 'modules-load']);
+
 /** Each file kind's parse result, tagged so consumers narrow on `kind`. */
 export type ParsedAst =
   | { kind: 'none' }
@@ -32,6 +36,13 @@ export interface ParseOutput {
 
 /** Parse a text as a file of `kind`. Parsers never throw; a domain file whose root is not <domain> is fatal. */
 export function parseByKind(kind: FileKind, text: string): ParseOutput {
+  // Line-based host files: real ones are a few KiB. Their syntax trees and findings cost up to about
+  // 200 bytes per character (a file of bad lines), so a longer one is refused rather than held.
+  if (LINE_KINDS.has(kind) && text.length > MAX_LINE_FILE_CHARS) {
+    const empty = parseByKind(kind, '');
+    const message = `a ${kind} file of ${text.length} characters is too long to lint (the limit is ${MAX_LINE_FILE_CHARS}; real ones are a few KiB)`;
+    return { ...empty, problems: [{ start: 0, end: 0, severity: 'fatal', code: 'too-long', message }] };
+  }
   switch (kind) {
     case 'domain':
     case 'capabilities': {

@@ -8,6 +8,8 @@ import { MAX_SHELL_WORDS } from '../../src/parsers/shell-vars/words.js';
 import { stream as streamStylish } from '../../src/reporters/stylish.js';
 import { stream as streamJson, toJson } from '../../src/reporters/json.js';
 import { parseXml } from '../../src/parsers/xml/index.js';
+import { MAX_XML_ELEMENTS } from '../../src/parsers/xml/fast.js';
+import { MAX_LINE_FILE_CHARS, parseByKind } from '../../src/parsers/index.js';
 import { useTempDirs } from './helpers.js';
 
 // No timings here (scripts/growth.mjs measures them): each case below ran out of heap or took
@@ -109,4 +111,26 @@ describe('item 4: duplicate attributes are found without comparing every pair', 
     const dup = parseXml(`${text} a79999='y'/></domain>`);
     expect(dup.problems.map((p) => p.message)).toEqual(["duplicate attribute 'a79999' on <e>"]);
   }, 30_000);
+});
+
+describe('item 11: every accepted input is held within a bound', () => {
+  it('16 MiB of unclosed XML tags stops at the element limit with one fatal finding (the tree never grows past it)', () => {
+    const doc = parseXml(`<domain type='kvm'>${'<a>'.repeat((16 * 1024 * 1024 - 20) / 3)}`);
+    expect(doc.problems.map((p) => [p.code, p.start])).toEqual([['xml-too-many-elements', 19 + 3 * (MAX_XML_ELEMENTS - 1)]]);
+  }, 60_000);
+
+  it('a document of 60,000 nested elements (closed properly) is refused the same way; 20,000 are fine', () => {
+    const nested = (n: number) => `<domain>${'<a>'.repeat(n)}${'</a>'.repeat(n)}</domain>`;
+    expect(parseXml(nested(20_000)).problems).toEqual([]);
+    expect(parseXml(nested(60_000)).problems.map((p) => p.code)).toEqual(['xml-too-many-elements']);
+  }, 60_000);
+
+  it('line-based host files over 1 MiB (a 10 MB dracut-style line, a modprobe.d file of bad lines) get one fatal finding, not a parse', async () => {
+    for (const kind of ['modprobe', 'sysctl', 'kernel-cmdline', 'modules-load'] as const) {
+      const out = parseByKind(kind, 'x\n'.repeat(MAX_LINE_FILE_CHARS / 2 + 1));
+      expect(out.problems.map((p) => [p.severity, p.code])).toEqual([['fatal', 'too-long']]);
+    }
+    const report = await lintText(`add_drivers+="${' vfio'.repeat(2_000_000)}"\n`, { kind: 'dracut', config: false, filePath: '/etc/dracut.conf.d/x.conf' });
+    expect(report.results[0]!.messages.filter((m) => m.fatal).map((m) => m.message)).toEqual([expect.stringMatching(/^a shell-variable file of 10000016 characters is too long to lint/)]);
+  });
 });

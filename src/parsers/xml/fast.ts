@@ -17,6 +17,13 @@ import { isSpaceUnit, skipSpaces } from './chars.js';
  * from its events afterwards. Scanning with indexOf and building the tree
  * directly makes the common parse about twice as fast.
  */
+/**
+ * Real libvirt documents have hundreds of elements (a capabilities file of a large host, a few
+ * thousand); each costs about 200 bytes of tree, and saxes takes about 20 µs for each. Past this many, a document is not one to hold:
+ * the parse stops with a fatal problem (reported by the saxes path).
+ */
+export const MAX_XML_ELEMENTS = 50_000;
+
 export function parseXmlFast(text: string): XmlDocument | undefined {
   // Characters XML 1.0 forbids anywhere (lone surrogates are caught before this).
   if (FORBIDDEN.test(text)) return undefined;
@@ -27,6 +34,7 @@ export function parseXmlFast(text: string): XmlDocument | undefined {
   let siblings = top;
   /** End of the last token: the text between it and the next '<' is character data. */
   let pos = 0;
+  let elements = 0;
 
   const decl = XML_DECL.exec(text);
   if (decl) {
@@ -57,6 +65,8 @@ export function parseXmlFast(text: string): XmlDocument | undefined {
       if (root !== undefined && current === undefined) return undefined; // a second root
       let i = nameEnd(text, lt + 1);
       if (i < 0) return undefined;
+      // Past the element limit the saxes path reports it.
+      if (++elements > MAX_XML_ELEMENTS) return undefined;
       const el: XmlElement = { type: 'element', name: text.slice(lt + 1, i), start: lt, end: lt, startTagEnd: lt, endTagStart: lt, selfClosing: false, attributes: [], children: [], parent: current };
       // Past a few attributes, names go in a set: a scan of the list for each would be quadratic.
       let names: Set<string> | undefined;
