@@ -50,21 +50,25 @@ function lines(bytes, line, head = '', tail = '') {
 
 const HOSTDEV = (i) => `<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x${(i % 256).toString(16)}' slot='0x00' function='0x0'/></source></hostdev>\n`;
 
-/** Each shape: a file kind and a text of about `bytes` bytes. `scale: 'count'` shapes grow by a count, not by bytes. */
+/**
+ * Each shape: a file kind and a text of about `bytes` bytes. `ceilingMb`: the kind is held by an input
+ * cap instead of a per-byte bound (shell-variable files stop at 256 KiB and 10,000 words, line-based
+ * host files at 1 MiB), so its memory may reach this ceiling whatever the input size.
+ */
 const SHAPES = [
   { name: 'domain: devices', kind: 'domain', make: (b) => lines(b, HOSTDEV, "<domain type='kvm'><name>g</name><devices>\n", '</devices></domain>\n') },
   { name: 'domain: unclosed tags', kind: 'domain', make: (b) => lines(b, () => '<a>', "<domain type='kvm'>") },
   { name: 'domain: attributes on one element', kind: 'domain', make: (b) => lines(b, (i) => ` a${i}='x'`, "<domain type='kvm'><e", '/></domain>') },
   { name: 'domain: nesting', kind: 'domain', make: (b) => { const n = Math.floor(b / 7); return `<domain>${'<a>'.repeat(n)}${'</a>'.repeat(n)}</domain>`; } },
-  { name: 'grub: assignments', kind: 'grub', make: (b) => lines(b, (i) => `GRUB_VAR_${i}="quiet splash intel_iommu=on"\n`) },
-  { name: 'grub: X=1 lines', kind: 'grub', make: (b) => lines(b, () => 'X=1\n') },
-  { name: 'grub: += lines', kind: 'grub', make: (b) => lines(b, () => 'GRUB_CMDLINE_LINUX_DEFAULT+=" x"\n') },
-  { name: 'grub: doubling', kind: 'grub', make: (b) => lines(b / 64, () => 'X="$X$X"\n', 'X=ab\n') },
-  { name: 'dracut: add_drivers+=', kind: 'dracut', make: (b) => lines(b, () => 'add_drivers+=" vfio "\n') },
-  { name: 'dracut: one long line', kind: 'dracut', make: (b) => lines(b, (i) => ` m${i}`, 'add_drivers+="', '"\n') },
-  { name: 'mkinitcpio: MODULES array', kind: 'mkinitcpio', make: (b) => lines(b, (i) => ` mod${i}`, 'MODULES=(', ')\n') },
+  { name: 'grub: assignments', kind: 'grub', ceilingMb: 100, make: (b) => lines(b, (i) => `GRUB_VAR_${i}="quiet splash intel_iommu=on"\n`) },
+  { name: 'grub: X=1 lines', kind: 'grub', ceilingMb: 100, make: (b) => lines(b, () => 'X=1\n') },
+  { name: 'grub: += lines', kind: 'grub', ceilingMb: 100, make: (b) => lines(b, () => 'GRUB_CMDLINE_LINUX_DEFAULT+=" x"\n') },
+  { name: 'grub: doubling', kind: 'grub', ceilingMb: 100, make: (b) => lines(b / 64, () => 'X="$X$X"\n', 'X=ab\n') },
+  { name: 'dracut: add_drivers+=', kind: 'dracut', ceilingMb: 100, make: (b) => lines(b, () => 'add_drivers+=" vfio "\n') },
+  { name: 'dracut: one long line', kind: 'dracut', ceilingMb: 100, make: (b) => lines(b, (i) => ` m${i}`, 'add_drivers+="', '"\n') },
+  { name: 'mkinitcpio: MODULES array', kind: 'mkinitcpio', ceilingMb: 100, make: (b) => lines(b, (i) => ` mod${i}`, 'MODULES=(', ')\n') },
   { name: 'modprobe: options', kind: 'modprobe', make: (b) => lines(b, (i) => `options vfio-pci ids=10de:${(i % 65536).toString(16).padStart(4, '0')}\n`) },
-  { name: 'modprobe: bad lines', kind: 'modprobe', make: (b) => lines(b, () => 'x\n') },
+  { name: 'modprobe: bad lines', kind: 'modprobe', ceilingMb: 250, make: (b) => lines(b, () => 'x\n') },
   { name: 'sysctl: settings', kind: 'sysctl', make: (b) => lines(b, (i) => `vm.setting_${i} = ${i}\n`) },
   { name: 'kernel-cmdline: one line', kind: 'kernel-cmdline', make: (b) => lines(b, (i) => `p${i}=v `, '', '\n') },
   { name: 'modules-load: names', kind: 'modules-load', make: (b) => lines(b, (i) => `mod_${i}\n`) },
@@ -139,7 +143,7 @@ async function main() {
         mb = (extraKb / 1024).toFixed(0);
         perByte = ((extraKb * 1024) / c.bytes).toFixed(1);
         const timeOk = c.ms <= LINEAR_SLACK * 16 * t1 * (c.bytes / a.bytes / 16);
-        const memOk = extraKb / 1024 <= FIXED_ALLOWANCE_MB + (BYTES_PER_INPUT_BYTE * c.bytes) / 2 ** 20;
+        const memOk = extraKb / 1024 <= FIXED_ALLOWANCE_MB + Math.max(shape.ceilingMb ?? 0, (BYTES_PER_INPUT_BYTE * c.bytes) / 2 ** 20);
         verdict = timeOk && memOk ? 'ok' : `MISSED: ${timeOk ? '' : 'time '}${memOk ? '' : 'memory'}`.trim();
       }
       if (verdict !== 'ok') missed++;

@@ -57,6 +57,8 @@ export async function lintFiles(paths: readonly string[], options: LintOptions =
  * with files on disk, give those paths to `lintFiles` with the text in `texts`.
  */
 export async function lintText(text: string, options: LintOptions & { filePath?: string } = {}): Promise<LintReport> {
+  if (typeof text !== 'string') throw new TypeError(`lintText: the text must be a string (got ${text === null ? 'null' : typeof text})`);
+  if (options.kind !== undefined && !(FILE_KINDS as readonly unknown[]).includes(options.kind)) throw new TypeError(`lintText: unknown kind ${JSON.stringify(options.kind)} (one of ${FILE_KINDS.join(', ')})`);
   checkCustomRules(options.customRules);
   return lintTextImpl(text, options);
 }
@@ -92,7 +94,14 @@ export function writeFixes(report: LintReport): { written: string[]; failed: Arr
  * (`path` is the file's path as the report gives it). Throws `RangeError` for overlapping edits.
  */
 export function applyEdits(text: string, edits: readonly TextEdit[], path?: string): string {
-  return applyEditsImpl(text, path === undefined ? edits : edits.filter((e) => e.path === path));
+  if (typeof text !== 'string') throw new TypeError(`applyEdits: the text must be a string (got ${typeof text})`);
+  if (!Array.isArray(edits)) throw new TypeError('applyEdits: edits must be an array');
+  const mine = path === undefined ? edits : edits.filter((e) => e.path === path);
+  mine.forEach((e, i) => {
+    if (!Number.isInteger(e.start) || !Number.isInteger(e.end) || e.start < 0 || e.end < e.start || e.end > text.length) throw new RangeError(`applyEdits: edit ${i} must have integer offsets with 0 <= start <= end <= ${text.length} (got start ${e.start}, end ${e.end})`);
+    if (typeof e.text !== 'string') throw new TypeError(`applyEdits: edit ${i} must have a string text`);
+  });
+  return applyEditsImpl(text, mine);
 }
 
 /** Type a custom rule (a no-op at run time): `export default defineRule({ meta: {...}, check(ctx) {...} })`. */

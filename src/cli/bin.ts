@@ -2,6 +2,8 @@ import { fstatSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { main } from './main.js';
 import { readAllStdin } from './stdin.js';
+import { InputError } from '../pipeline/inputs.js';
+import { describeFsError } from '../io/read.js';
 
 /**
  * Output goes straight to the file descriptors: the CLI prints once, at the
@@ -20,7 +22,10 @@ function writeAll(fd: number, text: string): void {
       if (code === 'EAGAIN') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
       // `vfio-lint ... | head` closed the pipe early: the reader's choice, not an error.
       else if (code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      else throw err;
+      // Standard error cannot carry its own failure: the exit status says it.
+      else if (fd === 2) process.exit(2);
+      // A full disk or a broken device behind standard output: one line on standard error, exit 2.
+      else throw new InputError(`cannot write to standard output: ${describeFsError(err)}`);
     }
   }
 }

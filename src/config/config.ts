@@ -3,6 +3,21 @@ import type { ResolvedRule } from '../engine/run.js';
 import { didYouMean } from './suggest.js';
 import { compileGlob, GlobError } from './glob.js';
 
+/** Rule options are small records; deeper nesting is a mistake (or an attack on whatever walks them recursively). */
+const MAX_OPTION_DEPTH = 32;
+
+/** Whether `value` nests objects or arrays deeper than `max`, found without recursion. */
+function tooDeep(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** A glob the matcher cannot take is a config mistake, said when the config is read. */
 function checkGlobs(globs: readonly string[], where: string): void {
   for (const g of globs) {
@@ -81,6 +96,7 @@ function settingOf(setting: RuleSetting, where: string): { severity: Severity | 
     if (arr.length === 0 || arr.length > 2) throw new ConfigError(`${where}: expected [severity] or [severity, options]`);
     const options = arr[1] as Record<string, unknown> | undefined;
     if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) throw new ConfigError(`${where}: rule options must be an object`);
+    if (options !== undefined && tooDeep(options, MAX_OPTION_DEPTH)) throw new ConfigError(`${where}: rule options nest deeper than ${MAX_OPTION_DEPTH} levels`);
     return { severity: parseSeverity(arr[0], where), options };
   }
   return { severity: parseSeverity(setting, where), options: undefined };

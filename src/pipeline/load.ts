@@ -29,6 +29,8 @@ export function readFile(input: InputFile): ReadFile {
     return { input, source, failure: { message: `${decoded.message} (at byte ${decoded.byteOffset})`, offset: text.length }, mode: undefined };
   }
   const source = sourceFile(input.displayPath, decoded.text, decoded);
+  // A second byte-order mark is a character before the root element: xmllint and libvirt refuse it (saxes would skip it).
+  if (isXmlKind(input.kind) && decoded.bom && decoded.text.charCodeAt(0) === 0xfeff) return { input, source, failure: { message: 'a second byte-order mark after the first: the document starts with a character that is not markup', offset: 0 }, mode: undefined };
   const nul = isXmlKind(input.kind) ? -1 : decoded.text.indexOf('\0');
   // The XML parser reports a NUL itself. A config file with one is not text: kmod and systemd stop
   // reading the line there, the shell drops it, so no reading of ours would match theirs.
