@@ -4,7 +4,7 @@ import { classifyByPath, classifyXml, xmlRootName } from '../model/classify.js';
 import type { FileKind } from '../model/machine.js';
 import { describeFsError, notRegularReason, readInput, readPrefix } from '../io/read.js';
 import { decodeHead } from '../io/sniff.js';
-import type { Confinement, FileId } from '../io/confined.js';
+import type { Confinement, FileId } from '../io/confinement.js';
 
 /** A file's bytes as read, and its mode (kept when `--fix` rewrites it). */
 export interface Preread {

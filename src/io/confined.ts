@@ -1,30 +1,7 @@
 import { closeSync, existsSync, fstatSync, lstatSync, openSync, constants, type BigIntStats } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { notRegularReason } from './kind.js';
-
-/** A file's identity: the same (dev, ino) is the same file, whatever path led to it. */
-export interface FileId {
-  dev: bigint;
-  ino: bigint;
-}
-
-/**
- * Where a file must be, as discovery found it: under `within` (the tree, folder
- * or directory the user gave, opened as given), reached from there through real
- * directories only, and (when discovery looked at it) the file it saw then.
- */
-export interface Confinement {
-  within: string;
-  id?: FileId;
-}
-
-export function idOf(st: { dev: bigint; ino: bigint }): FileId {
-  return { dev: st.dev, ino: st.ino };
-}
-
-export function sameId(a: FileId, b: { dev: bigint; ino: bigint }): boolean {
-  return a.dev === b.dev && a.ino === b.ino;
-}
+import { sameId, type Confinement } from './confinement.js';
 
 /** Thrown (and turned into a message by the callers) when a path escapes its confinement or changed under us. */
 export class ConfinementError extends Error {}

@@ -1,5 +1,5 @@
 import type { BigIntStats } from 'node:fs';
-import type { FileId } from './confined.js';
+import type { FileId } from './confinement.js';
 
 /**
  * What a file looked like when it was read: enough to tell, just before

@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync, statSync, constants, type BigIntStats } from 'node:fs';
 import { rememberRead } from './identity.js';
-import { ConfinementError, idOf, openConfined, type Confinement } from './confined.js';
+import { ConfinementError, openConfined } from './confined.js';
+import { idOf, type Confinement } from './confinement.js';
 import { notRegularReason } from './kind.js';
 
 /**

@@ -3,7 +3,8 @@ import { basename, dirname, join } from 'node:path';
 import { encodeLike } from '../core/source.js';
 import { describeFsError } from './read.js';
 import { changedSinceRead, readPlace, rememberRead, type ReadPlace } from './identity.js';
-import { ConfinementError, inDir, openDirChain, partsBelow, sameId, type OpenDir } from './confined.js';
+import { ConfinementError, inDir, openDirChain, partsBelow, type OpenDir } from './confined.js';
+import { sameId } from './confinement.js';
 
 export interface WriteTarget {
   /** The real file to replace (already resolved inside its tree). */

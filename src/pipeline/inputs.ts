@@ -5,7 +5,7 @@ import { isXmlKind, type FileKind } from '../model/machine.js';
 import { compareNames, discoverHostTree, hostTreeShape, sniffXmlFile, SNIFF_BYTES, type DiscoveredFile, type Preread } from '../host/discover.js';
 import { describeFsError, notRegularReason, readPrefix } from '../io/read.js';
 import { decodeHead } from '../io/sniff.js';
-import { idOf, type Confinement } from '../io/confined.js';
+import { idOf, type Confinement } from '../io/confinement.js';
 
 // One realpath(3) call instead of an lstat per path component; same result on the systems we run on.
 const realpathSync = realpathJs.native;
