@@ -53,7 +53,7 @@ const HOSTDEV = (i) => `<hostdev mode='subsystem' type='pci' managed='yes'><sour
 /**
  * Each shape: a file kind and a text of about `bytes` bytes. `ceilingMb`: the kind is held by an input
  * cap instead of a per-byte bound (shell-variable files stop at 256 KiB and 10,000 words, line-based
- * host files at 1 MiB), so its memory may reach this ceiling whatever the input size (XML stopped at
+ * host files at 1 MiB, where real content costs up to about 70 bytes per byte), so its memory may reach this ceiling whatever the input size (XML stopped at
  * its element limit too). `limitKiB`: the kind's input cap; the 16x run is kept under it, so every
  * size is really parsed.
  */
@@ -69,13 +69,13 @@ const SHAPES = [
   { name: 'dracut: add_drivers+=', kind: 'dracut', ceilingMb: 100, limitKiB: 255, make: (b) => lines(b, () => 'add_drivers+=" vfio "\n') },
   { name: 'dracut: one long line', kind: 'dracut', ceilingMb: 100, limitKiB: 255, make: (b) => lines(b, (i) => ` m${i}`, 'add_drivers+="', '"\n') },
   { name: 'mkinitcpio: MODULES array', kind: 'mkinitcpio', ceilingMb: 100, limitKiB: 255, make: (b) => lines(b, (i) => ` mod${i}`, 'MODULES=(', ')\n') },
-  { name: 'modprobe: options', kind: 'modprobe', limitKiB: 1023, make: (b) => lines(b, (i) => `options vfio-pci ids=10de:${(i % 65536).toString(16).padStart(4, '0')}\n`) },
+  { name: 'modprobe: options', kind: 'modprobe', limitKiB: 1023, ceilingMb: 100, make: (b) => lines(b, (i) => `options vfio-pci ids=10de:${(i % 65536).toString(16).padStart(4, '0')}\n`) },
   { name: 'modprobe: bad lines', kind: 'modprobe', ceilingMb: 250, limitKiB: 1023, make: (b) => lines(b, () => 'x\n') },
-  { name: 'sysctl: settings', kind: 'sysctl', limitKiB: 1023, make: (b) => lines(b, (i) => `vm.setting_${i} = ${i}\n`) },
-  { name: 'kernel-cmdline: one line', kind: 'kernel-cmdline', limitKiB: 1023, make: (b) => lines(b, (i) => `p${i}=v `, '', '\n') },
-  { name: 'modules-load: names', kind: 'modules-load', limitKiB: 1023, make: (b) => lines(b, (i) => `mod_${i}\n`) },
-  { name: 'initramfs-modules: names', kind: 'initramfs-modules', limitKiB: 1023, make: (b) => lines(b, (i) => `mod_${i} opt=1\n`) },
-  { name: 'bls-entry: options', kind: 'bls-entry', limitKiB: 1023, make: (b) => lines(b, (i) => `options p${i}=v\n`, 'title t\nlinux /vmlinuz\n') },
+  { name: 'sysctl: settings', kind: 'sysctl', limitKiB: 1023, ceilingMb: 100, make: (b) => lines(b, (i) => `vm.setting_${i} = ${i}\n`) },
+  { name: 'kernel-cmdline: one line', kind: 'kernel-cmdline', limitKiB: 1023, ceilingMb: 100, make: (b) => lines(b, (i) => `p${i}=v `, '', '\n') },
+  { name: 'modules-load: names', kind: 'modules-load', limitKiB: 1023, ceilingMb: 100, make: (b) => lines(b, (i) => `mod_${i}\n`) },
+  { name: 'initramfs-modules: names', kind: 'initramfs-modules', limitKiB: 1023, ceilingMb: 100, make: (b) => lines(b, (i) => `mod_${i} opt=1\n`) },
+  { name: 'bls-entry: options', kind: 'bls-entry', limitKiB: 1023, ceilingMb: 100, make: (b) => lines(b, (i) => `options p${i}=v\n`, 'title t\nlinux /vmlinuz\n') },
 ];
 
 const CHILD = `
