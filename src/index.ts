@@ -7,7 +7,7 @@
  */
 import { lintFiles as lintFilesImpl, lintText as lintTextImpl, type LintOptions } from './lint.js';
 import { builtinRules } from './rules/index.js';
-import { loadReporter, toJson, type JsonResult, type ReporterOptions } from './reporters/index.js';
+import { loadReporter, reportText, toJson, type JsonResult, type ReporterOptions } from './reporters/index.js';
 import { writeAtomic } from './io/write.js';
 import { applyEdits as applyEditsImpl } from './engine/fix.js';
 import type { LintReport } from './engine/result.js';
@@ -60,13 +60,14 @@ export async function lintFiles(paths: readonly string[], options: LintOptions =
  * with files on disk, give those paths to `lintFiles` with the text in `texts`.
  */
 export async function lintText(text: string, options: LintOptions & { filePath?: string } = {}): Promise<LintReport> {
+  if (typeof text !== 'string') throw new TypeError(`lintText: the text must be a string (got ${text === null ? 'null' : typeof text})`);
   checkOptions(options);
   return lintTextImpl(text, options);
 }
 
 /** Format a report as the CLI would print it: `stylish`, `json`, `sarif`, `github`, or any other name `--format` takes. */
 export function formatReport(report: LintReport, format = 'stylish', options: Partial<ReporterOptions> = {}): string {
-  return loadReporter(format)(report, reporterOptions(options));
+  return reportText(loadReporter(format)(report, reporterOptions(options)));
 }
 
 /** The objects `formatReport(report, 'json')` prints, without the round trip through text. */
@@ -100,7 +101,14 @@ export function writeFixes(report: LintReport): { written: string[]; failed: Arr
  * (`path` is the file's path as the report gives it). Throws `RangeError` for overlapping edits.
  */
 export function applyEdits(text: string, edits: readonly TextEdit[], path?: string): string {
-  return applyEditsImpl(text, path === undefined ? edits : edits.filter((e) => e.path === path));
+  if (typeof text !== 'string') throw new TypeError(`applyEdits: the text must be a string (got ${typeof text})`);
+  if (!Array.isArray(edits)) throw new TypeError('applyEdits: edits must be an array');
+  const mine = path === undefined ? edits : edits.filter((e) => e.path === path);
+  mine.forEach((e, i) => {
+    if (!Number.isInteger(e.start) || !Number.isInteger(e.end) || e.start < 0 || e.end < e.start || e.end > text.length) throw new RangeError(`applyEdits: edit ${i} must have integer offsets with 0 <= start <= end <= ${text.length} (got start ${e.start}, end ${e.end})`);
+    if (typeof e.text !== 'string') throw new TypeError(`applyEdits: edit ${i} must have a string text`);
+  });
+  return applyEditsImpl(text, mine);
 }
 
 

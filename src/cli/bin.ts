@@ -2,6 +2,8 @@ import { fstatSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { main } from './main.js';
 import { readAllStdin } from './stdin.js';
+import { InputError } from '../pipeline/inputs.js';
+import { describeFsError } from '../io/read.js';
 
 /**
  * Output goes straight to the file descriptors: the CLI prints once, at the
@@ -26,7 +28,11 @@ function writeAll(fd: number, text: string): void {
       else if (code === 'EPIPE') {
         if (fd === 1) stdoutClosed = true;
         return;
-      } else throw err;
+      }
+      // Standard error cannot carry its own failure: the exit status says it.
+      else if (fd === 2) process.exit(2);
+      // A full disk or a broken device behind standard output: one line on standard error, exit 2.
+      else throw new InputError(`cannot write to standard output: ${describeFsError(err)}`);
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { LintReport } from '../engine/result.js';
 import { displayPath } from '../reporters/paths.js';
+import { oneLine } from '../reporters/text.js';
 
 /**
  * What the user must run for fixed files to take effect: none of these files
@@ -16,8 +17,8 @@ export function followUps(report: LintReport, cwd: string): string[] {
     const define = `\`virsh define ${shellQuote(shown)}\``;
     notes.push(
       r.systemPath?.startsWith('/etc/libvirt/qemu/')
-        ? `note: ${shown} is libvirt's own copy; libvirt reads it only when it starts: run ${define} for the change to take effect`
-        : `note: ${shown} changed; load it into libvirt with ${define}`,
+        ? `note: ${oneLine(shown)} is libvirt's own copy; libvirt reads it only when it starts: run ${define} for the change to take effect`
+        : `note: ${oneLine(shown)} changed; load it into libvirt with ${define}`,
     );
   }
   if (kinds.has('grub')) notes.push('note: /etc/default/grub changed: run `update-grub` (Debian, Ubuntu) or `grub-mkconfig -o /boot/grub/grub.cfg`, then reboot');
@@ -28,7 +29,13 @@ export function followUps(report: LintReport, cwd: string): string[] {
   return notes;
 }
 
-/** A path as one shell word: as is when it is plain, else in single quotes. */
+/**
+ * A path as one shell word: as is when it is plain, else in single quotes; a name with control
+ * characters in bash's `$'...'` form, each such character as `\xNN`, so nothing reaches the
+ * terminal raw and the command still names the file.
+ */
 export function shellQuote(s: string): string {
-  return /^[\w./@%+=:,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+  if (/^[\w./@%+=:,-]+$/.test(s)) return s;
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(s)) return `$'${s.replace(/[\\']/g, (c) => `\\${c}`).replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}'`;
+  return `'${s.replace(/'/g, `'\\''`)}'`;
 }

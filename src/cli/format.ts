@@ -3,10 +3,10 @@ import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { LintReport } from '../engine/result.js';
 import type { Formatter, FormatterContext } from '../config/plugins.js';
-import { loadReporter, REPORTER_NAMES, toJson, UnknownFormatError, type ReporterOptions } from '../reporters/index.js';
+import { loadReporter, REPORTER_NAMES, toJson, UnknownFormatError, type ReporterOptions, type ReporterOutput } from '../reporters/index.js';
 import { UsageError } from './args.js';
 
-export type CliReporter = (report: LintReport, options: ReporterOptions) => string | Promise<string>;
+export type CliReporter = (report: LintReport, options: ReporterOptions) => ReporterOutput | Promise<string>;
 
 /**
  * What `--format NAME` prints with: a built-in format, a formatter from a config plugin, or a module

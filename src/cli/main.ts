@@ -1,10 +1,11 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { closeSync, existsSync, openSync, readFileSync, realpathSync, statSync, writeSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { ReporterOutput } from '../reporters/types.js';
 import { fileURLToPath } from 'node:url';
 import { HELP, parseArgs, UsageError, type CliArgs } from './args.js';
 import type { CliIo } from './io.js';
 import { lintCollected, setupRun, type LintOptions } from '../lint.js';
-import { collectMachines, InputError, type CollectedMachine, type CollectedRun } from '../pipeline/inputs.js';
+import { collectMachines, InputError, type CollectedMachine, type CollectedRun, type InputFile } from '../pipeline/inputs.js';
 import { configCollectOptions } from '../config/discovery.js';
 import { discoverHostTree } from '../host/discover.js';
 import { ConfigError, parseSeverity, resolveRuleStates, type Config, type RuleSetting } from '../config/config.js';
@@ -19,6 +20,7 @@ import { builtinDocsUrl } from '../engine/rule.js';
 import { writeAtomic } from '../io/write.js';
 import { describeFsError, MAX_INPUT_BYTES } from '../io/read.js';
 import { followUps } from './follow-ups.js';
+import { oneLine, visibleControls } from '../reporters/text.js';
 import { useColor } from './color.js';
 import { unreadableReason } from './readable.js';
 import { stdinInput } from './stdin.js';
@@ -40,7 +42,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   } catch (err) {
     const known = err instanceof UsageError || err instanceof InputError || err instanceof ConfigError || err instanceof UnknownFormatError || (err instanceof Error && err.name === 'SnapshotError');
     const msg = err instanceof Error ? err.message : String(err);
-    io.stderr(`vfio-lint: ${known ? msg : `internal error: ${msg}`}\n`);
+    io.stderr(`vfio-lint: ${oneLine(known ? msg : `internal error: ${msg}`)}\n`);
     if (args?.debug && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
     else if (!known) io.stderr('(run again with --debug for a stack trace)\n');
     return 2;
@@ -90,33 +92,49 @@ async function run(args: CliArgs, io: CliIo): Promise<number> {
       break;
   }
   // The format is checked before any work, so a typo costs nothing.
+  const { pieces } = await import('../reporters/index.js');
   const reporter = await resolveFormat(args.format, io.cwd, setup.formatters);
 
-  const report = lintRequested(args, io, setup, options);
+  for (const note of securityOffNotes(setup, cliRules)) io.stderr(`${note}\n`);
+  let report = lintRequested(args, io, setup, options);
 
   if (report.failures.length > 0) {
-    for (const f of report.failures) io.stderr(`vfio-lint: rule ${f.ruleId} failed: ${f.message}\n${args.debug && f.stack ? `${f.stack}\n` : ''}`);
+    for (const f of report.failures) io.stderr(`vfio-lint: rule ${oneLine(f.ruleId)} failed: ${oneLine(f.message)}\n${args.debug && f.stack ? `${f.stack}\n` : ''}`);
     return 2;
   }
 
-  const emit = (text: string) => {
-    if (!args.outputFile) return io.stdout(text);
+  // The report in the pieces the reporter makes (one file at a time for most): no one string holds it all.
+  const emit = (out: ReporterOutput) => {
+    if (!args.outputFile) {
+      for (const piece of pieces(out)) io.stdout(piece);
+      return;
+    }
     const target = resolve(io.cwd, args.outputFile);
+    let fd: number | undefined;
     try {
-      writeFileSync(target, text);
+      fd = openSync(target, 'w');
+      for (const piece of pieces(out)) writeSync(fd, piece);
     } catch (err) {
       throw new InputError(`cannot write the report to ${args.outputFile}: ${describeFsError(err)}`);
+    } finally {
+      if (fd !== undefined) closeSync(fd);
     }
   };
 
   let writeFailed = false;
   if (args.fixDryRun && !args.formatGiven) {
-    emit(dryRunDiff(report, io.cwd, (w) => io.stderr(`vfio-lint: warning: ${w}\n`)));
-    for (const u of report.undone) io.stderr(`vfio-lint: a fix by ${u.ruleId} in ${u.path} was dropped: it would leave the file unparsable (${u.reason})\n`);
+    const diff = dryRunDiff(report, io.cwd, (w) => io.stderr(`vfio-lint: warning: ${oneLine(w)}\n`));
+    // A patch must stay byte-exact when piped; on a terminal, control characters from the files are shown, not obeyed.
+    emit(io.stdoutIsTTY && !args.outputFile ? visibleControls(diff) : diff);
+    for (const u of report.undone) io.stderr(`vfio-lint: a fix by ${u.ruleId} in ${oneLine(u.path)} was dropped: it would leave the file unparsable (${oneLine(u.reason)})\n`);
     const left = remaining(report);
     if (left !== '') io.stderr(`vfio-lint: ${left} would remain after these fixes (run without --fix-dry-run to see them)\n`);
   } else {
-    if (args.fix) writeFailed = !writeFixes(report, io);
+    if (args.fix) {
+      writeFailed = !writeFixes(report, io);
+      // What is on disk now: the files written hold their fixes, the others what they held.
+      if (writeFailed) report = lintRequested(args, io, setup, { ...options, fix: false });
+    }
     const color = useColor(args.color, io.env, io.stdoutIsTTY);
     const shown = args.quiet ? quietReport(report) : report;
     emit(await reporter(shown, { cwd: io.cwd, color: args.outputFile ? false : color, maxWarnings: args.maxWarnings, quiet: args.quiet, version: pkg.version, includeSource: true, width: args.outputFile ? undefined : io.columns }));
@@ -133,13 +151,38 @@ async function run(args: CliArgs, io: CliIo): Promise<number> {
   return 0;
 }
 
+/**
+ * A security rule that is off says so, with what turned it off: a config file found in any parent
+ * directory applies, and a run that exits 0 must not hide that a check was skipped.
+ */
+function securityOffNotes(setup: RunSetup, cliRules: Record<string, RuleSetting>): string[] {
+  const notes: string[] = [];
+  const states = resolveRuleStates(setup.allRules, setup.config, cliRules);
+  const source = setup.configPath ? `the config file ${oneLine(setup.configPath)}` : 'the configuration';
+  for (const rule of setup.allRules) {
+    if (rule.meta.category !== 'security') continue;
+    const id = rule.meta.id;
+    if (states.get(id)?.severity === 'off') notes.push(`vfio-lint: security rule ${id} is off (turned off by ${cliRules[id] === 'off' ? '--rule on the command line' : source})`);
+    (setup.config.overrides ?? []).forEach((o, i) => {
+      const setting = o.rules[id];
+      const sev = Array.isArray(setting) ? setting[0] : setting;
+      if (sev === 'off' || sev === 0) notes.push(`vfio-lint: security rule ${id} is off for files matching ${oneLine(o.files.join(', '))} (overrides[${i}] in ${source})`);
+    });
+  }
+  return notes;
+}
+
 /** What the command line asks for: paths (and standard input), else the config's machines. */
 function collectRequested(args: CliArgs, io: CliIo, setup: RunSetup): CollectedRun {
   if (args.paths.length > 0 || args.root || args.stdin) return gather(args.paths, args, io.cwd, setup);
   if (setup.config.machines && setup.config.machines.length > 0) {
     const discovery = configCollectOptions(setup.config, setup.baseDir);
     return {
-      machines: setup.config.machines.map((m, i) => ({ name: machineLabel(m, i), ...machineInputs(m, setup.baseDir, discovery) })),
+      machines: setup.config.machines.map((m, i) => {
+        const collected = machineInputs(m, setup.baseDir, discovery);
+        if (args.fix) confineToProject(collected, setup.baseDir, `machines[${i}] (${machineLabel(m, i)})`);
+        return { name: machineLabel(m, i), ...collected };
+      }),
       groupings: [],
     };
   }
@@ -193,19 +236,44 @@ function listInputs(run: CollectedRun, cwd: string): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * `--fix` with no paths fixes what the config's machines name: a config found in a parent directory
+ * (or a cloned project's) could point anywhere, so it may only have files inside its own directory
+ * rewritten. Files outside must be named on the command line, where the user sees them.
+ */
+function confineToProject(collected: { files: readonly InputFile[] }, baseDir: string, which: string): void {
+  let project: string;
+  try {
+    project = realpathSync(baseDir);
+  } catch {
+    project = baseDir;
+  }
+  // The real path is what a write replaces.
+  for (const f of collected.files) {
+    const rel = relative(project, f.realPath);
+    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+      throw new UsageError(`--fix with no paths fixes only files inside the config file's directory (${oneLine(project)}); the config's ${which} names ${oneLine(f.realPath)}, outside it: name the files to fix on the command line`);
+    }
+  }
+}
+
 /** Write every fixed file back atomically; then say what was not applied and what to run. False when a write failed. */
 function writeFixes(report: LintReport, io: CliIo): boolean {
   let ok = true;
+  const written = new Set<string>();
   for (const r of report.results) {
     if (r.output === undefined || !r.realPath || !r.stored) continue;
-    const written = writeAtomic({ realPath: r.realPath, text: r.output, stored: r.stored });
-    if (!written.ok) {
-      io.stderr(`vfio-lint: could not write ${r.filePath}: ${written.message}\n`);
+    const w = writeAtomic({ realPath: r.realPath, text: r.output, stored: r.stored });
+    if (w.ok) written.add(r.filePath);
+    else {
+      io.stderr(`vfio-lint: could not write ${oneLine(r.filePath)}: ${oneLine(w.message)}\n`);
       ok = false;
     }
   }
-  for (const u of report.undone) io.stderr(`vfio-lint: a fix by ${u.ruleId} in ${u.path} was not applied: it would leave the file unparsable (${u.reason})\n`);
-  for (const note of followUps(report, io.cwd)) io.stderr(`${note}\n`);
+  for (const u of report.undone) io.stderr(`vfio-lint: a fix by ${u.ruleId} in ${oneLine(u.path)} was not applied: it would leave the file unparsable (${oneLine(u.reason)})\n`);
+  // Only what was written changed: no note for a file that could not be.
+  const changed = { ...report, results: report.results.filter((r) => written.has(r.filePath)) };
+  for (const note of followUps(changed, io.cwd)) io.stderr(`${note}\n`);
   return ok;
 }
 

@@ -1,16 +1,26 @@
-import { closeSync, constants, fstatSync, openSync } from 'node:fs';
-import { describeFsError } from '../io/read.js';
+import { closeSync, constants, fstatSync, openSync, statSync } from 'node:fs';
+import { describeFsError, notRegularReason } from '../io/read.js';
 
 /**
  * Can a file named on the command line be opened for reading, and is it a
- * regular file? Opened non-blocking and closed at once: nothing is read, so a
- * FIFO or device cannot hang the run. Returns why not, or undefined.
+ * regular file? Its type is checked before it is opened (non-blocking, closed at
+ * once, nothing read), so a FIFO or device is never opened. Returns why not, or undefined.
  *
  * A file the user named that cannot be read is a failed run (exit 2), as in
  * ShellCheck; a file found inside a host tree that cannot be read stays a
  * finding on that file.
  */
 export function unreadableReason(path: string): string | undefined {
+  // The type first, without opening: opening a FIFO, even non-blocking, releases a writer waiting on it.
+  try {
+    const st = statSync(path);
+    if (!st.isDirectory()) {
+      const notRegular = notRegularReason(st);
+      if (notRegular) return notRegular;
+    }
+  } catch (err) {
+    return describeFsError(err);
+  }
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
@@ -18,10 +28,9 @@ export function unreadableReason(path: string): string | undefined {
     return describeFsError(err);
   }
   try {
+    // Swapped for something else between the look and the open.
     const st = fstatSync(fd);
-    if (st.isDirectory() || st.isFile()) return undefined;
-    const what = st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device' : 'a special file';
-    return `is not a regular file (${what}); refusing to read it`;
+    return st.isDirectory() ? undefined : notRegularReason(st);
   } catch (err) {
     return describeFsError(err);
   } finally {

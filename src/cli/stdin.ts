@@ -1,8 +1,8 @@
 import { readSync } from 'node:fs';
 import { classifyText } from '../model/classify.js';
 import type { FileKind } from '../model/machine.js';
-import { systemPathOf, type InputFile } from '../pipeline/inputs.js';
-import { MAX_INPUT_BYTES } from '../io/read.js';
+import { InputError, systemPathOf, type InputFile } from '../pipeline/inputs.js';
+import { describeFsError, MAX_INPUT_BYTES } from '../io/read.js';
 
 /**
  * The input that standard input stands for: the file it replaces when one of
@@ -44,7 +44,9 @@ export function readAllStdin(): Uint8Array {
         continue;
       }
       if (code === 'EOF') break;
-      throw err;
+      // `--stdin < somedir`: a mistake on the command line, said in words.
+      if (code === 'EISDIR') throw new InputError('standard input is a directory; give a file or a pipe with --stdin');
+      throw new InputError(`cannot read standard input: ${describeFsError(err)}`);
     }
     if (n === 0) break;
     chunks.push(Buffer.from(buf.subarray(0, n)));

@@ -3,6 +3,34 @@ import type { ResolvedRule } from '../engine/run.js';
 import { didYouMean } from './suggest.js';
 import { ConfigError } from './config-error.js';
 import { DISCOVERY_KEYS, validateDiscoveryConfig, type DiscoveryConfig } from './discovery.js';
+import { compileGlob, GlobError } from './glob.js';
+
+/** Rule options are small records; deeper nesting is a mistake (or an attack on whatever walks them recursively). */
+const MAX_OPTION_DEPTH = 32;
+
+/** Whether `value` nests objects or arrays deeper than `max`, found without recursion. */
+function tooDeep(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** A glob the matcher cannot take is a config mistake, said when the config is read. */
+function checkGlobs(globs: readonly string[], where: string): void {
+  for (const g of globs) {
+    try {
+      compileGlob(g);
+    } catch (err) {
+      if (err instanceof GlobError) throw new ConfigError(`${where}: ${err.message}`);
+      throw err;
+    }
+  }
+}
 
 export type SeveritySetting = Severity | 'warn' | 'off' | 0 | 1 | 2;
 export type RuleSetting = SeveritySetting | [SeveritySetting] | [SeveritySetting, Record<string, unknown>];
@@ -72,6 +100,7 @@ function settingOf(setting: RuleSetting, where: string): { severity: Severity | 
     if (arr.length === 0 || arr.length > 2) throw new ConfigError(`${where}: expected [severity] or [severity, options]`);
     const options = arr[1] as Record<string, unknown> | undefined;
     if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) throw new ConfigError(`${where}: rule options must be an object`);
+    if (options !== undefined && tooDeep(options, MAX_OPTION_DEPTH)) throw new ConfigError(`${where}: rule options nest deeper than ${MAX_OPTION_DEPTH} levels`);
     return { severity: parseSeverity(arr[0], where), options };
   }
   return { severity: parseSeverity(setting, where), options: undefined };
@@ -97,6 +126,7 @@ export function validateConfig(raw: unknown, where: string, known: ReadonlyMap<s
     obj.overrides.forEach((o, i) => {
       const ov = o as Record<string, unknown>;
       if (typeof ov !== 'object' || ov === null || !Array.isArray(ov.files) || !ov.files.every((f) => typeof f === 'string')) throw new ConfigError(`${where}: overrides[${i}].files must be an array of globs`);
+      checkGlobs(ov.files as string[], `${where}: overrides[${i}].files`);
       checkRules(ov.rules ?? {}, `overrides[${i}].rules`);
     });
   }
@@ -108,6 +138,7 @@ export function validateConfig(raw: unknown, where: string, known: ReadonlyMap<s
       for (const key of Object.keys(mc)) if (!['name', 'domains', 'host', 'capabilities', 'files'].includes(key)) throw new ConfigError(`${where}: machines[${i}]: unknown key "${key}"`);
       for (const key of ['domains', 'files']) if (mc[key] !== undefined && !(Array.isArray(mc[key]) && (mc[key] as unknown[]).every((x) => typeof x === 'string'))) throw new ConfigError(`${where}: machines[${i}].${key} must be an array of paths`);
       for (const key of ['name', 'host', 'capabilities']) if (mc[key] !== undefined && typeof mc[key] !== 'string') throw new ConfigError(`${where}: machines[${i}].${key} must be a string`);
+      for (const key of ['domains', 'files']) if (mc[key] !== undefined) checkGlobs(mc[key] as string[], `${where}: machines[${i}].${key}`);
     });
   }
   validateDiscoveryConfig(obj, where);

@@ -1,6 +1,6 @@
 import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { globToRegExp } from './glob.js';
+import { compileGlob } from './glob.js';
 
 const MAX_ENTRIES = 100_000;
 
@@ -17,7 +17,7 @@ export function expandPaths(patterns: readonly string[], baseDir: string, option
     const firstGlob = parts.findIndex((p) => /[*?[{]/.test(p));
     // `parts.join` keeps the leading '/' of an absolute pattern (whose first part is ''), which spreading the parts would drop.
     const start = firstGlob === 0 ? baseDir : resolve(baseDir, parts.slice(0, firstGlob).join('/') || '/');
-    const re = globToRegExp(relative(baseDir, resolve(baseDir, pattern)).replaceAll('\\', '/'));
+    const re = compileGlob(relative(baseDir, resolve(baseDir, pattern)).replaceAll('\\', '/'));
     // A pattern with a '/' and no `**` names files a fixed number of directories below its first glob: go no
     // deeper. (Without a '/' it matches a basename at any depth; a brace may hide a '/'.)
     const rest = parts.slice(firstGlob);

@@ -1,8 +1,8 @@
-import { globToRegExp } from './glob.js';
+import { compileGlob, type GlobMatcher } from './glob.js';
 
 /** One line of an ignore file, compiled once. */
 interface IgnoreRule {
-  re: RegExp;
+  re: GlobMatcher;
   negate: boolean;
   dirOnly: boolean;
   /** Matched against `/` + the path (anchored rules) or the path as is (a name at any depth). */
@@ -63,5 +63,10 @@ function compile(raw: string): IgnoreRule | undefined {
   const anchored = line.includes('/');
   // Anchored patterns are matched against `/` + the path, so `/foo` and `foo/bar` start at the folder's top.
   const pattern = anchored ? (line.startsWith('/') ? line : `/${line}`) : line;
-  return { re: globToRegExp(pattern), negate, dirOnly, anchored };
+  try {
+    return { re: compileGlob(pattern), negate, dirOnly, anchored };
+  } catch {
+    // A pattern the matcher cannot take (`[z-a]`) matches nothing, as git treats a broken line.
+    return undefined;
+  }
 }

@@ -30,8 +30,23 @@ function decodeUtf16(bytes: Uint8Array, encoding: 'utf-16le' | 'utf-16be'): Deco
     const text = new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes.subarray(2));
     return { ok: true, text, encoding, bom: true };
   } catch {
-    return { ok: false, message: `not valid ${encoding.toUpperCase()}`, byteOffset: 2 };
+    return { ok: false, message: `not valid ${encoding.toUpperCase()}`, byteOffset: firstLoneSurrogate(bytes, encoding === 'utf-16le') };
   }
+}
+
+/** The byte offset of the first unpaired surrogate (the only way UTF-16 of even length can be invalid), past the BOM. */
+function firstLoneSurrogate(bytes: Uint8Array, le: boolean): number {
+  const unit = (i: number) => (le ? bytes[i]! | (bytes[i + 1]! << 8) : (bytes[i]! << 8) | bytes[i + 1]!);
+  for (let i = 2; i + 1 < bytes.length; i += 2) {
+    const u = unit(i);
+    if (u >= 0xdc00 && u <= 0xdfff) return i;
+    if (u >= 0xd800 && u <= 0xdbff) {
+      const next = i + 3 < bytes.length ? unit(i + 2) : -1;
+      if (next < 0xdc00 || next > 0xdfff) return i;
+      i += 2;
+    }
+  }
+  return 2;
 }
 
 /** Encode fixed text back the way the original file was stored. */

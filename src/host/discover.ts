@@ -4,6 +4,7 @@ import { classifyByPath, classifyXml, xmlRootName } from '../model/classify.js';
 import type { FileKind } from '../kinds/index.js';
 import { describeFsError, notRegularReason, readInput, readPrefix } from '../io/read.js';
 import { decodeHead } from '../io/sniff.js';
+import type { Confinement, FileId } from '../io/confinement.js';
 
 /** A file's bytes as read, and its mode (kept when `--fix` rewrites it). */
 export interface Preread {
@@ -23,6 +24,8 @@ export interface DiscoveredFile {
   masked: boolean;
   /** The file's bytes when classifying it already read them all (XML files): the lint uses them instead of reading again. */
   preread?: Preread;
+  /** Where reading and writing must find it: reached from this directory through no link, and (when known) this very file. */
+  confine?: Confinement;
 }
 
 export interface DiscoveryProblem {
@@ -86,13 +89,16 @@ export function discoverHostTree(dir: string, shape: 'root' | 'etc' = hostTreeSh
   // An etc directory given alone stands for /etc; only etc/ paths are looked up in it.
   const root = shape === 'root' ? dir : join(dir, '..');
   const etcName = shape === 'root' ? 'etc' : basename(dir);
+  // An etc directory given alone is all the user gave: its parent is not part of the tree, so no link may lead there.
+  const top = shape === 'root' ? undefined : etcName;
+  const confineTo = (id: FileId | undefined): Confinement => ({ within: dir, id });
   const toTree = (rel: string) => (rel.startsWith('etc/') ? `${etcName}/${rel.slice(4)}` : rel);
   const wanted = (rel: string) => shape === 'root' || rel.startsWith('etc/');
   const tree: HostTree = { root, shape, files: [], problems: [] };
 
   const addFile = (rel: string, kind: FileKind | undefined) => {
     const display = join(root, toTree(rel));
-    const resolved = resolveInRoot(root, toTree(rel));
+    const resolved = resolveInRoot(root, toTree(rel), top);
     if (resolved.kind === 'missing') return;
     if (resolved.kind === 'error') {
       tree.problems.push({ path: display, message: resolved.message });
@@ -109,13 +115,13 @@ export function discoverHostTree(dir: string, shape: 'root' | 'etc' = hostTreeSh
       return;
     }
     const k = kind ?? classifyByPath(`/${rel}`);
-    if (k) tree.files.push({ realPath: resolved.path, displayPath: display, systemPath: `/${rel}`, kind: k, masked: false });
+    if (k) tree.files.push({ realPath: resolved.path, displayPath: display, systemPath: `/${rel}`, kind: k, masked: false, confine: confineTo(resolved.id) });
   };
 
   for (const rel of SINGLE_FILES) if (wanted(rel)) addFile(rel, undefined);
   for (const { dir: d, suffix } of DROPIN_DIRS) {
     if (!wanted(d)) continue;
-    for (const name of listDir(root, toTree(d), tree)) {
+    for (const name of listDir(root, toTree(d), tree, top)) {
       if (name.startsWith('.') || !name.endsWith(suffix)) continue;
       addFile(`${d}/${name}`, undefined);
     }
@@ -123,19 +129,20 @@ export function discoverHostTree(dir: string, shape: 'root' | 'etc' = hostTreeSh
   // Domains libvirt keeps for this host, and any domain or capabilities XML at the top of the tree.
   for (const rel of ['etc/libvirt/qemu']) {
     if (!wanted(rel)) continue;
-    for (const name of listDir(root, toTree(rel), tree)) if (name.endsWith('.xml')) addXml(`${rel}/${name}`);
+    for (const name of listDir(root, toTree(rel), tree, top)) if (name.endsWith('.xml')) addXml(`${rel}/${name}`);
   }
-  if (shape === 'root') for (const name of listDir(root, '.', tree)) if (name.endsWith('.xml')) addXml(name);
+  if (shape === 'root') for (const name of listDir(root, '.', tree, top)) if (name.endsWith('.xml')) addXml(name);
 
   function addXml(rel: string) {
     const display = join(root, toTree(rel));
-    const resolved = resolveInRoot(root, toTree(rel));
+    const resolved = resolveInRoot(root, toTree(rel), top);
     if (resolved.kind !== 'file') {
       if (resolved.kind === 'error') tree.problems.push({ path: display, message: resolved.message });
       return;
     }
-    const { kind, preread } = sniffXmlFile(resolved.path);
-    if (kind) tree.files.push({ realPath: resolved.path, displayPath: display, systemPath: `/${rel}`, kind, masked: false, preread });
+    const confine = confineTo(resolved.id);
+    const { kind, preread } = sniffXmlFile(resolved.path, confine);
+    if (kind) tree.files.push({ realPath: resolved.path, displayPath: display, systemPath: `/${rel}`, kind, masked: false, preread, confine });
   }
   return tree;
 }
@@ -155,9 +162,9 @@ export const SNIFF_BYTES = 64 * 1024;
  * rest); one over the input limit only by its first 64 KiB, and the read that
  * follows reports its size.
  */
-export function sniffXmlFile(path: string): { kind: FileKind | undefined; preread?: Preread } {
-  const whole = readInput(path);
-  const read = whole.ok ? whole : whole.tooLarge ? readPrefix(path, SNIFF_BYTES) : whole;
+export function sniffXmlFile(path: string, confine?: Confinement): { kind: FileKind | undefined; preread?: Preread } {
+  const whole = readInput(path, undefined, confine);
+  const read = whole.ok ? whole : whole.tooLarge ? readPrefix(path, SNIFF_BYTES, confine) : whole;
   if (!read.ok) return { kind: 'domain' };
   const preread = whole.ok ? whole : undefined;
   const text = decodeHead(read.bytes, whole.ok || read.bytes.length < SNIFF_BYTES);
@@ -168,8 +175,8 @@ export function sniffXmlFile(path: string): { kind: FileKind | undefined; prerea
   return root !== undefined && OTHER_LIBVIRT_ROOTS.has(root) ? { kind: undefined } : { kind: 'domain', preread };
 }
 
-function listDir(root: string, rel: string, tree: HostTree): string[] {
-  const resolved = resolveInRoot(root, rel);
+function listDir(root: string, rel: string, tree: HostTree, top: string | undefined): string[] {
+  const resolved = resolveInRoot(root, rel, top);
   if (resolved.kind === 'error') {
     tree.problems.push({ path: join(root, rel), message: resolved.message });
     return [];
@@ -185,7 +192,7 @@ function listDir(root: string, rel: string, tree: HostTree): string[] {
 
 
 export type Resolved =
-  | { kind: 'file'; path: string }
+  | { kind: 'file'; path: string; id?: FileId }
   | { kind: 'masked' }
   | { kind: 'missing' }
   | { kind: 'error'; message: string };
@@ -195,27 +202,34 @@ const MAX_LINKS = 40;
 /**
  * Resolve `rel` inside `root` as if `root` were `/`: each symlink met on the way
  * is followed with absolute targets taken from `root` and `..` clamped at it. A
- * link to `/dev/null` masks the file (systemd's convention).
+ * link to `/dev/null` masks the file (systemd's convention). With `top` (an
+ * etc directory given alone), every step must stay inside `root/top`, and an
+ * absolute `/etc/...` target means that directory.
  */
-export function resolveInRoot(root: string, rel: string): Resolved {
+export function resolveInRoot(root: string, rel: string, top?: string): Resolved {
   const pending = rel.split('/').filter((p) => p !== '' && p !== '.');
   const done: string[] = [];
   let links = 0;
   // How many of the leading pending parts came from a link's target: a missing one of those makes the link dangling.
   let fromLink = 0;
+  // The identity of the last part looked at, when it is the file the path ends at.
+  let id: FileId | undefined;
+  const leaves = () => ({ kind: 'error' as const, message: `is a symbolic link that leads out of ${join(root, top!)}, the etc directory given; not followed (give the directory above it to lint the whole tree)` });
   while (pending.length > 0) {
     const part = pending.shift()!;
     const partFromLink = fromLink > 0;
     if (fromLink > 0) fromLink--;
+    id = undefined;
     if (part === '..') {
       done.pop();
       continue;
     }
+    if (top !== undefined && done.length === 0 && part !== top) return leaves();
     const here = join(root, ...done, part);
     let st;
     try {
       // Most paths a tree is probed for do not exist: undefined costs less than an exception.
-      st = lstatSync(here, { throwIfNoEntry: false });
+      st = lstatSync(here, { throwIfNoEntry: false, bigint: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOTDIR') return { kind: 'error', message: describeFsError(err) };
     }
@@ -226,6 +240,7 @@ export function resolveInRoot(root: string, rel: string): Resolved {
     }
     if (!st.isSymbolicLink()) {
       done.push(part);
+      id = { dev: st.dev, ino: st.ino };
       continue;
     }
     if (++links > MAX_LINKS) return { kind: 'error', message: 'too many levels of symbolic links (a symlink loop?)' };
@@ -238,10 +253,12 @@ export function resolveInRoot(root: string, rel: string): Resolved {
     if (target === '/dev/null' && pending.length === 0) return { kind: 'masked' };
     if (target.startsWith('/')) done.length = 0;
     const targetParts = target.split('/').filter((p) => p !== '' && p !== '.');
+    if (top !== undefined && target.startsWith('/') && targetParts[0] === 'etc') targetParts[0] = top;
     pending.unshift(...targetParts);
     fromLink += targetParts.length;
   }
-  return { kind: 'file', path: join(root, ...done) };
+  if (top !== undefined && done[0] !== top) return leaves();
+  return { kind: 'file', path: join(root, ...done), id };
 }
 
 function exists(p: string): boolean {

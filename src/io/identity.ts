@@ -1,4 +1,5 @@
 import type { BigIntStats } from 'node:fs';
+import type { FileId } from './confinement.js';
 
 /**
  * What a file looked like when it was read: enough to tell, just before
@@ -13,17 +14,29 @@ interface Identity {
   size: bigint;
   mtimeNs: bigint;
   ctimeNs: bigint;
+  /** Where it was read from: the directory it was confined to, and the identity of the directory holding it. */
+  place?: ReadPlace;
+}
+
+export interface ReadPlace {
+  within: string;
+  dir: FileId;
 }
 
 // Keyed by the path as read; one entry per distinct file, replaced on each read.
 const seen = new Map<string, Identity>();
 
-function identityOf(st: BigIntStats): Identity {
-  return { dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs };
+function identityOf(st: BigIntStats, place: ReadPlace | undefined): Identity {
+  return { dev: st.dev, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs, place };
 }
 
-export function rememberRead(path: string, st: BigIntStats): void {
-  seen.set(path, identityOf(st));
+export function rememberRead(path: string, st: BigIntStats, place: ReadPlace | undefined): void {
+  seen.set(path, identityOf(st, place));
+}
+
+/** Where the file at `path` was read from, when it was read confined: a write goes back the same way. */
+export function readPlace(path: string): ReadPlace | undefined {
+  return seen.get(path)?.place;
 }
 
 /**

@@ -1,5 +1,8 @@
-import { closeSync, fstatSync, openSync, readSync, constants } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync, constants, type BigIntStats } from 'node:fs';
 import { rememberRead } from './identity.js';
+import { ConfinementError, openConfined } from './confined.js';
+import { idOf, type Confinement } from './confinement.js';
+import { notRegularReason } from './kind.js';
 
 /**
  * Larger inputs are refused before a byte is read. The largest real domain XML
@@ -12,35 +15,53 @@ export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 export type ReadOutcome = { ok: true; bytes: Buffer; mode: number } | { ok: false; message: string; tooLarge?: true };
 
 /**
- * Read one input file without ever blocking or reading forever: the file is
- * opened non-blocking, must be a regular file (a FIFO, socket or device such as
- * /dev/zero is refused before any read), and is read up to the size fstat gave,
- * never past `maxBytes`. A file that reports a size of 0 (as /proc files do) is
- * read to its end instead, under the same limit.
+ * Read one input file without ever blocking or reading forever: the file must be
+ * a regular file (a FIFO, socket or device such as /dev/zero is refused before it
+ * is opened), and is read up to the size fstat gave, never past `maxBytes`. A
+ * file that reports a size of 0 (as /proc files do) is read to its end instead,
+ * under the same limit. With `confine`, the file is reached from the directory
+ * discovery started at without following any link, and must be the file
+ * discovery saw (see confined.ts).
  */
-export function readInput(path: string, maxBytes = MAX_INPUT_BYTES): ReadOutcome {
-  return readRegular(path, maxBytes, false);
+export function readInput(path: string, maxBytes = MAX_INPUT_BYTES, confine?: Confinement): ReadOutcome {
+  return readRegular(path, maxBytes, false, confine);
 }
 
 /**
  * The first `maxBytes` bytes of a regular file (all of it when shorter), with the
  * same refusals as `readInput`: enough to classify a file without reading all of it.
  */
-export function readPrefix(path: string, maxBytes: number): ReadOutcome {
-  return readRegular(path, maxBytes, true);
+export function readPrefix(path: string, maxBytes: number, confine?: Confinement): ReadOutcome {
+  return readRegular(path, maxBytes, true, confine);
 }
 
-function readRegular(path: string, maxBytes: number, prefix: boolean): ReadOutcome {
-  let fd: number;
+const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY;
+
+/** Open for reading: confined, or (a path the user named, a config file) following links, the type checked first. */
+function openForRead(path: string, confine: Confinement | undefined): { fd: number; st: BigIntStats; dirFd?: number } {
+  if (confine) {
+    const { fd, st, dir } = openConfined(path, confine, READ_FLAGS);
+    return { fd, st, dirFd: dir.fd };
+  }
+  // The type before the open: opening a FIFO, even non-blocking, would release a writer waiting on it.
+  const notRegular = notRegularReason(statSync(path));
+  if (notRegular) throw new ConfinementError(notRegular);
+  const fd = openSync(path, READ_FLAGS);
+  return { fd, st: fstatSync(fd, { bigint: true }) };
+}
+
+function readRegular(path: string, maxBytes: number, prefix: boolean, confine: Confinement | undefined): ReadOutcome {
+  let opened;
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    opened = openForRead(path, confine);
   } catch (err) {
     return { ok: false, message: describeFsError(err) };
   }
+  const { fd, st, dirFd } = opened;
   try {
-    const st = fstatSync(fd, { bigint: true });
-    if (st.isDirectory()) return { ok: false, message: 'is a directory, expected a file' };
-    if (!st.isFile()) return { ok: false, message: `is not a regular file (${kindOf(st)}); refusing to read it` };
+    // Checked again on the open file: the entry may have been swapped between the look and the open.
+    const notRegular = notRegularReason(st);
+    if (notRegular) return { ok: false, message: notRegular };
     if (!prefix && st.size > BigInt(maxBytes)) return { ok: false, message: tooLarge(st.size, maxBytes), tooLarge: true };
     // One byte past the limit tells a /proc file (size 0) over the limit from one exactly at it.
     const limit = prefix ? maxBytes : maxBytes + 1;
@@ -61,12 +82,13 @@ function readRegular(path: string, maxBytes: number, prefix: boolean): ReadOutco
       if (got === Number(st.size) && got > 0) break;
     }
     if (!prefix && got > maxBytes) return { ok: false, message: tooLarge(undefined, maxBytes), tooLarge: true };
-    rememberRead(path, st);
+    rememberRead(path, st, dirFd === undefined ? undefined : { within: confine!.within, dir: idOf(fstatSync(dirFd, { bigint: true })) });
     return { ok: true, bytes: bytes.subarray(0, got), mode: Number(st.mode) };
   } catch (err) {
     return { ok: false, message: describeFsError(err) };
   } finally {
     closeSync(fd);
+    if (dirFd !== undefined) closeSync(dirFd);
   }
 }
 
@@ -74,23 +96,11 @@ function tooLarge(size: bigint | undefined, maxBytes: number): string {
   return size === undefined ? `is too large (over the limit of ${maxBytes} bytes)` : `is too large (${size} bytes; the limit is ${maxBytes})`;
 }
 
-function kindOf(st: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
-  if (st.isFIFO()) return 'a FIFO';
-  if (st.isSocket()) return 'a socket';
-  if (st.isCharacterDevice()) return 'a character device';
-  if (st.isBlockDevice()) return 'a block device';
-  return 'a special file';
-}
-
-/** Why a path that exists is not a regular file we would read, in words; undefined for a regular file. */
-export function notRegularReason(st: { isFile(): boolean; isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string | undefined {
-  if (st.isFile()) return undefined;
-  if (st.isDirectory()) return 'is a directory, expected a file';
-  return `is not a regular file (${kindOf(st)}); refusing to read it`;
-}
+export { notRegularReason } from './kind.js';
 
 /** One line, no stack: what went wrong with a path, in words. */
 export function describeFsError(err: unknown): string {
+  if (err instanceof ConfinementError) return err.message;
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'ENOENT':

@@ -1,8 +1,10 @@
-import { closeSync, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, renameSync, unlinkSync, writeSync, constants } from 'node:fs';
+import { closeSync, fchmodSync, fchownSync, fstatSync, fsyncSync, lstatSync, openSync, renameSync, unlinkSync, writeSync, constants } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { encodeLike } from '../core/source.js';
 import { describeFsError } from './read.js';
-import { changedSinceRead, rememberRead } from './identity.js';
+import { changedSinceRead, readPlace, rememberRead, type ReadPlace } from './identity.js';
+import { ConfinementError, inDir, openDirChain, partsBelow, type OpenDir } from './confined.js';
+import { sameId } from './confinement.js';
 
 export interface WriteTarget {
   /** The real file to replace (already resolved inside its tree). */
@@ -15,28 +17,76 @@ export interface WriteTarget {
  * The temporary file's name: hidden, and ending in `.tmp`, so that if the
  * process dies before the rename, the leftover is skipped by everything that
  * reads these directories (kmod and systemd read `*.conf`, grub.d `*.cfg`,
- * libvirt `*.xml`).
+ * libvirt `*.xml`). A long name is shortened so the whole stays within the
+ * 255 bytes a file name may have.
  */
 export function tempNameFor(realPath: string): string {
+  return join(dirname(realPath), tempBaseName(basename(realPath)));
+}
+
+const NAME_MAX = 255;
+
+function tempBaseName(name: string): string {
   // Unique enough, as it is created with O_EXCL; node:crypto would cost every run 3 ms of start-up for this name alone.
-  return join(dirname(realPath), `.${basename(realPath)}.vfio-lint-${process.pid}-${++tmpCounter}-${Date.now().toString(36)}.tmp`);
+  const suffix = `.vfio-lint-${process.pid}-${++tmpCounter}-${Date.now().toString(36)}.tmp`;
+  const room = NAME_MAX - 1 - Buffer.byteLength(suffix);
+  let kept = name;
+  // Cut whole characters until the UTF-8 length fits.
+  while (Buffer.byteLength(kept) > room) kept = [...kept].slice(0, -1).join('');
+  return `.${kept}${suffix}`;
 }
 
 let tmpCounter = 0;
 
 /**
+ * For the race tests only: called once the directory is open, before the file is
+ * checked, the moment an attacker would swap a directory for a link (or someone
+ * else would save the file).
+ */
+export const writeTestHooks: { beforeCreate?: (realPath: string) => void } = {};
+
+/**
  * Replace a file's content atomically: write a temporary file in the same
  * directory (same filesystem, so rename is atomic), with the original's owner
  * and mode, fsync it, then rename it over the original. A reader, or a crash
- * at any moment, sees the old file or the new one, never a mix. The target
- * must be a regular file, not a symlink (`realPath` was resolved before), and
- * must still be the file that was read: if anything replaced or changed it
- * since, nothing is written.
+ * at any moment, sees the old file or the new one, never a mix.
+ *
+ * The directory is reached the way the file was read: from the directory
+ * discovery started at, one real directory at a time (never a link), and must be
+ * the same directory (device and inode) as then. Everything after that happens
+ * in that open directory, so swapping a path component for a link from now on
+ * changes nothing. The target must be a regular file, not a symlink, and still
+ * the file that was read: if anything replaced or changed it, nothing is written.
  */
 export function writeAtomic(target: WriteTarget): { ok: true } | { ok: false; message: string } {
+  const place = readPlace(target.realPath);
+  let dir: OpenDir;
+  let name: string;
+  try {
+    const parts = partsBelow(place?.within ?? dirname(target.realPath), target.realPath);
+    name = parts.pop()!;
+    dir = openDirChain(place?.within ?? dirname(target.realPath), parts);
+  } catch (err) {
+    return { ok: false, message: notWriting(err) };
+  }
+  try {
+    return writeIn(dir, name, target, place);
+  } finally {
+    closeSync(dir.fd);
+  }
+}
+
+function notWriting(err: unknown): string {
+  return err instanceof ConfinementError ? `${err.message.replace(/; not (following|reading|touching) it$/, '')}; not writing it (run again)` : describeFsError(err);
+}
+
+function writeIn(dir: OpenDir, name: string, target: WriteTarget, place: ReadPlace | undefined): { ok: true } | { ok: false; message: string } {
+  const at = (n: string) => inDir(dir.fd, dir.path, n);
+  writeTestHooks.beforeCreate?.(target.realPath);
   let st;
   try {
-    st = lstatSync(target.realPath, { bigint: true });
+    if (place && !sameId(place.dir, fstatSync(dir.fd, { bigint: true }))) return { ok: false, message: 'its directory was replaced since it was read; not writing it (run again)' };
+    st = lstatSync(at(name), { bigint: true });
   } catch (err) {
     return { ok: false, message: describeFsError(err) };
   }
@@ -44,11 +94,11 @@ export function writeAtomic(target: WriteTarget): { ok: true } | { ok: false; me
   const changed = changedSinceRead(target.realPath, st);
   if (changed) return { ok: false, message: `${changed}; not overwriting it (run again)` };
   const mode = (target.stored.mode ?? Number(st.mode)) & 0o7777;
-  const tmp = tempNameFor(target.realPath);
+  const tmp = tempBaseName(name);
   let fd: number | undefined;
   try {
     // 0o600 until the content is complete; the real mode is set below, past the umask.
-    fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    fd = openSync(at(tmp), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
     try {
       // Keep the owner when we may (root fixing a file someone else owns); not being allowed is fine.
       fchownSync(fd, Number(st.uid), Number(st.gid));
@@ -63,14 +113,14 @@ export function writeAtomic(target: WriteTarget): { ok: true } | { ok: false; me
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
-    renameSync(tmp, target.realPath);
-    syncDir(dirname(target.realPath));
-    rememberWritten(target.realPath);
+    renameSync(at(tmp), at(name));
+    syncDir(dir.fd);
+    rememberWritten(target.realPath, at(name), place);
     return { ok: true };
   } catch (err) {
     if (fd !== undefined) closeSync(fd);
     try {
-      unlinkSync(tmp);
+      unlinkSync(at(tmp));
     } catch {
       // Already gone or never made.
     }
@@ -79,23 +129,18 @@ export function writeAtomic(target: WriteTarget): { ok: true } | { ok: false; me
 }
 
 /** The file we just wrote is the one a later write in this process may replace. */
-function rememberWritten(path: string): void {
+function rememberWritten(path: string, at: string, place: ReadPlace | undefined): void {
   try {
-    rememberRead(path, lstatSync(path, { bigint: true }));
+    rememberRead(path, lstatSync(at, { bigint: true }), place);
   } catch {
     // It was there a moment ago; if not, the next write reports it.
   }
 }
 
-/** Make the rename itself durable. Some filesystems refuse to open a directory for this; that is not an error. */
-function syncDir(dir: string): void {
+/** Make the rename itself durable. Some filesystems refuse to sync a directory; that is not an error. */
+function syncDir(fd: number): void {
   try {
-    const fd = openSync(dir, constants.O_RDONLY);
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    fsyncSync(fd);
   } catch {
     // Best effort.
   }

@@ -49,8 +49,19 @@ export function isXmlKind(kind: FileKind): kind is 'domain' | 'capabilities' {
 /** Each file kind's parse result, tagged so consumers narrow on `kind`; `none` for a file that could not be read. */
 export type ParsedAst = { kind: 'none' } | ReturnType<(typeof BUILTIN_FILE_KINDS)[number]['parse']>['ast'];
 
+/** The longest line-based host file parsed (modprobe.d, sysctl.d, module lists, kernel command lines, loader entries). */
+export const MAX_LINE_FILE_CHARS = 1024 * 1024;
+const LINE_KINDS: ReadonlySet<FileKind> = new Set(['kernel-cmdline', 'proc-cmdline', 'bls-entry', 'modprobe', 'sysctl', 'initramfs-modules', 'modules-load']);
+
 /** Parse a text as a file of `kind`. Parsers never throw; a domain file whose root is not <domain> is fatal. */
 export function parseByKind(kind: FileKind, text: string): ParseOutput<Exclude<ParsedAst, { kind: 'none' }>> {
+  // Line-based host files: real ones are a few KiB. Their syntax trees and findings cost up to about
+  // 200 bytes per character (a file of bad lines), so a longer one is refused rather than held.
+  if (LINE_KINDS.has(kind) && text.length > MAX_LINE_FILE_CHARS) {
+    const empty = parseByKind(kind, '');
+    const message = `a ${kind} file of ${text.length} characters is too long to lint (the limit is ${MAX_LINE_FILE_CHARS}; real ones are a few KiB)`;
+    return { ...empty, problems: [{ start: 0, end: 0, severity: 'fatal', code: 'too-long', message }] };
+  }
   return KINDS.parse(kind, text) as ParseOutput<Exclude<ParsedAst, { kind: 'none' }>>;
 }
 

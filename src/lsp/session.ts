@@ -9,6 +9,7 @@ import { selectFixes, type Fix } from '../engine/fix.js';
 import { classifyText } from '../model/classify.js';
 import { plansFor, samePath, type MachinePlan } from './machine.js';
 import { FileTexts, quickFix, toLspDiagnostic, toWorkspaceEdit } from './convert.js';
+import { MAX_INPUT_BYTES } from '../io/read.js';
 
 export const FIX_ALL_KIND = 'source.fixAll.vfio-lint';
 
@@ -165,37 +166,16 @@ export class Session {
     for (const uri of uris) {
       const doc = this.documents.get(uri);
       if (!doc) continue;
-      const path = pathOf(uri) ?? `/untitled/${basename(uri)}`;
-      if (kindOf(path, doc.getText()) === undefined) {
-        // Not a file vfio-lint reads (another XML, an unrelated config): nothing to say about it.
-        this.states.set(uri, { version: doc.version, entries: [], inputs: new Set() });
-        void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [] });
-        continue;
+      // One document's trouble is its own: the others are still linted and published.
+      try {
+        this.plan(uri, doc, setups, work, plansOf);
+      } catch (err) {
+        this.publishProblem(doc, `internal error: ${errorText(err)}`);
       }
-      const dir = pathOf(uri) ? dirname(path) : (this.options.workspaceRoots[0] ?? process.cwd());
-      let s = setups.get(dir);
-      if (!s) {
-        try {
-          s = { setup: setupRun({ cwd: dir }) };
-        } catch (err) {
-          s = { error: errorText(err) };
-        }
-        setups.set(dir, s);
-      }
-      if ('error' in s) {
-        this.publishProblem(doc, s.error);
-        continue;
-      }
-      const plans = pathOf(uri) ? plansFor(path, { workspaceRoots: this.options.workspaceRoots, machines: s.setup.config.machines, baseDir: s.setup.baseDir }) : [{ key: `alone:${uri}`, cwd: dir, inputs: [], unusable: [], label: 'the file alone' }];
-      for (const plan of plans) {
-        const w = work.get(plan.key) ?? { plan, setup: s, uris: new Set<string>() };
-        w.uris.add(uri);
-        work.set(plan.key, w);
-      }
-      plansOf.set(uri, plans.map((p) => p.key));
     }
 
     const reports = new Map<string, { report: LintReport; texts: FileTexts } | { error: string }>();
+
     for (const [key, w] of work) {
       try {
         reports.set(key, this.lintPlan(w.plan, w.setup, w.uris));
@@ -232,6 +212,44 @@ export class Session {
       this.states.set(uri, { version: doc.version, entries, inputs });
       void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics: entries.map((e) => e.lsp) });
     }
+  }
+
+  /** Which machines the document belongs to (recorded in `work` and `plansOf`), or why it cannot be linted (published now). */
+  private plan(uri: string, doc: TextDocument, setups: Map<string, Setup | { error: string }>, work: Map<string, { plan: MachinePlan; setup: Setup; uris: Set<string> }>, plansOf: Map<string, string[]>): void {
+    const path = pathOf(uri) ?? `/untitled/${basename(uri)}`;
+    const text = doc.getText();
+    // An editor buffer is not a file read under the input limit: hold it to the same bound.
+    if (text.length > MAX_INPUT_BYTES) {
+      this.publishProblem(doc, `the document is too large to lint (${text.length} characters; the limit is ${MAX_INPUT_BYTES})`);
+      return;
+    }
+    if (kindOf(path, text) === undefined) {
+      // Not a file vfio-lint reads (another XML, an unrelated config): nothing to say about it.
+      this.states.set(uri, { version: doc.version, entries: [], inputs: new Set() });
+      void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics: [] });
+      return;
+    }
+    const dir = pathOf(uri) ? dirname(path) : (this.options.workspaceRoots[0] ?? process.cwd());
+    let s = setups.get(dir);
+    if (!s) {
+      try {
+        s = { setup: setupRun({ cwd: dir }) };
+      } catch (err) {
+        s = { error: errorText(err) };
+      }
+      setups.set(dir, s);
+    }
+    if ('error' in s) {
+      this.publishProblem(doc, s.error);
+      return;
+    }
+    const plans = pathOf(uri) ? plansFor(path, { workspaceRoots: this.options.workspaceRoots, machines: s.setup.config.machines, baseDir: s.setup.baseDir }) : [{ key: `alone:${uri}`, cwd: dir, inputs: [], unusable: [], label: 'the file alone' }];
+    for (const plan of plans) {
+      const w = work.get(plan.key) ?? { plan, setup: s, uris: new Set<string>() };
+      w.uris.add(uri);
+      work.set(plan.key, w);
+    }
+    plansOf.set(uri, plans.map((p) => p.key));
   }
 
   private lintPlan(plan: MachinePlan, s: Setup, uris: ReadonlySet<string>): { report: LintReport; texts: FileTexts } {

@@ -11,6 +11,7 @@ import { expandPaths } from '../config/expand.js';
 import { walkFolder, type FolderInput, type IgnoreSource, type InputFile, type SkippedInput } from './walk.js';
 import { groupMachines, type Grouping } from './group.js';
 import { nameError } from '../core/errors.js';
+import { idOf, type Confinement } from '../io/confinement.js';
 
 // One realpath(3) call instead of an lstat per path component; same result on the systems we run on.
 const realpathSync = realpathJs.native;
@@ -137,21 +138,24 @@ export function collectMachines(paths: readonly string[], options: CollectOption
     }
     // A file named on the command line is read, and fixed, where it really is: the user pointed at it.
     let real: string;
+    let confine: Confinement;
     try {
       real = realPathOf(abs, link);
+      // Read where it is now, and only if it is still the file looked at here.
+      confine = { within: dirname(real), id: idOf(statSync(real, { bigint: true })) };
     } catch (err) {
       main.unusable.push({ path: abs, message: describeFsError(err) });
       continue;
     }
     const named = options.kind ?? kindFor(abs);
     if (named) {
-      add(main, { realPath: real, displayPath: abs, systemPath: KINDS.placeOf(named, abs), kind: named, masked: false, why: `named ${named} by --kind or the config's files` });
+      add(main, { realPath: real, displayPath: abs, systemPath: KINDS.placeOf(named, abs), kind: named, masked: false, why: `named ${named} by --kind or the config's files`, confine });
       continue;
     }
-    const c = classifyNamedFile(abs, real);
+    const c = classifyNamedFile(abs, real, confine);
     if ('problem' in c) main.unusable.push({ path: abs, message: c.problem });
     else if ('skip' in c) main.skipped.push({ path: abs, reason: `${c.skip}; name its kind with --kind KIND=${given}`, note: true });
-    else add(main, { realPath: real, displayPath: abs, systemPath: c.systemPath, kind: c.kind, masked: false, why: c.why });
+    else add(main, { realPath: real, displayPath: abs, systemPath: c.systemPath, kind: c.kind, masked: false, why: c.why, confine });
   }
   const machines = main.files.length + main.unusable.length + main.folders.length > 0 || others.length === 0 ? [main, ...others] : others;
   // Skipped files are told once, with the first machine.
@@ -185,8 +189,8 @@ export function collectInputs(paths: readonly string[], options: CollectOptions 
 }
 
 /** A lone file's kind and place, or why it is passed over (a readable file is never an error), or why it cannot be read. */
-function classifyNamedFile(abs: string, real: string): { kind: FileKind; systemPath: string; why: string } | { skip: string } | { problem: string } {
-  const read = readPrefix(real, SNIFF_BYTES);
+function classifyNamedFile(abs: string, real: string, confine: Confinement): { kind: FileKind; systemPath: string; why: string } | { skip: string } | { problem: string } {
+  const read = readPrefix(real, SNIFF_BYTES, confine);
   if (!read.ok) return { problem: read.message };
   const text = decodeHead(read.bytes, read.bytes.length < SNIFF_BYTES);
   if (text === undefined) {

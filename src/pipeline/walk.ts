@@ -1,5 +1,5 @@
-import { lstatSync, readdirSync, type Dirent } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { lstatSync, readdirSync, realpathSync, type Dirent } from 'node:fs';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { KINDS, type FileKind, type Registry } from '../kinds/index.js';
 import { normalParts, type PathStrength } from '../kinds/paths.js';
 import { classifyText } from '../model/classify.js';
@@ -102,6 +102,7 @@ export function walkFolder(root: string, options: WalkOptions = {}): WalkResult 
   const registry = (options.registry ?? KINDS) as Registry<FileKind>;
   const out: WalkResult = { root, files: [], problems: [], skipped: [], folders: [] };
   const rootParts = normalParts(root);
+  let realRoot: string | undefined;
   let entries = 0;
   const stack: Array<{ rel: string; ignores: readonly IgnoreSource[] }> = [{ rel: '', ignores: options.ignores ?? [] }];
   while (stack.length > 0) {
@@ -236,7 +237,14 @@ export function walkFolder(root: string, options: WalkOptions = {}): WalkResult 
     const entry = registry.get(kind)!;
     const { anchor, anchoredBy, place } = anchorOf(abs, entry.xmlRoot !== undefined, c?.matchedParts, c?.pathStrength);
     const systemPath = entry.xmlRoot !== undefined ? (place ?? `/${basename(rel)}`) : (c?.systemPath ?? `${entry.defaultDir}${basename(rel)}`);
-    out.files.push({ realPath: real, displayPath: abs, relPath: rel, systemPath, kind, masked, preread, why, anchor, anchoredBy });
+    out.files.push({ realPath: real, displayPath: abs, relPath: rel, systemPath, kind, masked, preread, why, anchor, anchoredBy, confine: { within: confineDir(real) } });
+  }
+
+  /** Reads and writes reach a file from the folder given, through real directories only (io/confined.ts). */
+  function confineDir(real: string): string {
+    if (real.startsWith(root + sep)) return root;
+    realRoot ??= tryRealpath(root);
+    return realRoot !== undefined && real.startsWith(realRoot + sep) ? realRoot : dirname(real);
   }
 
   function skip(path: string, reason: string, note = false): void {
@@ -319,4 +327,12 @@ function readHead(path: string): string | { reason: string } {
   const text = decodeHead(read.bytes, read.bytes.length < SNIFF_BYTES);
   if (text === undefined || text.includes('\0')) return { reason: 'not a text file' };
   return text;
+}
+
+function tryRealpath(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,7 +1,8 @@
 import type { Diagnostic } from '../engine/diagnostic.js';
 import type { LintReport } from '../engine/result.js';
 import { displayPath } from './paths.js';
-import { PARSE_ERROR_RULE, type ReporterOptions } from './types.js';
+import { visibleControls } from './text.js';
+import { PARSE_ERROR_RULE, reportText, type ReporterOptions } from './types.js';
 
 /**
  * GitHub Actions workflow commands: one `::error`/`::warning`/`::notice` line
@@ -10,12 +11,19 @@ import { PARSE_ERROR_RULE, type ReporterOptions } from './types.js';
  * log lines (annotations are capped per step; they should go to findings).
  */
 export function format(report: LintReport, options: ReporterOptions): string {
-  let out = '';
+  return reportText(stream(report, options));
+}
+
+/** `format`, one piece at a time (what the CLI prints from). */
+export function* stream(report: LintReport, options: ReporterOptions): Generator<string> {
   for (const r of report.results) {
+    let out = '';
     for (const d of r.messages) out += `${command(d, options.cwd)}\n`;
+    if (out !== '') yield out;
   }
+  let out = '';
   for (const s of report.skippedRules) out += `vfio-lint: rule ${escapeData(s.ruleId)} skipped: ${escapeData(s.reason)}\n`;
-  return out;
+  yield out;
 }
 
 const COMMAND = { error: 'error', warning: 'warning', info: 'notice' } as const;
@@ -41,9 +49,12 @@ function command(d: Diagnostic, cwd: string): string {
   return `::${COMMAND[d.severity]} ${props.join(',')}::${escapeData(message)}`;
 }
 
-/** The runner's escaping for a command's message. */
+/**
+ * The runner's escaping for a command's message; other control characters (an ESC from a
+ * file's text would reach whoever reads the log in a terminal) are shown as `\xNN`.
+ */
 export function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return visibleControls(s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
 }
 
 /** The runner's escaping for a property value: as data, plus the `:` and `,` that delimit properties. */

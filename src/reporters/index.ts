@@ -7,18 +7,18 @@
  * here: the CLI already imports this module only when it is about to print,
  * and in the CommonJS bundle a dynamic import would be inlined anyway.
  */
-import { format as github } from './github.js';
-import { format as json } from './json.js';
+import { stream as github } from './github.js';
+import { stream as json } from './json.js';
 import { format as sarif } from './sarif.js';
-import { format as stylish } from './stylish.js';
+import { stream as stylish } from './stylish.js';
 import { format as unix } from './unix.js';
 import { format as checkstyle } from './checkstyle.js';
 import { format as junit } from './junit.js';
 import { format as gitlab } from './gitlab.js';
 import type { Reporter } from './types.js';
 
-export type { Reporter, ReporterOptions } from './types.js';
-export { PARSE_ERROR_RULE } from './types.js';
+export type { Reporter, ReporterOptions, ReporterOutput } from './types.js';
+export { PARSE_ERROR_RULE, pieces, reportText } from './types.js';
 export type { JsonResult, JsonMessage, JsonEdit, JsonFix, JsonRelated, JsonSuggestion } from './json.js';
 export { toJson } from './json.js';
 export { toSarif } from './sarif.js';

@@ -5,7 +5,7 @@ import type { Severity } from '../engine/rule.js';
 import type { FileKind } from '../model/machine.js';
 import { Locator } from './locate.js';
 import { absolutePath } from './paths.js';
-import type { ReporterOptions } from './types.js';
+import { reportText, type ReporterOptions } from './types.js';
 
 /**
  * ESLint's JSON formatter shape, so tools that read `eslint -f json` read ours.
@@ -20,7 +20,19 @@ import type { ReporterOptions } from './types.js';
  * - result: `infoCount`, `kind`.
  */
 export function format(report: LintReport, options: ReporterOptions): string {
-  return `${JSON.stringify(toJson(report, options))}\n`;
+  return reportText(stream(report, options));
+}
+
+/** `format`, one piece at a time (what the CLI prints from). */
+export function* stream(report: LintReport, options: ReporterOptions): Generator<string> {
+  // One result at a time: the same text as stringifying the whole array, without one string that holds it all.
+  const { locator, texts } = context(report);
+  let sep = '[';
+  for (const r of report.results) {
+    yield sep + JSON.stringify(result(r, options, locator, texts));
+    sep = ',';
+  }
+  yield report.results.length === 0 ? '[]\n' : ']\n';
 }
 
 export interface JsonFix {
@@ -92,13 +104,18 @@ export interface JsonResult {
 }
 
 export function toJson(report: LintReport, options: ReporterOptions): JsonResult[] {
+  const { locator, texts } = context(report);
+  return report.results.map((r) => result(r, options, locator, texts));
+}
+
+function context(report: LintReport): { locator: Locator; texts: Map<string, string> } {
   const locator = new Locator(report);
   const texts = new Map<string, string>();
   for (const r of report.results) {
     const t = r.output ?? r.source;
     if (t !== undefined) texts.set(r.filePath, t);
   }
-  return report.results.map((r) => result(r, options, locator, texts));
+  return { locator, texts };
 }
 
 function result(r: LintResult, options: ReporterOptions, locator: Locator, texts: ReadonlyMap<string, string>): JsonResult {

@@ -3,7 +3,7 @@ import type { LintReport } from '../engine/result.js';
 import type { Severity } from '../engine/rule.js';
 import { displayPath } from './paths.js';
 import { displayWidth, oneLine, padEndDisplay, paint, type Paint } from './text.js';
-import type { ReporterOptions } from './types.js';
+import { reportText, type ReporterOptions } from './types.js';
 import { wrapWords } from './wrap.js';
 
 /**
@@ -13,11 +13,17 @@ import { wrapWords } from './wrap.js';
  * are listed last, dimmed. Prints nothing when there is nothing to say.
  */
 export function format(report: LintReport, options: ReporterOptions): string {
+  return reportText(stream(report, options));
+}
+
+/** `format`, one piece at a time (what the CLI prints from). */
+export function* stream(report: LintReport, options: ReporterOptions): Generator<string> {
   const p = paint(options.color);
   const counts = { error: 0, warning: 0, info: 0 };
   const fixable = { error: 0, warning: 0, info: 0 };
   let out = '';
 
+  // The counts first, so each file's table can be printed (yielded) as soon as it is made.
   for (const result of report.results) {
     if (result.messages.length === 0) continue;
     counts.error += result.errorCount;
@@ -26,23 +32,24 @@ export function format(report: LintReport, options: ReporterOptions): string {
     fixable.error += result.fixableErrorCount;
     fixable.warning += result.fixableWarningCount;
     fixable.info += result.fixableInfoCount;
-    out += `${p.underline(oneLine(displayPath(result.filePath, options.cwd)))}\n${table(result.messages, options.cwd, p, options.width)}\n`;
   }
-
   const total = counts.error + counts.warning + counts.info;
   if (total > 0) {
+    yield '\n';
+    for (const result of report.results) {
+      if (result.messages.length === 0) continue;
+      yield `${p.underline(oneLine(displayPath(result.filePath, options.cwd)))}\n${table(result.messages, options.cwd, p, options.width)}\n`;
+    }
     const tone = counts.error > 0 ? p.red : counts.warning > 0 ? p.yellow : p.cyan;
     const parts = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
     if (counts.info > 0) parts.push(`${counts.info} info`);
-    out = `\n${out}${tone(p.bold(`\u2716 ${plural(total, 'problem')} (${parts.join(', ')})`))}\n`;
+    out = `${tone(p.bold(`\u2716 ${plural(total, 'problem')} (${parts.join(', ')})`))}\n`;
     if (fixable.error + fixable.warning + fixable.info > 0) {
       const fix = [plural(fixable.error, 'error'), plural(fixable.warning, 'warning')];
       if (fixable.info > 0) fix.push(`${fixable.info} info`);
       const list = fix.length === 2 ? fix.join(' and ') : `${fix.slice(0, -1).join(', ')} and ${fix[fix.length - 1]}`;
       out += `${tone(p.bold(`  ${list} potentially fixable with the \`--fix\` option.`))}\n`;
     }
-  } else {
-    out = '';
   }
 
   if (report.skippedRules.length > 0) {
@@ -52,7 +59,14 @@ export function format(report: LintReport, options: ReporterOptions): string {
     for (const s of report.skippedRules) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.ruleId]);
     for (const [reason, ids] of byReason) out += `${p.dim(oneLine(`${ids.length === 1 ? 'rule' : 'rules'} ${ids.join(', ')} skipped: ${reason}`))}\n`;
   }
-  return out;
+  yield out;
+}
+
+/** The largest of `f` over `items` (0 for none), without spreading them into arguments: a file may have 100,000 findings. */
+function widest<T>(items: readonly T[], f: (t: T) => number): number {
+  let w = 0;
+  for (const t of items) w = Math.max(w, f(t));
+  return w;
 }
 
 function plural(n: number, word: string): string {
@@ -67,14 +81,14 @@ function table(messages: readonly Diagnostic[], cwd: string, p: Paint, width: nu
     // As ESLint: a sentence's final full stop is noise in a table.
     text: oneLine(m.reason).replace(/([^ ])\.$/u, '$1'),
   }));
-  const lineW = Math.max(...rows.map((r) => r.line.length));
-  const colW = Math.max(...rows.map((r) => r.column.length));
-  const sevW = Math.max(...rows.map((r) => r.m.severity.length));
-  let textW = Math.max(...rows.map((r) => displayWidth(r.text)));
+  const lineW = widest(rows, (r) => r.line.length);
+  const colW = widest(rows, (r) => r.column.length);
+  const sevW = widest(rows, (r) => r.m.severity.length);
+  let textW = widest(rows, (r) => displayWidth(r.text));
   // On a terminal of known width, long messages wrap inside their column so the rule ids stay in
   // theirs (unless that leaves the message too narrow a column to read).
   const indent = 2 + lineW + 1 + colW + 2 + sevW + 2;
-  const ruleW = Math.max(...rows.map((r) => (r.m.ruleId ?? '').length));
+  const ruleW = widest(rows, (r) => (r.m.ruleId ?? '').length);
   const room = width === undefined ? Infinity : width - indent - 2 - ruleW;
   if (room >= 30 && textW > room) textW = room;
   const lines: string[] = [];

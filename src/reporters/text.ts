@@ -92,6 +92,11 @@ export function oneLine(s: string): string {
   });
 }
 
+/** Multi-line text for a terminal: line breaks and tabs kept, every other control character shown as `\xNN`. */
+export function visibleControls(s: string): string {
+  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 export interface Paint {
   red(s: string): string;
   yellow(s: string): string;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadReporter, REPORTER_NAMES, UnknownFormatError, unifiedDiff } from '../../src/reporters/index.js';
-import { format as github } from '../../src/reporters/github.js';
-import { format as json } from '../../src/reporters/json.js';
+import { stream as github } from '../../src/reporters/github.js';
+import { stream as json } from '../../src/reporters/json.js';
 import { format as sarif } from '../../src/reporters/sarif.js';
-import { format as stylish } from '../../src/reporters/stylish.js';
+import { stream as stylish } from '../../src/reporters/stylish.js';
 
 describe('loadReporter', () => {
   it('knows the built-in formats, stylish first', () => {

@@ -52,6 +52,12 @@ export interface ShellVariable extends VariableValue {
 
 export interface ShellEvaluation {
   variables: Map<string, ShellVariable>;
+  /**
+   * Set when expansion outgrew its budget (a variable that doubles itself, thousands of `+=`):
+   * evaluation stopped at this assignment; nothing from there on was evaluated, and every
+   * variable is marked uncertain.
+   */
+  stopped?: { file: number; offset: number; message: string };
   /** Every assignment in execution order, command prefixes included (with `applied: false`). */
   assignments: EvaluatedAssignment[];
   /** Statements that are commands (not evaluated): `. file`, `source`, conditions, `lsb_release` ... */
@@ -67,9 +73,42 @@ export type ShellEnv = Readonly<Record<string, string | readonly string[]>>;
  * their effect is unknown, they are listed in `commands`. Only `unset NAME` is applied.
  */
 export function evaluateShellVars(files: readonly ParsedShellFile[], initialEnv: ShellEnv = {}): ShellEvaluation {
-  const ev = new Evaluator(initialEnv);
-  files.forEach((f, i) => ev.runFile(f, i));
-  return ev.result();
+  const size = files.reduce((n, f) => n + f.text.length, 0);
+  const ev = new Evaluator(initialEnv, new Budget(EXPANSION_PER_CHAR * size + EXPANSION_ALLOWANCE));
+  let stopped: ShellEvaluation['stopped'];
+  try {
+    files.forEach((f, i) => ev.runFile(f, i));
+  } catch (err) {
+    if (!(err instanceof OverBudget)) throw err;
+    const at = ev.current?.assignment.start ?? 0;
+    stopped = { file: ev.file, offset: at, message: `expanding the variables here would make over ${ev.budget.limit} characters (${EXPANSION_PER_CHAR} per character of input): the value grows faster than the file (a variable that doubles itself, or thousands of \`+=\`); nothing from here on is evaluated` };
+    ev.current = undefined;
+    for (const st of ev.vars.values()) st.uncertain = true;
+  }
+  const result = ev.result();
+  if (stopped) result.stopped = stopped;
+  return result;
+}
+
+/**
+ * Every character an evaluation makes (each copy of a value, each origin) is counted: at most
+ * this many per character of input, plus a fixed allowance for small files that expand a
+ * variable a few times. Time and memory are then linear in the input, whatever it does.
+ */
+export const EXPANSION_PER_CHAR = 4;
+const EXPANSION_ALLOWANCE = 64 * 1024;
+
+class OverBudget extends Error {}
+
+class Budget {
+  left: number;
+  constructor(readonly limit: number) {
+    this.left = limit;
+  }
+  spend(n: number): void {
+    this.left -= n;
+    if (this.left < 0) throw new OverBudget();
+  }
 }
 
 /** Per unit of `value.text`: its offset in file `file`, or -1 (the form `tokenizeCmdline` takes). */
@@ -84,9 +123,10 @@ export function sliceValue(v: ResolvedValue, start: number, end: number): Resolv
   return { text: v.text.slice(start, end), files: v.files.slice(start, end), offsets: v.offsets.slice(start, end), dynamic: v.dynamic, unresolved: v.unresolved };
 }
 
-/** Fill each assignment's `value`/`elements` from the file alone (used by the parser). */
+/** Fill each assignment's `value`/`elements` from the file alone (used by the parser); say where evaluation stopped. */
 export function evaluateInPlace(file: ParsedShellFile): void {
-  const { assignments } = evaluateShellVars([file]);
+  const { assignments, stopped } = evaluateShellVars([file]);
+  if (stopped) file.problems.push({ start: stopped.offset, end: stopped.offset, severity: 'fatal', code: 'shell-expansion-budget', message: stopped.message });
   for (const ea of assignments) {
     const a = ea.assignment;
     a.value = local(ea.value);
@@ -111,6 +151,7 @@ function fromEnv(s: string): ResolvedValue {
 
 /** Accumulates characters with their origins. */
 class Chars {
+  constructor(readonly budget?: Budget) {}
   text = '';
   files: number[] = [];
   offsets: number[] = [];
@@ -127,6 +168,7 @@ class Chars {
   }
 
   add(text: string, file: number | readonly number[], offsets: readonly number[], from = 0, to = text.length): void {
+    this.budget?.spend(to - from);
     this.text += from === 0 && to === text.length ? text : text.slice(from, to);
     for (let k = from; k < to; k++) {
       this.files.push(typeof file === 'number' ? (offsets[k]! < 0 ? -1 : file) : file[k]!);
@@ -135,6 +177,7 @@ class Chars {
   }
 
   space(): void {
+    this.budget?.spend(1);
     this.text += ' ';
     this.files.push(-1);
     this.offsets.push(-1);
@@ -165,7 +208,10 @@ interface Sink {
 }
 
 class ScalarSink implements Sink {
-  readonly chars = new Chars();
+  readonly chars: Chars;
+  constructor(budget: Budget) {
+    this.chars = new Chars(budget);
+  }
   add(text: string, file: number | readonly number[], offsets: readonly number[]): void {
     this.chars.add(text, file, offsets);
   }
@@ -180,7 +226,10 @@ class ScalarSink implements Sink {
 
 /** Field splitting with the default IFS, as for the words of `NAME=( ... )`. */
 class FieldSink implements Sink {
-  readonly chars = new Chars();
+  readonly chars: Chars;
+  constructor(budget: Budget) {
+    this.chars = new Chars(budget);
+  }
   readonly fields: ResolvedValue[] = [];
   readonly words: number[] = [];
   word = 0;
@@ -251,7 +300,10 @@ class Evaluator {
   file = 0;
   current: EvaluatedAssignment | undefined;
 
-  constructor(env: ShellEnv) {
+  constructor(
+    env: ShellEnv,
+    readonly budget: Budget,
+  ) {
     for (const [name, v] of Object.entries(env)) {
       const isArray = typeof v !== 'string';
       this.vars.set(name, { isArray, elements: isArray ? (v as readonly string[]).map(fromEnv) : [fromEnv(v as string)], setBy: undefined, uncertain: false });
@@ -309,7 +361,7 @@ class Evaluator {
     };
     this.current = ea;
     if (a.array) {
-      const sink = new FieldSink();
+      const sink = new FieldSink(this.budget);
       a.words.forEach((w, i) => {
         sink.word = i;
         this.#word(w, sink, false);
@@ -317,7 +369,7 @@ class Evaluator {
       });
       ea.elements = sink.fields;
       ea.elementWords = sink.words;
-      const joined = joinValues(sink.fields);
+      const joined = joinValues(sink.fields, this.budget);
       ea.value = { ...joined, dynamic: joined.dynamic || sink.anyDynamic, unresolved: [...new Set([...joined.unresolved, ...sink.anyUnresolved])] };
     } else if (a.word) {
       ea.value = this.#scalar(a.word);
@@ -332,10 +384,12 @@ class Evaluator {
     let next: VarState;
     if (a.array) {
       const base = a.operator === '+=' && before ? before.elements : [];
+      // Copying the element list is work too: thousands of `X+=(m)` would be quadratic.
+      this.budget.spend(base.length);
       next = { isArray: true, elements: [...base, ...ea.elements], setBy: ea, uncertain: uncertain || (a.operator === '+=' && !!before?.uncertain) };
     } else {
       const old = before?.elements[0];
-      const v = a.operator === '+=' && old ? concatValues(old, ea.value) : ea.value;
+      const v = a.operator === '+=' && old ? concatValues(old, ea.value, this.budget) : ea.value;
       // bash: a scalar assignment to an array sets element 0.
       const elements = before?.isArray ? [v, ...before.elements.slice(1)] : [v];
       next = { isArray: !!before?.isArray, elements, setBy: ea, uncertain: uncertain || (a.operator === '+=' && !!before?.uncertain) };
@@ -344,7 +398,7 @@ class Evaluator {
   }
 
   #scalar(w: ShellWord): ResolvedValue {
-    const sink = new ScalarSink();
+    const sink = new ScalarSink(this.budget);
     this.#word(w, sink, false);
     return sink.chars.take();
   }
@@ -448,7 +502,8 @@ class Evaluator {
   }
 }
 
-function concatValues(a: ResolvedValue, b: ResolvedValue): ResolvedValue {
+function concatValues(a: ResolvedValue, b: ResolvedValue, budget: Budget): ResolvedValue {
+  budget.spend(a.text.length + b.text.length);
   return {
     text: a.text + b.text,
     files: a.files.concat(b.files),
@@ -459,9 +514,9 @@ function concatValues(a: ResolvedValue, b: ResolvedValue): ResolvedValue {
 }
 
 /** Elements joined with single spaces that have no origin. */
-export function joinValues(values: readonly ResolvedValue[]): ResolvedValue {
+export function joinValues(values: readonly ResolvedValue[], budget?: Budget): ResolvedValue {
   if (values.length === 1) return values[0]!;
-  const c = new Chars();
+  const c = new Chars(budget);
   values.forEach((v, i) => {
     if (i > 0) c.space();
     c.add(v.text, v.files, v.offsets);

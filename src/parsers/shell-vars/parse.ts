@@ -3,7 +3,7 @@ import {
   AMP, CR, EQUALS, GT, HASH, LPAREN, LT, NL, PIPE, PLUS, RPAREN, SEMI, endsWord, isDigit, isNameChar, isNameStart,
 } from './chars.js';
 import { evaluateInPlace } from './evaluate.js';
-import { ShellLexer, isStaticWord, literalText } from './words.js';
+import { ShellLexer, TooManyWords, isStaticWord, literalText } from './words.js';
 import type { ParsedShellFile, ShellAssignment, ShellComment, ShellStatement, ShellWord } from './types.js';
 
 const KEYWORDS = new Set(['if', 'then', 'elif', 'else', 'fi', 'for', 'select', 'while', 'until', 'do', 'done', 'case', 'esac', '{', '}', '!', 'function']);
@@ -29,8 +29,15 @@ const EMPTY_VALUE = { text: '', origins: [], dynamic: false, unresolved: [] };
  * assignments; `evaluateShellVars` evaluates several files together. Never throws.
  */
 export function parseShellVars(text: string): ParsedShellFile {
+  if (text.length > MAX_SHELL_CHARS) {
+    const message = `a shell-variable file of ${text.length} characters is too long to lint (the limit is ${MAX_SHELL_CHARS}; real ones are a few KiB): its syntax tree would take hundreds of bytes per character`;
+    return { kind: 'shell-vars', text, statements: [], assignments: [], comments: [], problems: [{ start: 0, end: 0, severity: 'fatal', code: 'shell-too-long', message }] };
+  }
   return new Parser(text).parse();
 }
+
+/** The longest shell-variable file parsed: its syntax tree and values cost about 300 bytes per character (scripts/growth.mjs). */
+export const MAX_SHELL_CHARS = 256 * 1024;
 
 class Parser {
   readonly lx: ShellLexer;
@@ -69,7 +76,13 @@ class Parser {
     if (cr >= 0) {
       this.lx.problem(cr, cr + 1, 'warning', 'shell-crlf', 'the file has Windows (CRLF) line endings: the shell keeps each \\r as part of the value or command before it');
     }
-    this.#run();
+    try {
+      this.#run();
+    } catch (err) {
+      if (!(err instanceof TooManyWords)) throw err;
+      this.lx.problem(err.at, err.at, 'fatal', 'shell-too-many-words', err.message);
+      this.blocks.length = 0;
+    }
     for (const b of this.blocks) {
       this.lx.problem(b.start, this.n, 'error', 'shell-unclosed-block', `'${b.opener}' at ${this.lx.where(b.start)} is never closed with '${b.close}'`);
     }

@@ -83,7 +83,23 @@ const BQ_CTX = 3;
  * (plus bash's `${X[@]}`, `$'...'`, `$"..."`). It reads words; the statement parser decides
  * what they mean. Problems go to `problems`; nothing throws.
  */
+/**
+ * Real shell-variable files hold tens of words (grub, dracut.conf) or a few hundred (a long
+ * MODULES array); each word costs about a kilobyte of syntax tree. Past this many, a file is not
+ * one vfio-lint can hold in bounded memory: the parse stops there with a fatal finding.
+ */
+export const MAX_SHELL_WORDS = 10_000;
+
+/** Thrown by `readWord` past MAX_SHELL_WORDS; the parser turns it into its fatal finding. */
+export class TooManyWords extends Error {
+  constructor(readonly at: number) {
+    super(`more than ${MAX_SHELL_WORDS} words: a shell-variable file this long is not one vfio-lint can hold (real ones have a few hundred at most); the rest of the file is not read`);
+  }
+}
+
 export class ShellLexer {
+  /** Words read so far (see MAX_SHELL_WORDS). */
+  words = 0;
   readonly text: string;
   readonly n: number;
   readonly problems: ParseProblem[] = [];
@@ -134,6 +150,7 @@ export class ShellLexer {
    * sits inside double quotes (so single quotes are literal and backslash escapes less).
    */
   readWord(pos: number, mode: 'command' | 'brace', quoted: boolean, depth: number): ShellWord {
+    if (++this.words > MAX_SHELL_WORDS) throw new TooManyWords(pos);
     const wb = new WordBuilder();
     const text = this.text;
     let i = pos;

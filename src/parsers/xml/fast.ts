@@ -17,6 +17,13 @@ import { isSpaceUnit, skipSpaces } from './chars.js';
  * from its events afterwards. Scanning with indexOf and building the tree
  * directly makes the common parse about twice as fast.
  */
+/**
+ * Real libvirt documents have hundreds of elements (a capabilities file of a large host, a few
+ * thousand); each costs about 200 bytes of tree, and saxes takes about 20 µs for each. Past this many, a document is not one to hold:
+ * the parse stops with a fatal problem (reported by the saxes path).
+ */
+export const MAX_XML_ELEMENTS = 50_000;
+
 export function parseXmlFast(text: string): XmlDocument | undefined {
   // Characters XML 1.0 forbids anywhere (lone surrogates are caught before this).
   if (FORBIDDEN.test(text)) return undefined;
@@ -27,6 +34,7 @@ export function parseXmlFast(text: string): XmlDocument | undefined {
   let siblings = top;
   /** End of the last token: the text between it and the next '<' is character data. */
   let pos = 0;
+  let elements = 0;
 
   const decl = XML_DECL.exec(text);
   if (decl) {
@@ -57,7 +65,11 @@ export function parseXmlFast(text: string): XmlDocument | undefined {
       if (root !== undefined && current === undefined) return undefined; // a second root
       let i = nameEnd(text, lt + 1);
       if (i < 0) return undefined;
+      // Past the element limit the saxes path reports it.
+      if (++elements > MAX_XML_ELEMENTS) return undefined;
       const el: XmlElement = { type: 'element', name: text.slice(lt + 1, i), start: lt, end: lt, startTagEnd: lt, endTagStart: lt, selfClosing: false, attributes: [], children: [], parent: current };
+      // Past a few attributes, names go in a set: a scan of the list for each would be quadratic.
+      let names: Set<string> | undefined;
       for (;;) {
         const afterSpace = skipSpaces(text, i, n);
         const d = text.charCodeAt(afterSpace);
@@ -67,9 +79,11 @@ export function parseXmlFast(text: string): XmlDocument | undefined {
         }
         // An attribute needs whitespace before it.
         if (afterSpace === i || !isNameStart(d)) return undefined;
-        const attr = attribute(text, afterSpace, el.attributes);
+        const attr = attribute(text, afterSpace, el.attributes, names);
         if (attr === undefined) return undefined;
         el.attributes.push(attr);
+        if (names) names.add(attr.name);
+        else if (el.attributes.length === SCAN_ATTRIBUTES) names = new Set(el.attributes.map((a) => a.name));
         i = attr.end;
       }
       siblings.push(el);
@@ -163,12 +177,15 @@ function nameEnd(text: string, start: number): number {
   }
 }
 
+/** Up to this many attributes, a repeated name is found by scanning them (most elements have one to four). */
+const SCAN_ATTRIBUTES = 8;
+
 /** `name S? = S? quote value quote` at `start`, or undefined when it is not that or repeats a name. */
-function attribute(text: string, start: number, seen: readonly XmlAttribute[]): XmlAttribute | undefined {
+function attribute(text: string, start: number, seen: readonly XmlAttribute[], names: ReadonlySet<string> | undefined): XmlAttribute | undefined {
   const nameStop = nameEnd(text, start);
   if (nameStop < 0) return undefined;
   const name = text.slice(start, nameStop);
-  for (const a of seen) if (a.name === name) return undefined;
+  if (names ? names.has(name) : seen.some((a) => a.name === name)) return undefined;
   let i = skipSpaces(text, nameStop, text.length);
   if (text.charCodeAt(i) !== 0x3d) return undefined;
   i = skipSpaces(text, i + 1, text.length);

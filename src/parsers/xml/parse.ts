@@ -5,7 +5,7 @@ import { decodeCharData } from './decode.js';
 import { charEnd, charStart, firstLoneSurrogate, isSpaceUnit, lineOf, skipSpaces } from './chars.js';
 import { findEntityUse } from './doctype.js';
 import { describeError, stripPosition } from './errors.js';
-import { parseXmlFast } from './fast.js';
+import { MAX_XML_ELEMENTS, parseXmlFast } from './fast.js';
 
 /** Thrown from inside saxes' callbacks to stop at the first error; never escapes parseXml. */
 const STOP: unique symbol = Symbol('stop-xml');
@@ -49,6 +49,7 @@ export function parseXmlWithSaxes(text: string): XmlDocument {
   /** Inside a start tag: just after the tag name or the previous attribute. */
   let attrCursor = 0;
   let closing = false;
+  let elements = 0;
 
   const stop = (problem: ParseProblem): never => {
     doc.problems.push(problem);
@@ -83,6 +84,7 @@ export function parseXmlWithSaxes(text: string): XmlDocument {
       if (current === undefined && doc.root !== undefined) {
         stop(fatal(start, start + 1 + name.length, `second root element <${name}>: a document has exactly one root element (the first is <${doc.root.name}> on line ${lineOf(text, doc.root.start)})`));
       }
+      if (++elements > MAX_XML_ELEMENTS) stop(fatal(start, start, `more than ${MAX_XML_ELEMENTS} elements: not a libvirt document vfio-lint can hold (real ones have hundreds); the rest is not read`, 'xml-too-many-elements'));
       const el: XmlElement = { type: 'element', name, start, end: start, startTagEnd: start, endTagStart: start, selfClosing: false, attributes: [], children: [], parent: current };
       siblings.push(el);
       open.push(el);
