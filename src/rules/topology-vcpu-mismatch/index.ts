@@ -73,12 +73,13 @@ export const rule = defineRule({
 
     if (view.guestOs !== 'windows' || count === undefined || count <= 2 || !view.vcpu) return;
     const evidence = windowsEvidence(view);
-    if (evidence === 'server') return; // Windows Server editions take many sockets
+    if (evidence.kind === 'server') return; // Windows Server editions take many sockets
     ctx.report({
       messageId: 'windowsNoTopology',
-      data: { evidence, count },
+      data: { evidence: evidence.text, count },
       at: tagLoc(path, view.vcpu.element),
-      severity: 'warning',
+      // A <hyperv> block alone is a guess (Linux guests use enlightenments too): advice, not a fault.
+      severity: evidence.kind === 'hyperv' ? 'info' : 'warning',
       suggestions: addTopology(view, file.source.text, path, count, ctx.machine.host.capabilities),
     });
   },
@@ -107,16 +108,17 @@ function addTopology(view: DomainView, text: string, path: string, count: number
   return [{ description: `Add <topology>: 1 socket, ${count / threads} cores, ${why}`, fix: { edits: [edit] } }];
 }
 
-/** How the domain says it is Windows, for the message (view.guestOs is set from libosinfo metadata or <hyperv>). */
-function windowsEvidence(view: DomainView): string {
+/** How the domain says it is Windows, for the message and the severity (libosinfo id, then the name, then <hyperv>). */
+function windowsEvidence(view: DomainView): { kind: 'libosinfo' | 'name' | 'hyperv' | 'server'; text: string } {
   const meta = firstChild(view.root, 'metadata');
   for (const c of meta ? childElements(meta) : []) {
     if (!c.name.endsWith('libosinfo')) continue;
     for (const os of childElements(c)) {
       const id = attr(os, 'id')?.value;
-      if (id && /microsoft\.com\/win\/(2k\d|\d{4}$)/.test(id)) return 'server';
-      if (id?.includes('microsoft.com/win')) return `libosinfo id ${id}`;
+      if (id && /microsoft\.com\/win\/2k\d/.test(id)) return { kind: 'server', text: id };
+      if (id?.includes('microsoft.com/win')) return { kind: 'libosinfo', text: `libosinfo id ${id}` };
     }
   }
-  return 'it has a <hyperv> block';
+  if (view.name && /(^|[^a-z])win(dows)?(\d+|xp)?([^a-z]|$)/i.test(view.name)) return { kind: 'name', text: `its name is ${view.name}` };
+  return { kind: 'hyperv', text: 'only its <hyperv> block says so' };
 }
