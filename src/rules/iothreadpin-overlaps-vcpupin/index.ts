@@ -2,6 +2,7 @@ import { defineRule } from '../../engine/rule.js';
 import type { Suggestion } from '../../engine/fix.js';
 import { CpuSet } from '../../core/cpuset.js';
 import { domainPins } from '../../domain/pins.js';
+import { usedIothreads } from '../../domain/iothreads.js';
 import { firstChild } from '../../parsers/xml/index.js';
 import { insertLastChild, quoteOf, setAttribute } from '../../edit/xml.js';
 import type { DomainInput } from '../../model/machine.js';
@@ -19,7 +20,7 @@ export const rule = defineRule({
     requires: ['domain'],
     optional: ['capabilities'],
     messages: {
-      overlap: 'IOThread {id} may run on host CPU{s} {cpus}, which also run{verbS} vCPU{vs} {vcpus}: the IOThread's block I/O work then competes with them',
+      overlap: 'IOThread {id} may run on host CPU{s} {cpus}, which also run{verbS} vCPU{vs} {vcpus}: its block I/O work then competes with them',
       unpinned: 'IOThread{s} {ids} {have} no <iothreadpin>: {they} may run on any host CPU, including {cpus} where vCPUs are pinned; pin {them} to CPUs the vCPUs do not use',
     },
     sources: [
@@ -43,7 +44,10 @@ export const rule = defineRule({
     if (vcpuCpus.isEmpty()) return;
     const target = housekeeping(pins.emulator.from === 'pin' && pins.emulator.placement.kind === 'set' ? pins.emulator.placement.set : undefined, vcpuCpus);
 
-    const unpinned = pins.iothreads.filter((t) => t.placement.kind === 'all');
+    // Only IOThreads a device runs on have work that can take a vCPU's CPU.
+    const used = usedIothreads(d.view);
+    const busy = pins.iothreads.filter((t) => used.has(t.id));
+    const unpinned = busy.filter((t) => t.placement.kind === 'all');
     if (unpinned.length > 0) {
       const n = unpinned.length;
       const iothreadsEl = firstChild(d.view.root, 'iothreads');
@@ -54,7 +58,7 @@ export const rule = defineRule({
         suggestions: target ? addPins(d, unpinned.map((t) => t.id), target) : [],
       });
     }
-    for (const t of pins.iothreads) {
+    for (const t of busy) {
       if (t.placement.kind !== 'set') continue;
       const overlap = t.placement.set.intersect(vcpuCpus);
       if (overlap.isEmpty()) continue;
