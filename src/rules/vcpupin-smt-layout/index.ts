@@ -17,7 +17,9 @@ export const rule = defineRule({
     severity: 'warning',
     fixable: 'suggest',
     scope: 'domain',
-    requires: ['domain', 'capabilities'],
+    requires: ['domain'],
+    // Without capabilities XML it says nothing (and is not reported as skipped): most runs have none.
+    optional: ['capabilities'],
     messages: {
       sharedCpu: 'vCPUs {vcpus} are {all} pinned to host CPU {cpu} alone: they take turns on one CPU while the guest counts them as separate processors',
       splitCore: 'The guest sees vCPU pairs {pairs} as one core each (threads=\'{threads}\'), but the host runs each pair on two different cores ({where}): pin each pair to one host core\'s threads{instead}',
@@ -32,8 +34,6 @@ export const rule = defineRule({
   },
   check(ctx) {
     const d = ctx.domain;
-    const caps = ctx.machine.host.capabilities;
-    if (!caps || caps.cpus.size === 0) return;
     const pins = domainPins(d.view);
     if (pins.indeterminate || pins.invalid) return;
     const online = onlineVcpus(d.view);
@@ -58,6 +58,9 @@ export const rule = defineRule({
       });
     }
 
+    // The core checks need the host's layout.
+    const caps = ctx.machine.host.capabilities;
+    if (!caps || caps.cpus.size === 0) return;
     const host = hostTopology(caps);
     if (!host.smt) return;
     const topo = d.view.cpu?.topology;
