@@ -13,6 +13,15 @@ import { rule as unsafeInterruptsEnabled } from './unsafe-interrupts-enabled/ind
 import { rule as iommuParamNoop } from './iommu-param-noop/index.js';
 import { rule as unknownCpuFeature } from './unknown-cpu-feature/index.js';
 import { rule as cpusetInvalid } from './cpuset-invalid/index.js';
+import { rule as vcpupinInvalid } from './vcpupin-invalid/index.js';
+import { rule as topologyVcpuMismatch } from './topology-vcpu-mismatch/index.js';
+import { rule as vcpupinIncomplete } from './vcpupin-incomplete/index.js';
+import { rule as iothreadpinOverlapsVcpupin } from './iothreadpin-overlaps-vcpupin/index.js';
+import { rule as vcpupinSmtLayout } from './vcpupin-smt-layout/index.js';
+import { rule as topoextOnIntel } from './topoext-on-intel/index.js';
+import { rule as hugepagesConfigInvalid } from './hugepages-config-invalid/index.js';
+import { rule as cpuModeNotPassthrough } from './cpu-mode-not-passthrough/index.js';
+import { rule as lockedWithVfio } from './locked-with-vfio/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -28,6 +37,15 @@ export const builtinRules: readonly Rule[] = [
   unknownCpuFeature,
   cpusetInvalid,
   duplicateDomain,
+  vcpupinInvalid,
+  topologyVcpuMismatch,
+  vcpupinIncomplete,
+  iothreadpinOverlapsVcpupin,
+  vcpupinSmtLayout,
+  topoextOnIntel,
+  hugepagesConfigInvalid,
+  cpuModeNotPassthrough,
+  lockedWithVfio,
   syntax,
   unusedSuppression,
 ];

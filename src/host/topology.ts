@@ -1,0 +1,49 @@
+import { CpuSet } from '../core/cpuset.js';
+import type { CapabilitiesView } from './capabilities.js';
+
+/** One physical core of the host: the CPUs (SMT threads) that share it. */
+export interface HostCore {
+  /** Lowest CPU id of the core: a stable name for messages. */
+  first: number;
+  socketId: number | undefined;
+  coreId: number | undefined;
+  cpus: CpuSet;
+}
+
+/**
+ * The host's physical cores from capabilities XML (catalog 0.4 siblings(c)). A CPU's `siblings`
+ * attribute decides its core when given (it is the kernel's thread_siblings_list); without it, CPUs
+ * with the same socket_id and core_id share a core. Numbering is never assumed (siblings are often
+ * i and i+N/2, but not always).
+ */
+export function hostCores(caps: CapabilitiesView): HostCore[] {
+  const byKey = new Map<string, { socketId: number | undefined; coreId: number | undefined; ids: number[] }>();
+  for (const cpu of caps.cpus.values()) {
+    const key = cpu.siblings && cpu.siblings.has(cpu.id)
+      ? `s:${cpu.siblings.format()}`
+      : cpu.coreId !== undefined
+        ? `c:${cpu.socketId ?? '?'}:${cpu.coreId}`
+        : `u:${cpu.id}`;
+    const entry = byKey.get(key) ?? { socketId: cpu.socketId, coreId: cpu.coreId, ids: [] };
+    entry.ids.push(cpu.id);
+    byKey.set(key, entry);
+  }
+  return [...byKey.values()]
+    .map((e) => ({ first: Math.min(...e.ids), socketId: e.socketId, coreId: e.coreId, cpus: CpuSet.of(...e.ids) }))
+    .sort((a, b) => a.first - b.first);
+}
+
+/** Which core each host CPU belongs to. */
+export interface HostTopology {
+  cores: HostCore[];
+  coreOf(cpu: number): HostCore | undefined;
+  /** True when some core has more than one CPU: the host runs with SMT. */
+  smt: boolean;
+}
+
+export function hostTopology(caps: CapabilitiesView): HostTopology {
+  const cores = hostCores(caps);
+  const index = new Map<number, HostCore>();
+  for (const core of cores) for (const c of core.cpus.toArray()) index.set(c, core);
+  return { cores, coreOf: (cpu) => index.get(cpu), smt: cores.some((c) => c.cpus.size > 1) };
+}
