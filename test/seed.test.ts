@@ -39,7 +39,8 @@ describe('the seed guide', () => {
 
 describe('the seed guide\'s wrong or dangerous advice', () => {
   it('is caught on both layouts: intel_iommu=on on an AMD host, allow_unsafe_interrupts, no-IOMMU mode, cpuinfo flags as libvirt features', async () => {
-    for (const [name, tscLine] of [['5a-smt-off', 30], ['5b-smt-on', 36]] as const) {
+    // The Windows rules are right there too: <hyperv> has relaxed only, and there is no <clock> (hypervLine: <hyperv>).
+    for (const [name, tscLine, hypervLine] of [['5a-smt-off', 30, 24], ['5b-smt-on', 36, 30]] as const) {
       const dir = join(SEED, name);
       const report = await lintFiles([dir], { config: false, cwd: dir });
       const got = report.results
@@ -52,6 +53,7 @@ describe('the seed guide\'s wrong or dangerous advice', () => {
           'etc/modprobe.d/vfio.conf:17 noiommu-mode-enabled',
           `win11.xml:${tscLine} unknown-cpu-feature`,
           `win11.xml:${tscLine + 1} unknown-cpu-feature`,
+          `win11.xml:${hypervLine} hyperv-enlightenments-missing`,
         ].sort(),
       );
     }

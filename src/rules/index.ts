@@ -12,6 +12,7 @@ import { rule as unsafeInterruptsEnabled } from './unsafe-interrupts-enabled/ind
 import { rule as iommuParamNoop } from './iommu-param-noop/index.js';
 import { rule as unknownCpuFeature } from './unknown-cpu-feature/index.js';
 import { rule as cpusetInvalid } from './cpuset-invalid/index.js';
+import { rule as hypervEnlightenmentsMissing } from './hyperv-enlightenments-missing/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -26,6 +27,7 @@ export const builtinRules: readonly Rule[] = [
   iommuParamNoop,
   unknownCpuFeature,
   cpusetInvalid,
+  hypervEnlightenmentsMissing,
   syntax,
   unusedSuppression,
 ];
