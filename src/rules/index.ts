@@ -13,6 +13,7 @@ import { rule as iommuParamNoop } from './iommu-param-noop/index.js';
 import { rule as unknownCpuFeature } from './unknown-cpu-feature/index.js';
 import { rule as cpusetInvalid } from './cpuset-invalid/index.js';
 import { rule as hypervEnlightenmentsMissing } from './hyperv-enlightenments-missing/index.js';
+import { rule as hypervDependency } from './hyperv-dependency/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -28,6 +29,7 @@ export const builtinRules: readonly Rule[] = [
   unknownCpuFeature,
   cpusetInvalid,
   hypervEnlightenmentsMissing,
+  hypervDependency,
   syntax,
   unusedSuppression,
 ];
