@@ -169,17 +169,24 @@ function isStateOn(el: XmlElement): boolean {
   return attr(el, 'state')?.value !== 'off';
 }
 
+/** Every `<qemu:commandline>` argument (any namespace prefix), in order: QEMU reads them after libvirt's own. */
+export function qemuArgs(root: XmlElement): { element: XmlElement; value: XmlAttribute | undefined }[] {
+  const out: { element: XmlElement; value: XmlAttribute | undefined }[] = [];
+  for (const cl of childElements(root)) {
+    if (!cl.name.endsWith(':commandline')) continue;
+    for (const a of childElements(cl)) if (a.name.endsWith(':arg')) out.push({ element: a, value: attr(a, 'value') });
+  }
+  return out;
+}
+
 /** The value after the last `-cpu` among `<qemu:commandline>` arguments, with its place. */
 function qemuCpuArgument(root: XmlElement, path: string): HypervSettings['cpuOverride'] {
   let found: HypervSettings['cpuOverride'];
-  for (const cl of childElements(root)) {
-    if (!cl.name.endsWith(':commandline')) continue;
-    const args = childElements(cl).filter((a) => a.name.endsWith(':arg'));
-    for (let i = 0; i + 1 < args.length; i++) {
-      if (attr(args[i]!, 'value')?.value !== '-cpu') continue;
-      const v = attr(args[i + 1]!, 'value');
-      if (v) found = { element: args[i + 1]!, loc: { path, start: v.valueStart, end: v.valueEnd }, value: v.value };
-    }
+  const args = qemuArgs(root);
+  for (let i = 0; i + 1 < args.length; i++) {
+    if (args[i]!.value?.value !== '-cpu') continue;
+    const v = args[i + 1]!.value;
+    if (v) found = { element: args[i + 1]!.element, loc: { path, start: v.valueStart, end: v.valueEnd }, value: v.value };
   }
   return found;
 }

@@ -14,6 +14,7 @@ import { rule as unknownCpuFeature } from './unknown-cpu-feature/index.js';
 import { rule as cpusetInvalid } from './cpuset-invalid/index.js';
 import { rule as hypervEnlightenmentsMissing } from './hyperv-enlightenments-missing/index.js';
 import { rule as hypervDependency } from './hyperv-dependency/index.js';
+import { rule as windowsTimers } from './windows-timers/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -30,6 +31,7 @@ export const builtinRules: readonly Rule[] = [
   cpusetInvalid,
   hypervEnlightenmentsMissing,
   hypervDependency,
+  windowsTimers,
   syntax,
   unusedSuppression,
 ];
