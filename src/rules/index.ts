@@ -15,6 +15,7 @@ import { rule as cpusetInvalid } from './cpuset-invalid/index.js';
 import { rule as hypervEnlightenmentsMissing } from './hyperv-enlightenments-missing/index.js';
 import { rule as hypervDependency } from './hyperv-dependency/index.js';
 import { rule as windowsTimers } from './windows-timers/index.js';
+import { rule as kvmHiddenObsolete } from './kvm-hidden-obsolete/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -32,6 +33,7 @@ export const builtinRules: readonly Rule[] = [
   hypervEnlightenmentsMissing,
   hypervDependency,
   windowsTimers,
+  kvmHiddenObsolete,
   syntax,
   unusedSuppression,
 ];
