@@ -16,6 +16,7 @@ import { rule as hypervEnlightenmentsMissing } from './hyperv-enlightenments-mis
 import { rule as hypervDependency } from './hyperv-dependency/index.js';
 import { rule as windowsTimers } from './windows-timers/index.js';
 import { rule as kvmHiddenObsolete } from './kvm-hidden-obsolete/index.js';
+import { rule as hypervisorBitHidden } from './hypervisor-bit-hidden/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -34,6 +35,7 @@ export const builtinRules: readonly Rule[] = [
   hypervDependency,
   windowsTimers,
   kvmHiddenObsolete,
+  hypervisorBitHidden,
   syntax,
   unusedSuppression,
 ];
