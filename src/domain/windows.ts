@@ -15,7 +15,7 @@ export interface WindowsGuest {
   because: string;
   /** Windows version as the libosinfo id or the name gives it (`11`, `10`, `7`, `2k22`), libosinfo first. */
   version: string | undefined;
-  /** The name's version where it differs from libosinfo's (a VM named win11 made from the win10 profile). */
+  /** The version the name gives (`win11` made from the win10 profile has 11 here and 10 in osinfoVersion). */
   nameVersion: string | undefined;
   osinfoVersion: string | undefined;
   /** True for a Windows Server libosinfo id (`win/2k19`) or a name that says server; undefined when unknown. */
@@ -68,7 +68,7 @@ export function windowsGuest(view: DomainView): WindowsGuest | undefined {
     evidence,
     because: describe(evidence[0]!),
     version: osinfoVersion ?? nameVersion,
-    nameVersion: nameVersion !== osinfoVersion ? nameVersion : undefined,
+    nameVersion,
     osinfoVersion,
     server,
   };

@@ -17,6 +17,7 @@ import { rule as hypervDependency } from './hyperv-dependency/index.js';
 import { rule as windowsTimers } from './windows-timers/index.js';
 import { rule as kvmHiddenObsolete } from './kvm-hidden-obsolete/index.js';
 import { rule as hypervisorBitHidden } from './hypervisor-bit-hidden/index.js';
+import { rule as windows11Requirements } from './windows11-requirements/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -36,6 +37,7 @@ export const builtinRules: readonly Rule[] = [
   windowsTimers,
   kvmHiddenObsolete,
   hypervisorBitHidden,
+  windows11Requirements,
   syntax,
   unusedSuppression,
 ];
