@@ -18,6 +18,7 @@ import { rule as windowsTimers } from './windows-timers/index.js';
 import { rule as kvmHiddenObsolete } from './kvm-hidden-obsolete/index.js';
 import { rule as hypervisorBitHidden } from './hypervisor-bit-hidden/index.js';
 import { rule as windows11Requirements } from './windows11-requirements/index.js';
+import { rule as windowsSocketLimit } from './windows-socket-limit/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -38,6 +39,7 @@ export const builtinRules: readonly Rule[] = [
   kvmHiddenObsolete,
   hypervisorBitHidden,
   windows11Requirements,
+  windowsSocketLimit,
   syntax,
   unusedSuppression,
 ];
