@@ -19,6 +19,7 @@ import { rule as kvmHiddenObsolete } from './kvm-hidden-obsolete/index.js';
 import { rule as hypervisorBitHidden } from './hypervisor-bit-hidden/index.js';
 import { rule as windows11Requirements } from './windows11-requirements/index.js';
 import { rule as windowsSocketLimit } from './windows-socket-limit/index.js';
+import { rule as invtscHidden } from './invtsc-hidden/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -40,6 +41,7 @@ export const builtinRules: readonly Rule[] = [
   hypervisorBitHidden,
   windows11Requirements,
   windowsSocketLimit,
+  invtscHidden,
   syntax,
   unusedSuppression,
 ];
