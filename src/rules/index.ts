@@ -20,6 +20,7 @@ import { rule as hypervisorBitHidden } from './hypervisor-bit-hidden/index.js';
 import { rule as windows11Requirements } from './windows11-requirements/index.js';
 import { rule as windowsSocketLimit } from './windows-socket-limit/index.js';
 import { rule as invtscHidden } from './invtsc-hidden/index.js';
+import { rule as hypervPassthroughMode } from './hyperv-passthrough-mode/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -42,6 +43,7 @@ export const builtinRules: readonly Rule[] = [
   windows11Requirements,
   windowsSocketLimit,
   invtscHidden,
+  hypervPassthroughMode,
   syntax,
   unusedSuppression,
 ];
