@@ -18,7 +18,7 @@ export const rule = defineRule({
     optional: ['capabilities'],
     messages: {
       passthrough: "Windows passthrough VM ({because}) with <cpu mode='{mode}'> and migratable {migratable}: QEMU then leaves out invtsc (it blocks migration){host}, so the guest is not told its TSC is invariant; the VM cannot migrate with a passed-through device anyway, so migratable='off' costs nothing",
-      model: "Windows passthrough VM ({because}) with <cpu mode='{mode}'>: invtsc is in no CPU model and libvirt marks it non-migratable, so the guest does not get it unless required{host}",
+      model: "Windows passthrough VM ({because}) with <cpu mode='{mode}'>: invtsc is in no CPU model and libvirt marks it non-migratable, so the guest does not get it unless it is required{hostNote}",
       override: 'Windows passthrough VM ({because}): the -cpu argument in <qemu:commandline> neither adds invtsc nor turns migratable off, so QEMU leaves invtsc out{host}',
     },
     sources: [
@@ -68,7 +68,7 @@ export const rule = defineRule({
     if (!cpu) return; // no <cpu>: QEMU's default model; cpu-mode-not-passthrough says what to do about that
     ctx.report({
       messageId: 'model',
-      data: { because: win.because, mode, host },
+      data: { because: win.because, mode, hostNote: host ? '; the host CPU has it (capabilities XML)' : '' },
       at: tagLoc(path, cpu.element),
       suggestions: [{ description: "Require invtsc (<feature policy='require' name='invtsc'/>); libvirt refuses to start the guest on a host without it", fix: { edits: [insertLastChild(path, text, cpu.element, `<feature policy=${q}require${q} name=${q}invtsc${q}/>`)] } }],
     });
