@@ -45,7 +45,8 @@ describe('the seed guide\'s wrong or dangerous advice', () => {
       '5a-smt-off': ['win11.xml:8 topology-vcpu-mismatch'],
       '5b-smt-on': ['win11.xml:8 topology-vcpu-mismatch', 'win11.xml:11 vcpupin-smt-layout'],
     };
-    for (const [name, tscLine] of [['5a-smt-off', 30], ['5b-smt-on', 36]] as const) {
+    // The Windows rules are right there too: <hyperv> has relaxed only, and there is no <clock> (hypervLine: <hyperv>).
+    for (const [name, tscLine, hypervLine] of [['5a-smt-off', 30, 24], ['5b-smt-on', 36, 30]] as const) {
       const dir = join(SEED, name);
       const report = await lintFiles([dir], { config: false, cwd: dir });
       const got = report.results
@@ -59,6 +60,10 @@ describe('the seed guide\'s wrong or dangerous advice', () => {
           `win11.xml:${tscLine} unknown-cpu-feature`,
           `win11.xml:${tscLine + 1} unknown-cpu-feature`,
           ...extra[name],
+          `win11.xml:${hypervLine} hyperv-enlightenments-missing`,
+          `win11.xml:${tscLine - 2} windows-timers`, // at <cpu>, where the missing <clock> would go
+          `win11.xml:${tscLine - 2} invtsc-hidden`, // host-passthrough, migratable on by default, and the host has invtsc
+          `win11.xml:${tscLine + 3} windows11-requirements`, // at <devices>: no TPM
         ].sort(),
       );
     }

@@ -22,6 +22,15 @@ import { rule as topoextOnIntel } from './topoext-on-intel/index.js';
 import { rule as hugepagesConfigInvalid } from './hugepages-config-invalid/index.js';
 import { rule as cpuModeNotPassthrough } from './cpu-mode-not-passthrough/index.js';
 import { rule as lockedWithVfio } from './locked-with-vfio/index.js';
+import { rule as hypervEnlightenmentsMissing } from './hyperv-enlightenments-missing/index.js';
+import { rule as hypervDependency } from './hyperv-dependency/index.js';
+import { rule as windowsTimers } from './windows-timers/index.js';
+import { rule as kvmHiddenObsolete } from './kvm-hidden-obsolete/index.js';
+import { rule as hypervisorBitHidden } from './hypervisor-bit-hidden/index.js';
+import { rule as windows11Requirements } from './windows11-requirements/index.js';
+import { rule as windowsSocketLimit } from './windows-socket-limit/index.js';
+import { rule as invtscHidden } from './invtsc-hidden/index.js';
+import { rule as hypervPassthroughMode } from './hyperv-passthrough-mode/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -46,6 +55,15 @@ export const builtinRules: readonly Rule[] = [
   hugepagesConfigInvalid,
   cpuModeNotPassthrough,
   lockedWithVfio,
+  hypervEnlightenmentsMissing,
+  hypervDependency,
+  windowsTimers,
+  kvmHiddenObsolete,
+  hypervisorBitHidden,
+  windows11Requirements,
+  windowsSocketLimit,
+  invtscHidden,
+  hypervPassthroughMode,
   syntax,
   unusedSuppression,
 ];

@@ -67,7 +67,7 @@ describe('what the command line accepts as input', () => {
       const results = json(guarded.stdout);
       // The huge pages in sysctl.conf are checked against the domain given beside them.
       expect(findings(results, dot)).toEqual(['hosts/desk/sysctl.conf:2:19 hugepages-without-backing warning']);
-      expect(results[2]!.messages[0]!.message).toContain('(checked: win11)');
+      expect(results[2]!.messages[0]!.message).toContain('(checked: desk)');
 
       // With modprobe configuration that does not guard the GPU, the finding lands on the grub line.
       const unguarded = runCli(['--format', 'json', 'hosts/desk/grub', 'hosts/desk/kvm-options'], { cwd: dot });
