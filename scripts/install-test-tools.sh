@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
 # Install the Debian packages that some tests use for real: pre-commit (the hook test),
 # neovim (the editor test, through its built-in LSP client), libxml2-utils (xmllint, for the benchmark)
-# and patch (the --fix-dry-run diffs are applied with it).
+# patch (the --fix-dry-run diffs are applied with it) and script (a pseudo-terminal for the colour test;
+# /usr/bin/script is in bsdutils on Debian 12, checked with `dpkg -S /usr/bin/script`).
+# Exits non-zero when a tool is missing and cannot be installed: CI must fail then, not skip those tests.
 set -euo pipefail
 want=()
 command -v pre-commit >/dev/null || want+=(pre-commit)
 command -v nvim >/dev/null || want+=(neovim)
 command -v xmllint >/dev/null || want+=(libxml2-utils)
 command -v patch >/dev/null || want+=(patch)
+command -v script >/dev/null || want+=(bsdutils)
 [ ${#want[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
-  echo "install-test-tools: need root to install ${want[*]}; skipping" >&2
+  echo "install-test-tools: need root to install ${want[*]}" >&2
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null
+for tool in pre-commit nvim xmllint patch script; do
+  command -v "$tool" >/dev/null || { echo "install-test-tools: $tool is still missing after installing ${want[*]}" >&2; exit 1; }
+done

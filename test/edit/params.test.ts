@@ -66,6 +66,24 @@ describe('list and value edits', () => {
     const p = boot().all('quiet')[0]!;
     expect(apply(text, removeParam(p, undefined, p.source))).toBe('GRUB_CMDLINE_LINUX_DEFAULT="vfio-pci.ids=10de:2684 isolcpus="\n');
   });
+
+  it('removes a first parameter with the blanks after it, never the quote or a blank before it', () => {
+    const remove = (t: string, key: string) => {
+      const b = hostOf(file('grub', '/etc/default/grub', t)).boot!;
+      const p = b.all(key)[0]!;
+      return apply(t, removeParam(p, undefined, p.source));
+    };
+    expect(remove('GRUB_CMDLINE_LINUX_DEFAULT="amd_iommu=on  quiet"\n', 'amd_iommu')).toBe('GRUB_CMDLINE_LINUX_DEFAULT="quiet"\n');
+    // A blank just after the opening quote stays; the one after the token goes.
+    expect(remove('GRUB_CMDLINE_LINUX_DEFAULT=" amd_iommu=on quiet"\n', 'amd_iommu')).toBe('GRUB_CMDLINE_LINUX_DEFAULT=" quiet"\n');
+    expect(remove("GRUB_CMDLINE_LINUX_DEFAULT=' \tamd_iommu=on quiet'\n", 'amd_iommu')).toBe("GRUB_CMDLINE_LINUX_DEFAULT=' \tquiet'\n");
+    // A middle or last one takes the blanks before it (a tab too).
+    expect(remove('GRUB_CMDLINE_LINUX_DEFAULT="quiet\tamd_iommu=on iommu=pt"\n', 'amd_iommu')).toBe('GRUB_CMDLINE_LINUX_DEFAULT="quiet iommu=pt"\n');
+    expect(remove('GRUB_CMDLINE_LINUX_DEFAULT="quiet amd_iommu=on"\n', 'amd_iommu')).toBe('GRUB_CMDLINE_LINUX_DEFAULT="quiet"\n');
+    const cmdline = 'amd_iommu=on quiet\n';
+    const p = hostOf(file('kernel-cmdline', '/etc/kernel/cmdline', cmdline)).boot!.all('amd_iommu')[0]!;
+    expect(apply(cmdline, removeParam(p, undefined, p.source))).toBe('quiet\n');
+  });
 });
 
 describe('which duplicate the kernel uses', () => {
