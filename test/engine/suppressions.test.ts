@@ -13,7 +13,7 @@ const HOSTDEV = "<hostdev mode='subsystem' type='pci' managed='yes'><source><add
 async function findings(text: string, filePath: string, rules: Record<string, 'off' | 'error' | 'warning'> = {}): Promise<string[]> {
   const report = await lintText(text, { filePath, config: false, cwd: '/', rules });
   const r = report.results[0]!;
-  return r.messages.map((m) => `${m.ruleId ?? 'fatal'}:${m.place.start.line}`);
+  return r.messages.map((m) => `${m.ruleId ?? 'fatal'}:${m.line}`);
 }
 
 const modprobe = (lines: string[]) => findings(`${lines.join('\n')}\n`, '/etc/modprobe.d/vfio.conf');

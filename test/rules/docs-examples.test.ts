@@ -26,8 +26,8 @@ async function run(ex: DocExample, id: string): Promise<{ mine: string[]; fatal:
   const report = await lintFiles(tree ? [dir] : [...ex.files.keys()].map((p) => join(dir, p)), { cwd: dir, config: false });
   const all = report.results.flatMap((r) => r.messages.map((m) => ({ ...m, file: r.filePath.slice(dir.length + 1) })));
   return {
-    mine: all.filter((m) => m.ruleId === id).map((m) => `${m.file}:${m.place.start.line} ${m.messageId ?? ''}: ${m.message}`),
-    fatal: all.filter((m) => m.parseFailure).map((m) => `${m.file}:${m.place.start.line}: ${m.message}`),
+    mine: all.filter((m) => m.ruleId === id).map((m) => `${m.file}:${m.line} ${m.messageId ?? ''}: ${m.message}`),
+    fatal: all.filter((m) => m.parseFailure).map((m) => `${m.file}:${m.line}: ${m.message}`),
   };
 }
 
