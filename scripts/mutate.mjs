@@ -3,7 +3,8 @@
 //
 //   npm run mutate                       every area: rules, engine, edit, host
 //   npm run mutate -- engine edit        only these areas
-//   npm run mutate -- --mutate 'src/engine/suppressions.ts'   one file or glob (reported as "custom")
+//   npm run mutate -- --mutate 'src/engine/fix.ts,src/engine/fix-loop.ts'   files or globs, comma-separated
+//                                        (Stryker splits on commas, so no {a,b} braces); reported as "custom"
 //   npm run mutate -- --report-only      re-print the last reports without running anything
 //
 // Each area's JSON report is kept in reports/mutation/<area>.json. The bar is 80% killed per area
@@ -75,8 +76,9 @@ function summarize(area, report) {
   }
   const detected = count.Killed + count.Timeout;
   const valid = detected + count.Survived + count.NoCoverage;
-  const score = valid === 0 ? 100 : (100 * detected) / valid;
-  console.log(`\n== ${area}: ${score.toFixed(1)}% killed (${count.Killed} killed, ${count.Timeout} timed out, ${count.Survived} survived, ${count.NoCoverage} not covered; ${count.other} invalid or ignored)${score < BAR ? ` — below ${BAR}%` : ''}`);
+  // No mutant at all is a glob that matched nothing, not a perfect score.
+  const score = valid === 0 ? 0 : (100 * detected) / valid;
+  console.log(`\n== ${area}: ${score.toFixed(1)}% killed (${count.Killed} killed, ${count.Timeout} timed out, ${count.Survived} survived, ${count.NoCoverage} not covered; ${count.other} invalid or ignored)${valid === 0 ? ' — no mutants: the glob matched no file' : score < BAR ? ` — below ${BAR}%` : ''}`);
   for (const s of survivors) console.log(s);
   return score;
 }
