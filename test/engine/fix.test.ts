@@ -169,6 +169,15 @@ describe('runFixLoop', () => {
     expect(result.texts.get('f')).toBe('xY');
   });
 
+  it('creates a file a fix inserts into at offset 0, and ignores other edits to a file it never read', () => {
+    const create = (path: string, text: string) => (path === 'f' && text === 'x' ? [{ at: 0, fix: { edits: [edit(0, 1, 'X', 'f'), edit(0, 0, 'new\n', 'g')] } }] : []);
+    const made = runFixLoop(new Map([['f', 'x']]), toyLint([create]), { suggestions: false, parseCheck: balanced });
+    expect([...made.texts]).toEqual([['f', 'X'], ['g', 'new\n']]);
+    const stray = (path: string, text: string) => (path === 'f' && text === 'x' ? [{ at: 0, fix: { edits: [edit(0, 1, 'X', 'f'), edit(2, 2, 'new\n', 'h')] } }] : []);
+    const ignored = runFixLoop(new Map([['f', 'x']]), toyLint([stray]), { suggestions: false, parseCheck: balanced });
+    expect([...ignored.texts]).toEqual([['f', 'X']]);
+  });
+
   it('applies suggestions only when asked', () => {
     const suggest = (path: string, text: string) => (text === 'x' ? [{ at: 0, suggest: { edits: [edit(0, 1, 'y', path)] } }] : []);
     expect(runFixLoop(new Map([['f', 'x']]), toyLint([suggest]), { suggestions: false, parseCheck: balanced }).texts.get('f')).toBe('x');
