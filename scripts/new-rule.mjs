@@ -83,11 +83,11 @@ ${TODO}: the facts, each with its source (the same sources as meta.sources).
 
 ## Bad
 
-${TODO}: a short example the rule reports.
+${TODO}: a short example the rule reports, in fenced blocks whose info string names the file they stand for (\`\`\`xml file=vm.xml); docs/contributing.md, "Examples the suite runs".
 
 ## Good
 
-${TODO}: the same example, corrected.
+${TODO}: the same example, corrected (the suite runs it too: it must be clean).
 
 ## Fix
 

@@ -1,14 +1,14 @@
 import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
-import { CORPUS, corpusEntries } from '../helpers/corpus.js';
+import { CORPUS, corpusAvailable, corpusEntries } from '../helpers/corpus.js';
 
 interface JsonResult {
   filePath: string;
   messages: Array<{ ruleId: string | null; fatal?: boolean; line: number; column: number; message: string }>;
 }
 
-describe('the CLI over every domain in the corpus', () => {
+describe.skipIf(!corpusAvailable())('the CLI over every domain in the corpus', () => {
   it('libvirt\'s test domains: exit 0 or 1, JSON out, no stack trace; the one broken file gets a fatal finding with its line', () => {
     const r = runCli(['--format', 'json', join(CORPUS, 'libvirt-tests', 'domains')], { timeout: 120_000 });
     expect([0, 1], r.stderr).toContain(r.code);

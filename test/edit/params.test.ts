@@ -66,6 +66,45 @@ describe('list and value edits', () => {
     const p = boot().all('quiet')[0]!;
     expect(apply(text, removeParam(p, undefined, p.source))).toBe('GRUB_CMDLINE_LINUX_DEFAULT="vfio-pci.ids=10de:2684 isolcpus="\n');
   });
+
+  it('removes a first parameter with the blanks after it, never the quote or a blank before it', () => {
+    const remove = (t: string, key: string) => {
+      const b = hostOf(file('grub', '/etc/default/grub', t)).boot!;
+      const p = b.all(key)[0]!;
+      return apply(t, removeParam(p, undefined, p.source));
+    };
+    expect(remove('GRUB_CMDLINE_LINUX_DEFAULT="amd_iommu=on  quiet"\n', 'amd_iommu')).toBe('GRUB_CMDLINE_LINUX_DEFAULT="quiet"\n');
+    // A blank just after the opening quote stays; the one after the token goes.
+    expect(remove('GRUB_CMDLINE_LINUX_DEFAULT=" amd_iommu=on quiet"\n', 'amd_iommu')).toBe('GRUB_CMDLINE_LINUX_DEFAULT=" quiet"\n');
+    expect(remove("GRUB_CMDLINE_LINUX_DEFAULT=' \tamd_iommu=on quiet'\n", 'amd_iommu')).toBe("GRUB_CMDLINE_LINUX_DEFAULT=' \tquiet'\n");
+    // A middle or last one takes the blanks before it (a tab too).
+    expect(remove('GRUB_CMDLINE_LINUX_DEFAULT="quiet\tamd_iommu=on iommu=pt"\n', 'amd_iommu')).toBe('GRUB_CMDLINE_LINUX_DEFAULT="quiet iommu=pt"\n');
+    expect(remove('GRUB_CMDLINE_LINUX_DEFAULT="quiet amd_iommu=on"\n', 'amd_iommu')).toBe('GRUB_CMDLINE_LINUX_DEFAULT="quiet"\n');
+    // The edit itself, not only its result: removing the blank after the quote or the one after the token
+    // reads the same, but the edit's range decides what it conflicts with in a fix pass.
+    const t = 'GRUB_CMDLINE_LINUX_DEFAULT=" amd_iommu=on quiet"\n';
+    const q = hostOf(file('grub', '/etc/default/grub', t)).boot!.all('amd_iommu')[0]!;
+    const e = removeParam(q, undefined, q.source)!;
+    expect(t.slice(e.start, e.end)).toBe('amd_iommu=on ');
+    const m = 'GRUB_CMDLINE_LINUX_DEFAULT="quiet  amd_iommu=on iommu=pt"\n';
+    const r = hostOf(file('grub', '/etc/default/grub', m)).boot!.all('amd_iommu')[0]!;
+    const e2 = removeParam(r, undefined, r.source)!;
+    expect(m.slice(e2.start, e2.end)).toBe('  amd_iommu=on');
+    const cmdline = 'amd_iommu=on quiet\n';
+    const p = hostOf(file('kernel-cmdline', '/etc/kernel/cmdline', cmdline)).boot!.all('amd_iommu')[0]!;
+    expect(apply(cmdline, removeParam(p, undefined, p.source))).toBe('quiet\n');
+  });
+});
+
+describe('removeParam on modprobe options and unwritten tokens', () => {
+  it('deletes the options line when the parameter is its only one, else the token', () => {
+    const text = 'options vfio enable_unsafe_noiommu_mode=1\noptions kvm ignore_msrs=1 report_ignored_msrs=0\n';
+    const host = hostOf(file('modprobe', '/etc/modprobe.d/x.conf', text));
+    const only = host.moduleParams('vfio', 'enable_unsafe_noiommu_mode')[0]!;
+    expect(apply(text, removeParam(only.param, only.options, only.param.source))).toBe('options kvm ignore_msrs=1 report_ignored_msrs=0\n');
+    const two = host.moduleParams('kvm', 'report_ignored_msrs')[0]!;
+    expect(apply(text, removeParam(two.param, two.options, two.param.source))).toBe('options vfio enable_unsafe_noiommu_mode=1\noptions kvm ignore_msrs=1\n');
+  });
 });
 
 describe('which duplicate the kernel uses', () => {

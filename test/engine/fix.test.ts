@@ -5,6 +5,7 @@ import { runFixLoop, MAX_FIX_PASSES } from '../../src/engine/fix-loop.js';
 import { createDiagnostic, type Diagnostic } from '../../src/engine/diagnostic.js';
 import { sourceFile } from '../../src/core/source.js';
 import { fuzzParams } from '../helpers/fuzz.js';
+import { lintText } from '../../src/lint.js';
 
 const edit = (start: number, end: number, text: string, path = 'f') => ({ path, start, end, text });
 
@@ -52,6 +53,24 @@ describe('selectFixes', () => {
     const { taken, deferred } = selectFixes([a, b, c, d, e]);
     expect(taken).toEqual([a, d]);
     expect(deferred).toEqual([b, c, e]);
+  });
+
+  it('an insertion at either end of a replacement is a conflict, in either order', () => {
+    const replace = { fix: { edits: [edit(2, 4, 'R')] } };
+    for (const at of [2, 4]) {
+      const insert = { fix: { edits: [edit(at, at, 'I')] } };
+      expect(selectFixes([replace, insert]).taken).toEqual([replace]);
+      expect(selectFixes([insert, replace]).taken).toEqual([insert]);
+    }
+    // One character away is no conflict.
+    expect(selectFixes([replace, { fix: { edits: [edit(5, 5, 'I')] } }]).deferred).toEqual([]);
+  });
+
+  it('a fix whose own edits overlap is never taken', () => {
+    const self = { fix: { edits: [edit(0, 3, 'A'), edit(2, 5, 'B')] } };
+    const other = { fix: { edits: [edit(2, 5, 'B', 'g'), edit(0, 3, 'A', 'g')] } };
+    const fine = { fix: { edits: [edit(0, 1, 'A'), edit(1, 2, 'B')] } };
+    expect(selectFixes([self, other, fine])).toEqual({ taken: [fine], deferred: [self, other] });
   });
 });
 
@@ -132,6 +151,33 @@ describe('runFixLoop', () => {
     expect(result.undone).toHaveLength(1);
   });
 
+  it('finds the culprit on top of the fixes already kept: two fixes that parse alone but not together', () => {
+    // A file is unparsable when it holds "ab"; fix 0 writes the a, fix 1 the b.
+    const noAb = (_: string, text: string) => (text.includes('ab') ? 'ab is not allowed' : undefined);
+    const a = (path: string, text: string) => (text[0] === 'x' ? [{ at: 0, fix: { edits: [edit(0, 1, 'a', path)] } }] : []);
+    const b = (path: string, text: string) => (text[1] === 'y' ? [{ at: 1, fix: { edits: [edit(1, 2, 'b', path)] } }] : []);
+    const result = runFixLoop(new Map([['f', 'xy']]), toyLint([a, b]), { suggestions: false, parseCheck: noAb });
+    expect(result.texts.get('f')).toBe('ay');
+    expect(result.applied.map((x) => x.ruleId)).toEqual(['toy-0']);
+    expect(result.undone.map((u) => [u.ruleId, u.reason])).toEqual([['toy-1', 'ab is not allowed']]);
+  });
+
+  it('fixes only the rules the filter lets through', () => {
+    const a = (path: string, text: string) => (text[0] === 'x' ? [{ at: 0, fix: { edits: [edit(0, 1, 'X', path)] } }] : []);
+    const b = (path: string, text: string) => (text[1] === 'y' ? [{ at: 1, fix: { edits: [edit(1, 2, 'Y', path)] } }] : []);
+    const result = runFixLoop(new Map([['f', 'xy']]), toyLint([a, b]), { suggestions: false, parseCheck: balanced, ruleFilter: (id) => id === 'toy-1' });
+    expect(result.texts.get('f')).toBe('xY');
+  });
+
+  it('creates a file a fix inserts into at offset 0, and ignores other edits to a file it never read', () => {
+    const create = (path: string, text: string) => (path === 'f' && text === 'x' ? [{ at: 0, fix: { edits: [edit(0, 1, 'X', 'f'), edit(0, 0, 'new\n', 'g')] } }] : []);
+    const made = runFixLoop(new Map([['f', 'x']]), toyLint([create]), { suggestions: false, parseCheck: balanced });
+    expect([...made.texts]).toEqual([['f', 'X'], ['g', 'new\n']]);
+    const stray = (path: string, text: string) => (path === 'f' && text === 'x' ? [{ at: 0, fix: { edits: [edit(0, 1, 'X', 'f'), edit(2, 2, 'new\n', 'h')] } }] : []);
+    const ignored = runFixLoop(new Map([['f', 'x']]), toyLint([stray]), { suggestions: false, parseCheck: balanced });
+    expect([...ignored.texts]).toEqual([['f', 'X']]);
+  });
+
   it('applies suggestions only when asked', () => {
     const suggest = (path: string, text: string) => (text === 'x' ? [{ at: 0, suggest: { edits: [edit(0, 1, 'y', path)] } }] : []);
     expect(runFixLoop(new Map([['f', 'x']]), toyLint([suggest]), { suggestions: false, parseCheck: balanced }).texts.get('f')).toBe('x');
@@ -144,5 +190,16 @@ describe('runFixLoop', () => {
     expect(result.passes).toBe(MAX_FIX_PASSES);
     expect(result.texts.get('f')).toBe('.'.repeat(MAX_FIX_PASSES));
     expect(result.exhausted).toBe(true);
+  });
+});
+
+describe('the fixRules option of a real lint', () => {
+  const vm = "<domain type='kvm'>\n  <name>vm</name>\n  <devices>\n    <hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/></source></hostdev>\n    <memballoon model='virtio'/>\n  </devices>\n</domain>\n";
+  it('applies the fixes of the rules named, and only theirs', async () => {
+    const fixed = await lintText(vm, { filePath: '/vm/vm.xml', config: false, cwd: '/', fix: true, fixRules: ['memballoon-present'] });
+    expect(fixed.results[0]!.output).toBe(vm.replace("<memballoon model='virtio'/>", "<memballoon model='none'/>"));
+    const other = await lintText(vm, { filePath: '/vm/vm.xml', config: false, cwd: '/', fix: true, fixRules: ['missing-topoext'] });
+    expect(other.results[0]!.output).toBeUndefined();
+    expect(other.results[0]!.messages.map((m) => m.ruleId)).toEqual(['memballoon-present']);
   });
 });

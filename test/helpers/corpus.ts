@@ -1,8 +1,11 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-/** The shared, read-only corpus. CI has it at the same place beside the checkout. */
-export const CORPUS = resolve(import.meta.dirname, '../../../shared/corpus');
+/**
+ * The shared, read-only corpus. CI has it at the same place beside the checkout; VFIO_LINT_CORPUS
+ * points elsewhere (a path that does not exist shows that every corpus test skips without it).
+ */
+export const CORPUS = process.env.VFIO_LINT_CORPUS ? resolve(process.env.VFIO_LINT_CORPUS) : resolve(import.meta.dirname, '../../../shared/corpus');
 
 export type CorpusKind =
   | 'domain-xml'

@@ -167,3 +167,33 @@ export function renderFindings(report: LintReport, dir: string, id: string): str
 }
 
 export const EXPECTED_HEADER = '# Written by `npm run rules:update` from what the rule reports. Read every line before you commit it.';
+
+/** A finding's first line in expected.txt: `place severity messageId: message`. */
+const FINDING_LINE = /^\S+ (?:error|warning|info) ([A-Za-z][\w-]*):/;
+
+/**
+ * Each message id in a rule's meta.messages that no invalid case's expected.txt reports, as one line
+ * saying what to add. The rules test checks every expected.txt against what the rule reports, so an
+ * id listed there is one the rule really reaches on a fixture.
+ */
+export function untriggeredMessages(rulesDir: string, rules: readonly Rule[]): string[] {
+  const out: string[] = [];
+  for (const rule of rules) {
+    const id = rule.meta.id;
+    if (ENGINE_RULES.has(id)) continue;
+    const invalid = join(rulesDir, id, 'fixtures', 'invalid');
+    const seen = new Set<string>();
+    for (const name of caseDirs(invalid)) {
+      const file = join(invalid, name, 'expected.txt');
+      if (!existsSync(file)) continue;
+      for (const line of readFileSync(file, 'utf8').split('\n')) {
+        const m = FINDING_LINE.exec(line);
+        if (m) seen.add(m[1]!);
+      }
+    }
+    for (const messageId of Object.keys(rule.meta.messages)) {
+      if (!seen.has(messageId)) out.push(`src/rules/${id}: message '${messageId}' is reported by no fixture: add a case under fixtures/invalid/ that triggers it, then run npm run rules:update`);
+    }
+  }
+  return out;
+}

@@ -64,6 +64,7 @@ interface ScenarioOut {
   fixedLine: string;
   remainingAfterFix: number;
   suppressed: number;
+  suppressedProblems: string[];
   appliedLine: string;
   refused: string | null;
   relativeCwd: string[];
@@ -119,6 +120,7 @@ describe.each([
     expect(out.appliedLine).toBe("    <timer name='hpet' present='no'/>");
     // Neither the finding nor an unused-suppression report.
     expect(out.suppressed).toBe(0);
+    expect(out.suppressedProblems).toEqual([]);
   });
 
   it('resolves a relative cwd against the directory the process is in at each call', () => {

@@ -4,7 +4,7 @@ import { dirname, join, relative } from 'node:path';
 import { lintFiles } from '../../src/lint.js';
 import { builtinRules } from '../../src/rules/index.js';
 import type { LintReport } from '../../src/engine/result.js';
-import { ENGINE_RULES, EXPECTED_HEADER, RULES_DIR, registryProblems, renderFindings, ruleProblems, withSources } from '../helpers/rule-kit.js';
+import { ENGINE_RULES, EXPECTED_HEADER, RULES_DIR, registryProblems, renderFindings, ruleProblems, untriggeredMessages, withSources } from '../helpers/rule-kit.js';
 
 /**
  * Every built-in rule, from its folder src/rules/<id>/:
@@ -64,6 +64,9 @@ const hasSuggestions = (lines: readonly string[]) => lines.some((l) => l.startsW
 describe('rule registry', () => {
   it('every folder in src/rules is a registered rule and every registered rule has a folder', () => {
     expect(registryProblems(RULES_DIR, builtinRules)).toEqual([]);
+  });
+  it('every message id a rule documents (meta.messages) is reported by at least one fixture case', () => {
+    expect(untriggeredMessages(RULES_DIR, builtinRules)).toEqual([]);
   });
 });
 

@@ -1,0 +1,17 @@
+// StrykerJS configuration for `npm run mutate` (scripts/mutate.mjs runs one area at a time with
+// --mutate set to that area's files). One test process at a time: the machine is shared.
+export default {
+  testRunner: 'vitest',
+  plugins: ['@stryker-mutator/vitest-runner'],
+  vitest: { configFile: 'vitest.mutate.config.ts', related: false },
+  coverageAnalysis: 'perTest',
+  concurrency: 1,
+  ignoreStatic: true,
+  reporters: ['json', 'progress'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+  ignorePatterns: ['dist', 'reports', '.dist-*', '.stryker-tmp', 'examples'],
+  timeoutMS: 10000,
+  thresholds: { high: 90, low: 80, break: null },
+};
