@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, utimesSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ToolRunner } from '../../src/live/tools.js';
@@ -17,6 +17,9 @@ export const FIXTURE_KEY = Buffer.from('vfio-lint fixture snapshots: fixed redac
 export function fixtureRoot(name: string): string {
   const dest = join(mkdtempSync(join(tmpdir(), `vfio-lint-${name}-`)), 'root');
   cpSync(join(SNAPSHOT_FIXTURES, name, 'root'), dest, { recursive: true, verbatimSymlinks: true });
+  // git keeps no empty directory, and an empty one is a fact here (no IOMMU groups): empty-dirs.txt lists them.
+  const emptyList = join(SNAPSHOT_FIXTURES, name, 'empty-dirs.txt');
+  if (existsSync(emptyList)) for (const d of readFileSync(emptyList, 'utf8').split('\n').filter(Boolean)) mkdirSync(join(dest, d), { recursive: true });
   const mtimes = JSON.parse(readFileSync(join(SNAPSHOT_FIXTURES, name, 'mtimes.json'), 'utf8')) as Record<string, string>;
   for (const [path, iso] of Object.entries(mtimes)) {
     const t = new Date(iso);
