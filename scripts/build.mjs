@@ -45,13 +45,6 @@ try {
   }
   await Promise.all(entries.map((options) => build(options)));
 
-  // Each built-in rule's page ships as dist/rules/<id>.md, for `vfio-lint explain` in an installed package.
-  mkdirSync(join(out, 'rules'));
-  for (const id of readdirSync(join(root, 'src', 'rules'))) {
-    const page = join(root, 'src', 'rules', id, 'docs.md');
-    if (existsSync(page)) copyFileSync(page, join(out, 'rules', `${id}.md`));
-  }
-
   if (!process.argv.includes('--no-types')) {
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
     execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', join(out, 'types')], { cwd: root, stdio: 'inherit' });

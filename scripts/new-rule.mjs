@@ -1,5 +1,5 @@
 // Scaffold a built-in rule: `npm run new-rule -- <id> --scope domain|machine`.
-// Writes src/rules/<id>/ (index.ts, docs.md with every section, one valid and one invalid fixture case)
+// Writes src/rules/<id>/ (index.ts, one valid and one invalid fixture case), docs/rules/<id>.md with every section,
 // and registers the rule in src/rules/index.ts. Every place that needs the author is marked TODO(new-rule);
 // `npm test` fails until none is left and the rule has sources, docs and three cases of each kind.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,6 +24,7 @@ if (scope !== 'domain' && scope !== 'machine') fail('--scope must be domain (run
 
 const dir = join(root, 'src', 'rules', id);
 if (existsSync(dir)) fail(`src/rules/${id} already exists`);
+if (existsSync(join(root, 'docs', 'rules', `${id}.md`))) fail(`docs/rules/${id}.md already exists`);
 
 const camel = id.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
 const TODO = 'TODO(new-rule)';
@@ -123,7 +124,8 @@ function put(rel, text) {
 }
 
 put('index.ts', index);
-put('docs.md', docs);
+mkdirSync(join(root, 'docs', 'rules'), { recursive: true });
+writeFileSync(join(root, 'docs', 'rules', `${id}.md`), docs);
 if (scope === 'domain') {
   put('fixtures/valid/clean/vm.xml', domainCase(`${TODO}: a domain on which the rule must say nothing`));
   put('fixtures/invalid/example/vm.xml', domainCase(`${TODO}: a domain the rule must report on`));
@@ -144,10 +146,10 @@ if (engineEntry < 0) fail('src/rules/index.ts: cannot find where to add the rule
 text = `${text.slice(0, engineEntry)}\n  ${camel},${text.slice(engineEntry)}`;
 writeFileSync(registry, text);
 
-console.log(`Wrote src/rules/${id}/ (index.ts, docs.md, fixtures/valid/clean, fixtures/invalid/example) and registered it.
+console.log(`Wrote src/rules/${id}/ (index.ts, fixtures/valid/clean, fixtures/invalid/example), docs/rules/${id}.md, and registered the rule.
 Next:
   1. Write the logic in src/rules/${id}/index.ts, its messages and meta.sources.
-  2. Write docs.md (every TODO(new-rule)); its Sources section comes from meta.sources.
+  2. Write docs/rules/${id}.md (every TODO(new-rule)); its Sources section comes from meta.sources.
   3. Make at least 3 valid and 3 invalid cases under fixtures/ (a case is a folder linted as one machine).
   4. npm run rules:update   writes expected.txt, fixed/, suggested/ and the Sources section.
      Read every line it wrote: it records what the rule does, not what it should do.

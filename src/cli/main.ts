@@ -339,11 +339,11 @@ function packageRoot(): string {
   return dir;
 }
 
-/** A built-in rule's page: dist/rules/<id>.md in the package (the build copies it there), src/rules/<id>/docs.md in a checkout. */
+/** A built-in rule's page: docs/rules/<id>.md, in a checkout and in the package alike. */
 function docsPage(id: string): string | undefined {
   const root = packageRoot();
-  for (const p of [join(root, 'dist', 'rules', `${id}.md`), join(root, 'src', 'rules', id, 'docs.md')]) if (existsSync(p)) return readFileSync(p, 'utf8');
-  return undefined;
+  const p = join(root, 'docs', 'rules', `${id}.md`);
+  return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
 }
 
 function explain(id: string, rules: readonly Rule[], io: CliIo): number {
@@ -356,7 +356,7 @@ function explain(id: string, rules: readonly Rule[], io: CliIo): number {
   }
   const page = docsPage(id);
   // Every built-in rule has a page (test/rules checks it); a missing one is a broken install, not a reason to print less.
-  if (page === undefined) throw new InputError(`the documentation page of ${id} is missing from this installation (${join(packageRoot(), 'dist', 'rules', `${id}.md`)}); see ${builtinDocsUrl(id)}`);
+  if (page === undefined) throw new InputError(`the documentation page of ${id} is missing from this installation (${join(packageRoot(), 'docs', 'rules', `${id}.md`)}); see ${builtinDocsUrl(id)}`);
   io.stdout(page);
   return 0;
 }

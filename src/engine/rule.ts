@@ -25,7 +25,7 @@ interface RuleMetaBase {
   messages: Record<string, string>;
   /** Off in the `recommended` preset (on in `all`). Default: on. */
   recommended?: boolean;
-  /** The rule's documentation page. Built-in rules leave it out (theirs is src/rules/<id>/docs.md); custom rules may set one. */
+  /** The rule's documentation page. Built-in rules leave it out (theirs is docs/rules/<id>.md); custom rules may set one. */
   docs?: string;
   /** Where the facts come from: the one list; a built-in rule's docs page shows it (`npm run rules:update` writes it there). */
   sources?: string[];
@@ -104,11 +104,11 @@ export function requirementInputs(r: Requirement): InputKind[] {
   return typeof r === 'string' ? [r] : r.anyOf;
 }
 
-const BUILTIN_DOCS = 'https://github.com/vfio-lint/vfio-lint/blob/main/src/rules/';
+const BUILTIN_DOCS = 'https://github.com/vfio-lint/vfio-lint/blob/main/docs/rules/';
 
-/** Where a built-in rule's page is published (src/rules/<id>/docs.md in the repository). */
+/** Where a built-in rule's page is published (docs/rules/<id>.md in the repository). */
 export function builtinDocsUrl(id: string): string {
-  return `${BUILTIN_DOCS}${id}/docs.md`;
+  return `${BUILTIN_DOCS}${id}.md`;
 }
 
 export function fillTemplate(template: string, data: Record<string, string | number> | undefined): string {

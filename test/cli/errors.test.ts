@@ -159,23 +159,24 @@ describe('information', () => {
   it('explain RULE prints the rule\'s documentation', () => {
     const r = runCli(['explain', 'memballoon-present']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(readFileSync(join(ROOT, 'src', 'rules', 'memballoon-present', 'docs.md'), 'utf8'));
+    expect(r.stdout).toBe(readFileSync(join(ROOT, 'docs', 'rules', 'memballoon-present.md'), 'utf8'));
   });
 
-  it('explain prints every built-in rule\'s page from the build, never just its description', () => {
+  it('explain prints every built-in rule\'s page, never just its description', () => {
     for (const rule of builtinRules) {
-      const page = readFileSync(join(ROOT, 'dist', 'rules', `${rule.meta.id}.md`), 'utf8');
+      const r = runCli(['explain', rule.meta.id]);
+      const page = r.stdout;
       expect(page.startsWith(`# ${rule.meta.id}\n`), rule.meta.id).toBe(true);
     }
   });
 
   it('explain in an installation that lost a page says so in one line and fails, instead of printing less', () => {
     const dir = tempDir();
-    for (const p of ['bin', 'dist', 'package.json']) cpSync(join(ROOT, p), join(dir, p), { recursive: true });
-    rmSync(join(dir, 'dist', 'rules', 'memballoon-present.md'));
+    for (const p of ['bin', 'dist', 'docs', 'package.json']) cpSync(join(ROOT, p), join(dir, p), { recursive: true });
+    rmSync(join(dir, 'docs', 'rules', 'memballoon-present.md'));
     const r = spawnSync(process.execPath, [join(dir, 'bin', 'vfio-lint'), 'explain', 'memballoon-present'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^vfio-lint: the documentation page of memballoon-present is missing from this installation \(.*dist\/rules\/memballoon-present\.md\); see https:\/\/github\.com\/vfio-lint\/vfio-lint\/blob\/main\/src\/rules\/memballoon-present\/docs\.md\n$/);
+    expect(r.stderr).toMatch(/^vfio-lint: the documentation page of memballoon-present is missing from this installation \(.*docs\/rules\/memballoon-present\.md\); see https:\/\/github\.com\/vfio-lint\/vfio-lint\/blob\/main\/docs\/rules\/memballoon-present\.md\n$/);
   });
 });

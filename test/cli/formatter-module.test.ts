@@ -28,7 +28,7 @@ describe('--format PATH', () => {
     );
     const r = runCli(['--format', './count.mjs', tree], { cwd: dir });
     expect(r.stderr).toBe('');
-    const page = (id: string) => `https://github.com/vfio-lint/vfio-lint/blob/main/src/rules/${id}/docs.md`;
+    const page = (id: string) => `https://github.com/vfio-lint/vfio-lint/blob/main/docs/rules/${id}.md`;
     expect(r.stdout).toBe(`nvidia-not-blacklisted ${page('nvidia-not-blacklisted')} -\nnvidia-not-blacklisted ${page('nvidia-not-blacklisted')} -\nmemballoon-present ${page('memballoon-present')} code\ncwd=${dir}\n`);
     expect(r.code).toBe(1);
   });

@@ -11,6 +11,8 @@ import { sourceFile } from '../../src/core/source.js';
  * rules test fails on any, and test/rules/kit.test.ts shows it fails for each piece.
  */
 export const RULES_DIR = join(import.meta.dirname, '..', '..', 'src', 'rules');
+/** Where each rule's page is published (the URL in JSON, SARIF and the editors). */
+export const DOCS_DIR = join(import.meta.dirname, '..', '..', 'docs', 'rules');
 
 /** The engine produces these rules' findings itself; their fixtures are the engine's own tests. */
 export const ENGINE_RULES = new Set(['syntax', 'unused-suppression']);
@@ -65,7 +67,7 @@ function caseDirs(dir: string): string[] {
  * Every missing or inconsistent piece of the rule in folder `id`, each as one line that says
  * exactly what to add. `rule` is the registered rule with that id, if any.
  */
-export function ruleProblems(rulesDir: string, id: string, rule: Rule | undefined): string[] {
+export function ruleProblems(rulesDir: string, id: string, rule: Rule | undefined, docsDir = DOCS_DIR): string[] {
   const dir = join(rulesDir, id);
   const at = `src/rules/${id}`;
   const out: string[] = [];
@@ -80,21 +82,23 @@ export function ruleProblems(rulesDir: string, id: string, rule: Rule | undefine
   for (const file of existsSync(dir) ? filesUnder(dir) : []) {
     if (readFileSync(file, 'utf8').includes('TODO(new-rule)')) out.push(`${at}/${relative(dir, file)}: replace every TODO(new-rule) the scaffold left`);
   }
-  const docs = join(dir, 'docs.md');
+  const docs = join(docsDir, `${id}.md`);
+  const page = `docs/rules/${id}.md`;
+  if (existsSync(docs) && readFileSync(docs, 'utf8').includes('TODO(new-rule)')) out.push(`${page}: replace every TODO(new-rule) the scaffold left`);
   if (!existsSync(docs)) {
-    out.push(`${at}/docs.md: missing: write the rule's page with the sections ${DOC_SECTIONS.map((s) => `"## ${s}"`).join(', ')} (npm run new-rule writes a skeleton)`);
+    out.push(`${page}: missing: write the rule's page with the sections ${DOC_SECTIONS.map((s) => `"## ${s}"`).join(', ')} (npm run new-rule writes a skeleton)`);
   } else {
     const md = readFileSync(docs, 'utf8');
-    if (!md.startsWith(`# ${id}\n`)) out.push(`${at}/docs.md: the first line must be "# ${id}"`);
+    if (!md.startsWith(`# ${id}\n`)) out.push(`${page}: the first line must be "# ${id}"`);
     const have = sectionsOf(md);
     const missing = DOC_SECTIONS.filter((s) => !have.includes(s));
-    if (missing.length > 0) out.push(`${at}/docs.md: add the section${missing.length > 1 ? 's' : ''} ${missing.map((s) => `"## ${s}"`).join(', ')}`);
+    if (missing.length > 0) out.push(`${page}: add the section${missing.length > 1 ? 's' : ''} ${missing.map((s) => `"## ${s}"`).join(', ')}`);
     const order = have.filter((s) => DOC_SECTIONS.includes(s));
-    if (missing.length === 0 && order.join('|') !== DOC_SECTIONS.join('|')) out.push(`${at}/docs.md: put the sections in this order: ${DOC_SECTIONS.join(', ')}`);
-    if (!/^\*\*Severity:\*\*/m.test(md)) out.push(`${at}/docs.md: add the "**Severity:** ... · **Category:** ... · **Fix:** ..." line under the description`);
+    if (missing.length === 0 && order.join('|') !== DOC_SECTIONS.join('|')) out.push(`${page}: put the sections in this order: ${DOC_SECTIONS.join(', ')}`);
+    if (!/^\*\*Severity:\*\*/m.test(md)) out.push(`${page}: add the "**Severity:** ... · **Category:** ... · **Fix:** ..." line under the description`);
     const section = sourcesSection(md);
     if (section && rule.meta.sources && rule.meta.sources.length > 0 && md.slice(section.start, section.end).trim() !== renderSources(rule.meta.sources).trim()) {
-      out.push(`${at}/docs.md: the Sources section differs from meta.sources: run npm run rules:update (sources are kept in index.ts only)`);
+      out.push(`${page}: the Sources section differs from meta.sources: run npm run rules:update (sources are kept in index.ts only)`);
     }
   }
 

@@ -70,7 +70,7 @@ describe('the language server over stdio', () => {
     expect(balloon.range).toEqual({ start: { line: 88, character: 16 }, end: { line: 88, character: 30 } });
     expect(balloon.severity).toBe(2);
     expect(balloon.source).toBe('vfio-lint');
-    expect(balloon.codeDescription?.href).toMatch(/\/src\/rules\/memballoon-present\/docs\.md$/);
+    expect(balloon.codeDescription?.href).toMatch(/\/docs\/rules\/memballoon-present\.md$/);
     // The related location is the passed-through device, line 77 `    <hostdev mode='subsystem' type='pci' managed='yes'>`.
     expect(balloon.relatedInformation).toEqual([{ location: { uri, range: { start: { line: 76, character: 4 }, end: { line: 76, character: 55 } } }, message: 'passed through here' }]);
   });

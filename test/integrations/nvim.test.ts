@@ -72,7 +72,7 @@ describe.skipIf(!usable)(`Neovim's built-in LSP client${usable ? '' : ` (skipped
       expect(watched(out.codes)).toEqual(['emulatorpin-overlaps-vcpupin', 'memballoon-present', 'missing-topoext']);
       // Neovim's rows and columns are 0-based; line 89 is `    <memballoon model='virtio'>`, all ASCII, so bytes are characters.
       expect(out.balloon).toMatchObject({ lnum: 88, col: 16, end_lnum: 88, end_col: 30, severity: 2, source: 'vfio-lint' });
-      expect(out.balloon.href).toMatch(/\/src\/rules\/memballoon-present\/docs\.md$/);
+      expect(out.balloon.href).toMatch(/\/docs\/rules\/memballoon-present\.md$/);
       expect(out.titles).toContain('Fix this memballoon-present problem');
       expect(out.fixed_line).toBe("    <memballoon model='none'/>");
       expect(watched(out.codes_after)).toEqual(['emulatorpin-overlaps-vcpupin', 'missing-topoext']);

@@ -136,7 +136,7 @@ describe('the packed package', () => {
   it('ships the launchers, both bundles, the language server and the rule docs, and declares the language server bin', () => {
     const pkg = JSON.parse(readFileSync(join(project, 'node_modules', 'vfio-lint', 'package.json'), 'utf8')) as { bin: Record<string, string> };
     expect(pkg.bin).toEqual({ 'vfio-lint': 'bin/vfio-lint', 'vfio-lint-language-server': 'bin/vfio-lint-language-server' });
-    for (const f of ['bin/vfio-lint', 'bin/vfio-lint-language-server', 'dist/index.js', 'dist/index.cjs', 'dist/cli.cjs', 'dist/language-server.cjs', 'dist/rules/memballoon-present.md']) {
+    for (const f of ['bin/vfio-lint', 'bin/vfio-lint-language-server', 'dist/index.js', 'dist/index.cjs', 'dist/cli.cjs', 'dist/language-server.cjs', 'docs/rules/memballoon-present.md']) {
       expect(existsSync(join(project, 'node_modules', 'vfio-lint', f)), f).toBe(true);
     }
     const server = sh(process.execPath, [join(project, 'node_modules', 'vfio-lint', 'bin', 'vfio-lint-language-server'), '--version'], project);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { lintFiles } from '../../src/lint.js';
 import { builtinRules } from '../../src/rules/index.js';
-import { RULES_DIR } from '../helpers/rule-kit.js';
+import { DOCS_DIR } from '../helpers/rule-kit.js';
 import { docExamples, type DocExample } from '../helpers/docs-examples.js';
 
 /**
@@ -46,7 +46,7 @@ const PAGES_NOT_YET_RUNNABLE = new Set([
 for (const rule of [...builtinRules].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1))) {
   const id = rule.meta.id;
   describe(`${id} docs examples`, () => {
-    const { examples, unnamed } = docExamples(readFileSync(join(RULES_DIR, id, 'docs.md'), 'utf8'));
+    const { examples, unnamed } = docExamples(readFileSync(join(DOCS_DIR, `${id}.md`), 'utf8'));
     it.skipIf(PAGES_NOT_YET_RUNNABLE.has(id))('has a runnable Bad and Good example, and every Bad/Good code block names its file', () => {
       expect(unnamed.map((l) => `docs.md:${l}: a code block in Bad or Good without file= in its info string`)).toEqual([]);
       expect(examples.some((e) => e.section === 'Bad'), 'no Bad example with file=').toBe(true);

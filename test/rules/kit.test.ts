@@ -21,6 +21,8 @@ function page(sources: string[]): string {
 }
 
 let root: string;
+/** The check on the temp tree: rules under root/, pages beside it in root.docs/. */
+const ruleProblemsIn = (rule: Rule | undefined) => ruleProblems(root, ID, rule, `${root}.docs`);
 function put(rel: string, text = ''): void {
   const p = join(root, rel);
   mkdirSync(join(p, '..'), { recursive: true });
@@ -28,7 +30,8 @@ function put(rel: string, text = ''): void {
 }
 function completeRule(): void {
   put(`${ID}/index.ts`, '// the rule');
-  put(`${ID}/docs.md`, page(['A page: https://example.org/a']));
+  mkdirSync(`${root}.docs`, { recursive: true });
+  writeFileSync(join(`${root}.docs`, `${ID}.md`), page(['A page: https://example.org/a']));
   for (const kind of ['valid', 'invalid']) {
     for (const n of ['a', 'b', 'c']) {
       put(`${ID}/fixtures/${kind}/${n}/vm.xml`, '<domain/>');
@@ -40,57 +43,60 @@ function completeRule(): void {
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'vfio-lint-kit-'));
   completeRule();
-  return () => rmSync(root, { recursive: true, force: true });
+  return () => {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(`${root}.docs`, { recursive: true, force: true });
+  };
 });
 
 describe('rule completeness check', () => {
   it('passes a complete rule', () => {
-    expect(ruleProblems(root, ID, demo())).toEqual([]);
+    expect(ruleProblemsIn(demo())).toEqual([]);
   });
 
   it('fails without a docs page', () => {
-    rmSync(join(root, ID, 'docs.md'));
-    expect(ruleProblems(root, ID, demo())).toEqual([expect.stringMatching(/^src\/rules\/demo-rule\/docs\.md: missing: write the rule's page with the sections "## What it checks"/)]);
+    rmSync(join(`${root}.docs`, `${ID}.md`));
+    expect(ruleProblemsIn(demo())).toEqual([expect.stringMatching(/^docs\/rules\/demo-rule\.md: missing: write the rule's page with the sections "## What it checks"/)]);
   });
 
   it('fails for each missing docs section, naming it', () => {
-    const md = readFileSync(join(root, ID, 'docs.md'), 'utf8').replace('## When to turn it off\n', '');
-    writeFileSync(join(root, ID, 'docs.md'), md);
-    expect(ruleProblems(root, ID, demo())).toEqual(['src/rules/demo-rule/docs.md: add the section "## When to turn it off"']);
+    const md = readFileSync(join(`${root}.docs`, `${ID}.md`), 'utf8').replace('## When to turn it off\n', '');
+    writeFileSync(join(`${root}.docs`, `${ID}.md`), md);
+    expect(ruleProblemsIn(demo())).toEqual(['docs/rules/demo-rule.md: add the section "## When to turn it off"']);
   });
 
   it('fails when the page has the wrong title or no severity line', () => {
-    const md = readFileSync(join(root, ID, 'docs.md'), 'utf8');
-    writeFileSync(join(root, ID, 'docs.md'), md.replace(`# ${ID}\n`, '# Demo\n').replace(/\*\*Severity:\*\*.*\n/, ''));
-    expect(ruleProblems(root, ID, demo())).toEqual(['src/rules/demo-rule/docs.md: the first line must be "# demo-rule"', expect.stringContaining('add the "**Severity:** ...')]);
+    const md = readFileSync(join(`${root}.docs`, `${ID}.md`), 'utf8');
+    writeFileSync(join(`${root}.docs`, `${ID}.md`), md.replace(`# ${ID}\n`, '# Demo\n').replace(/\*\*Severity:\*\*.*\n/, ''));
+    expect(ruleProblemsIn(demo())).toEqual(['docs/rules/demo-rule.md: the first line must be "# demo-rule"', expect.stringContaining('add the "**Severity:** ...')]);
   });
 
   it('fails without sources, and when the page\'s sources drift from meta.sources', () => {
-    expect(ruleProblems(root, ID, demo({ sources: [] }))).toEqual([expect.stringMatching(/meta\.sources is empty/)]);
-    expect(ruleProblems(root, ID, demo({ sources: ['Another page: https://example.org/b'] }))).toEqual([expect.stringMatching(/the Sources section differs from meta\.sources: run npm run rules:update/)]);
+    expect(ruleProblemsIn(demo({ sources: [] }))).toEqual([expect.stringMatching(/meta\.sources is empty/)]);
+    expect(ruleProblemsIn(demo({ sources: ['Another page: https://example.org/b'] }))).toEqual([expect.stringMatching(/the Sources section differs from meta\.sources: run npm run rules:update/)]);
   });
 
   it('fails with too few valid or invalid cases, and for an invalid case without expected.txt', () => {
     rmSync(join(root, ID, 'fixtures', 'valid', 'c'), { recursive: true });
     rmSync(join(root, ID, 'fixtures', 'invalid', 'b', 'expected.txt'));
-    expect(ruleProblems(root, ID, demo())).toEqual([
+    expect(ruleProblemsIn(demo())).toEqual([
       'src/rules/demo-rule/fixtures/valid: 2 cases; add at least 1 more folder, each a machine on which the rule must say nothing',
       'src/rules/demo-rule/fixtures/invalid/b: no expected.txt: run npm run rules:update, then read what it wrote',
     ]);
     rmSync(join(root, ID, 'fixtures'), { recursive: true });
-    expect(ruleProblems(root, ID, demo())).toEqual([expect.stringMatching(/valid: 0 cases; add at least 3 more folders/), expect.stringMatching(/invalid: 0 cases; add at least 3 more folders/)]);
+    expect(ruleProblemsIn(demo())).toEqual([expect.stringMatching(/valid: 0 cases; add at least 3 more folders/), expect.stringMatching(/invalid: 0 cases; add at least 3 more folders/)]);
   });
 
   it('fails for a fixing rule with no fixed/ output, and a suggesting rule with no suggested/ output', () => {
-    expect(ruleProblems(root, ID, demo({ fixable: 'safe' }))).toEqual([expect.stringMatching(/the rule fixes, but no case has fixed\//)]);
-    expect(ruleProblems(root, ID, demo({ fixable: 'suggest' }))).toEqual([expect.stringMatching(/the rule suggests fixes, but no case has suggested\//)]);
+    expect(ruleProblemsIn(demo({ fixable: 'safe' }))).toEqual([expect.stringMatching(/the rule fixes, but no case has fixed\//)]);
+    expect(ruleProblemsIn(demo({ fixable: 'suggest' }))).toEqual([expect.stringMatching(/the rule suggests fixes, but no case has suggested\//)]);
     put(`${ID}/fixtures/invalid/a/fixed/vm.xml`, '<domain/>');
-    expect(ruleProblems(root, ID, demo({ fixable: 'safe' }))).toEqual([]);
+    expect(ruleProblemsIn(demo({ fixable: 'safe' }))).toEqual([]);
   });
 
   it('fails when meta.id is not the folder name, or the rule is not registered', () => {
-    expect(ruleProblems(root, ID, demo({ id: 'other' }))).toEqual([expect.stringMatching(/meta\.id is 'other'; it must be the folder's name, 'demo-rule'/)]);
-    expect(ruleProblems(root, ID, undefined)).toEqual([expect.stringMatching(/not registered: import it in src\/rules\/index\.ts/)]);
+    expect(ruleProblemsIn(demo({ id: 'other' }))).toEqual([expect.stringMatching(/meta\.id is 'other'; it must be the folder's name, 'demo-rule'/)]);
+    expect(ruleProblemsIn(undefined)).toEqual([expect.stringMatching(/not registered: import it in src\/rules\/index\.ts/)]);
     expect(registryProblems(root, [])).toEqual([expect.stringMatching(/src\/rules\/demo-rule: not registered/)]);
     expect(registryProblems(root, [demo(), demo({ id: 'ghost' })])).toEqual(["src/rules/index.ts: rule 'ghost' has no folder src/rules/ghost/"]);
   });

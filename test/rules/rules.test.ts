@@ -4,12 +4,12 @@ import { dirname, join, relative } from 'node:path';
 import { lintFiles } from '../../src/lint.js';
 import { builtinRules } from '../../src/rules/index.js';
 import type { LintReport } from '../../src/engine/result.js';
-import { ENGINE_RULES, EXPECTED_HEADER, RULES_DIR, registryProblems, renderFindings, ruleProblems, untriggeredMessages, withSources } from '../helpers/rule-kit.js';
+import { DOCS_DIR, ENGINE_RULES, EXPECTED_HEADER, RULES_DIR, registryProblems, renderFindings, ruleProblems, untriggeredMessages, withSources } from '../helpers/rule-kit.js';
 
 /**
  * Every built-in rule, from its folder src/rules/<id>/:
  *   index.ts                       the rule; meta.sources is the one list of sources
- *   docs.md                        its page (the Sources section is written from meta.sources)
+ * and its page docs/rules/<id>.md (the Sources section is written from meta.sources):
  *   fixtures/valid/<case>/         a machine on which the rule must say nothing
  *   fixtures/invalid/<case>/       a machine, and expected.txt: every finding with all it carries
  *   fixtures/invalid/<case>/fixed/       each changed file after `--fix` (safe fixes)
@@ -74,7 +74,7 @@ for (const rule of [...builtinRules].sort((a, b) => (a.meta.id < b.meta.id ? -1 
   const id = rule.meta.id;
   describe(id, () => {
     it('is complete: docs page with every section, sources, fixtures', () => {
-      const docs = join(RULES_DIR, id, 'docs.md');
+      const docs = join(DOCS_DIR, `${id}.md`);
       if (UPDATE && existsSync(docs) && rule.meta.sources?.length) writeFileSync(docs, withSources(readFileSync(docs, 'utf8'), rule.meta.sources));
       expect(ruleProblems(RULES_DIR, id, rule)).toEqual([]);
     });

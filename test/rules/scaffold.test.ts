@@ -24,18 +24,19 @@ describe('npm run new-rule', () => {
     const { root } = scaffold(['hyperv-demo', '--scope', 'domain']);
     try {
       const dir = join(root, 'src', 'rules', 'hyperv-demo');
-      for (const f of ['index.ts', 'docs.md', 'fixtures/valid/clean/vm.xml', 'fixtures/invalid/example/vm.xml']) expect(existsSync(join(dir, f)), f).toBe(true);
+      for (const f of ['index.ts', 'fixtures/valid/clean/vm.xml', 'fixtures/invalid/example/vm.xml']) expect(existsSync(join(dir, f)), f).toBe(true);
+      expect(existsSync(join(root, 'docs', 'rules', 'hyperv-demo.md'))).toBe(true);
       const registry = readFileSync(join(root, 'src', 'rules', 'index.ts'), 'utf8');
       expect(registry).toContain("import { rule as hypervDemo } from './hyperv-demo/index.js';");
       expect(registry).toMatch(/\n {2}hypervDemo,\n {2}syntax,/);
       const { rule } = (await import(join(dir, 'index.ts'))) as { rule: Rule };
       expect(rule.meta.scope).toBe('domain');
-      expect(ruleProblems(join(root, 'src', 'rules'), 'hyperv-demo', rule)).toEqual([
+      expect(ruleProblems(join(root, 'src', 'rules'), 'hyperv-demo', rule, join(root, 'docs', 'rules'))).toEqual([
         'src/rules/hyperv-demo/index.ts: meta.sources is empty: list where each fact the rule relies on comes from (a document, a source file, a man page), with its URL',
-        'src/rules/hyperv-demo/docs.md: replace every TODO(new-rule) the scaffold left',
         'src/rules/hyperv-demo/fixtures/invalid/example/vm.xml: replace every TODO(new-rule) the scaffold left',
         'src/rules/hyperv-demo/fixtures/valid/clean/vm.xml: replace every TODO(new-rule) the scaffold left',
         'src/rules/hyperv-demo/index.ts: replace every TODO(new-rule) the scaffold left',
+        'docs/rules/hyperv-demo.md: replace every TODO(new-rule) the scaffold left',
         'src/rules/hyperv-demo/fixtures/valid: 1 case; add at least 2 more folders, each a machine on which the rule must say nothing',
         'src/rules/hyperv-demo/fixtures/invalid: 1 case; add at least 2 more folders, each a machine the rule must report on',
         'src/rules/hyperv-demo/fixtures/invalid/example: no expected.txt: run npm run rules:update, then read what it wrote',
