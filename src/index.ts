@@ -21,6 +21,7 @@ export type { LintOptions };
 export type { LintReport, LintResult } from './engine/result.js';
 export type { SkippedRule, RuleFailure } from './engine/run.js';
 export type { AppliedFix, UndoneFix } from './engine/fix-loop.js';
+export { undoneWhy } from './engine/fix-loop.js';
 export type { Diagnostic } from './engine/diagnostic.js';
 export { defineRule } from './engine/rule.js';
 export type { Rule, RuleMeta, DomainRule, MachineRule, DomainRuleMeta, MachineRuleMeta, RuleContext, DomainContext, MachineContext, Requirement, Report, Loc, RelatedLocation, Severity, Category } from './engine/rule.js';

@@ -15,6 +15,7 @@ import { resolveFormat } from './format.js';
 import { dryRunDiff } from './dry-run.js';
 import { decode } from '../core/source.js';
 import { countResult, type LintReport } from '../engine/result.js';
+import { undoneWhy } from '../engine/fix-loop.js';
 import { builtinRules } from '../rules/index.js';
 import { builtinDocsUrl } from '../engine/rule.js';
 import { writeAtomic } from '../io/write.js';
@@ -126,7 +127,7 @@ async function run(args: CliArgs, io: CliIo): Promise<number> {
     const diff = dryRunDiff(report, io.cwd, (w) => io.stderr(`vfio-lint: warning: ${oneLine(w)}\n`));
     // A patch must stay byte-exact when piped; on a terminal, control characters from the files are shown, not obeyed.
     emit(io.stdoutIsTTY && !args.outputFile ? visibleControls(diff) : diff);
-    for (const u of report.undone) io.stderr(`vfio-lint: a fix by ${u.ruleId} in ${oneLine(u.path)} was dropped: it would leave the file unparsable (${oneLine(u.reason)})\n`);
+    for (const u of report.undone) io.stderr(`vfio-lint: a fix by ${u.ruleId} in ${oneLine(u.path)} was not applied: ${oneLine(undoneWhy(u))}\n`);
     const left = remaining(report);
     if (left !== '') io.stderr(`vfio-lint: ${left} would remain after these fixes (run without --fix-dry-run to see them)\n`);
   } else {
@@ -270,7 +271,7 @@ function writeFixes(report: LintReport, io: CliIo): boolean {
       ok = false;
     }
   }
-  for (const u of report.undone) io.stderr(`vfio-lint: a fix by ${u.ruleId} in ${oneLine(u.path)} was not applied: it would leave the file unparsable (${oneLine(u.reason)})\n`);
+  for (const u of report.undone) io.stderr(`vfio-lint: a fix by ${u.ruleId} in ${oneLine(u.path)} was not applied: ${oneLine(undoneWhy(u))}\n`);
   // Only what was written changed: no note for a file that could not be.
   const changed = { ...report, results: report.results.filter((r) => written.has(r.filePath)) };
   for (const note of followUps(changed, io.cwd)) io.stderr(`${note}\n`);

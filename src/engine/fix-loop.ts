@@ -1,5 +1,5 @@
 import type { Diagnostic } from './diagnostic.js';
-import { applyEdits, editsByPath, selectFixes, type Fix } from './fix.js';
+import { applyEdits, editsByPath, selectFixes, type Fix, type TextEdit } from './fix.js';
 
 export const MAX_FIX_PASSES = 10;
 
@@ -19,8 +19,17 @@ export interface UndoneFix {
   ruleId: string;
   path: string;
   message: string;
-  /** Why it was undone: the parse problem the fixed text had. */
+  /**
+   * Why it was not applied: `unparsable`, the fixed file no longer parsed (`reason` is the parse problem);
+   * `unsettled`, the finding came back unchanged after the fix was applied, so applying it again would never end.
+   */
+  cause: 'unparsable' | 'unsettled';
   reason: string;
+}
+
+/** The clause a report prints after "a fix by RULE in FILE was not applied:". */
+export function undoneWhy(u: UndoneFix): string {
+  return u.cause === 'unsettled' ? `it does not settle (${u.reason})` : `it would leave the file unparsable (${u.reason})`;
 }
 
 export interface FixLoopResult {
@@ -48,34 +57,58 @@ interface Candidate {
   kind: 'fix' | 'suggestion';
 }
 
+/** A loop that keeps finding fixes that do not settle starts over at most this often. */
+const MAX_RESTARTS = 10;
+
 /**
  * Apply fixes in passes until nothing is left to fix (at most 10 passes).
  * Each pass lints the current texts, takes every fix that does not overlap one
  * already taken, applies them, and re-parses each changed file. A fix whose
  * file no longer parses is undone (with every other edit of that fix) and never
  * tried again; the rest of the pass stands.
+ * A fix offered again for the same finding after it was applied did not remove
+ * its finding: applying it again would only repeat its edit. Such a fix is
+ * banned and the loop starts over from the original texts, so its first
+ * application is not written either.
  */
 export function runFixLoop(initial: ReadonlyMap<string, string>, lint: (texts: ReadonlyMap<string, string>) => FixableLint, options: FixLoopOptions): FixLoopResult {
-  const texts = new Map(initial);
-  const applied: AppliedFix[] = [];
   const undone: UndoneFix[] = [];
   const banned = new Set<string>();
-  let passes = 0;
-  while (passes < MAX_FIX_PASSES) {
-    const candidates = collectCandidates(lint(texts).diagnostics, options).filter((c) => !banned.has(fixKey(c)));
-    if (candidates.length === 0) return { texts, applied, undone, passes, exhausted: false };
-    passes++;
-    const { taken } = selectFixes(candidates);
-    const { next, good, bad } = applyCheckingParse(texts, taken, options.parseCheck);
-    for (const [path, text] of next) texts.set(path, text);
-    for (const c of good) applied.push(describe(c));
-    for (const { candidate, path, reason } of bad) {
-      banned.add(fixKey(candidate));
-      undone.push({ ...describe(candidate), path, reason });
+  for (let restarts = 0; ; restarts++) {
+    const texts = new Map(initial);
+    const applied: AppliedFix[] = [];
+    // Each applied fix's finding, with its place carried through every later edit.
+    let appliedFindings: AppliedFinding[] = [];
+    let passes = 0;
+    let restart = false;
+    while (passes < MAX_FIX_PASSES) {
+      const candidates = collectCandidates(lint(texts).diagnostics, options).filter((c) => !banned.has(fixKey(c)));
+      if (candidates.length === 0) return { texts, applied, undone, passes, exhausted: false };
+      const repeated = restarts < MAX_RESTARTS ? candidates.filter((c) => appliedFindings.some((f) => sameFinding(f, c))) : [];
+      if (repeated.length > 0) {
+        for (const c of repeated) {
+          banned.add(fixKey(c));
+          undone.push({ ...describe(c), cause: 'unsettled', reason: 'its finding came back after it was applied' });
+        }
+        restart = true;
+        break;
+      }
+      passes++;
+      const { taken } = selectFixes(candidates);
+      const { next, good, bad } = applyCheckingParse(texts, taken, options.parseCheck);
+      for (const [path, text] of next) texts.set(path, text);
+      const edits = editsByPath(good.map((c) => c.fix));
+      appliedFindings = [...appliedFindings, ...good.map(findingOf)].map((f) => carry(f, edits.get(f.path) ?? []));
+      for (const c of good) applied.push(describe(c));
+      for (const { candidate, path, reason } of bad) {
+        banned.add(fixKey(candidate));
+        undone.push({ ...describe(candidate), path, cause: 'unparsable', reason });
+      }
     }
+    if (restart) continue;
+    const left = collectCandidates(lint(texts).diagnostics, options).filter((c) => !banned.has(fixKey(c)));
+    return { texts, applied, undone, passes, exhausted: left.length > 0 };
   }
-  const left = collectCandidates(lint(texts).diagnostics, options).filter((c) => !banned.has(fixKey(c)));
-  return { texts, applied, undone, passes, exhausted: left.length > 0 };
 }
 
 /**
@@ -138,6 +171,39 @@ function applyAll(texts: ReadonlyMap<string, string>, taken: readonly Candidate[
 /** Offsets move between passes, so a banned fix is known by its rule, files and new text. */
 function fixKey(c: Candidate): string {
   return `${c.diagnostic.ruleId}\u0000${c.fix.edits.map((e) => `${e.path}\u0000${e.text}`).join('\u0000')}`;
+}
+
+/** An applied fix's finding: what it said, where (carried through later edits), and the fix's key. */
+interface AppliedFinding {
+  key: string;
+  message: string;
+  path: string;
+  start: number;
+  end: number;
+}
+
+function findingOf(c: Candidate): AppliedFinding {
+  return { key: fixKey(c), message: c.diagnostic.message, path: c.diagnostic.path, start: c.diagnostic.range.start, end: c.diagnostic.range.end };
+}
+
+/** The same finding at the same place, offered the same fix again: applying it did not remove the finding. */
+function sameFinding(f: AppliedFinding, c: Candidate): boolean {
+  const d = c.diagnostic;
+  return f.path === d.path && f.start === d.range.start && f.end === d.range.end && f.message === d.message && f.key === fixKey(c);
+}
+
+/** Move a place past the edits applied before it (an insertion at the place itself moves it too). */
+function carry(f: AppliedFinding, edits: readonly TextEdit[]): AppliedFinding {
+  const sorted = [...edits].sort((a, b) => a.start - b.start);
+  const at = (offset: number) => {
+    let shift = 0;
+    for (const e of sorted) {
+      if (e.end <= offset) shift += e.text.length - (e.end - e.start);
+      else if (e.start < offset) return e.start + shift; // inside a replaced span: where the replacement starts
+    }
+    return offset + shift;
+  };
+  return edits.length === 0 ? f : { ...f, start: at(f.start), end: Math.max(at(f.start), at(f.end)) };
 }
 
 function describe(c: Candidate): AppliedFix {

@@ -1,4 +1,5 @@
 import type { ParsedFile } from '../model/file.js';
+import type { Loc } from '../core/range.js';
 import type { CmdlineBase, CmdlineSource, InitramfsConfig, ModprobeFact, ModuleFact, SysctlFact } from './facts.js';
 import { grubCmdline } from './grub.js';
 import { mkinitcpioFacts, dracutFacts } from './initramfs.js';
@@ -44,10 +45,15 @@ export function modprobeFacts(f: ParsedFile): ModprobeFact[] {
       command: c.type === 'install' || c.type === 'remove' ? c.command?.text : undefined,
       pre: c.type === 'softdep' ? c.pre.map((m) => m.name) : [],
       post: c.type === 'softdep' ? c.post.map((m) => m.name) : [],
+      preAt: c.type === 'softdep' ? markerLoc(path, c.markers.find((m) => m.text === 'pre:')) : undefined,
       options: c.type === 'options' ? c.params.map((p) => paramFact(f.source, p)) : [],
     });
   }
   return out;
+}
+
+function markerLoc(path: string, token: { start: number; end: number } | undefined): Loc | undefined {
+  return token && { path, start: token.start, end: token.end };
 }
 
 export function sysctlFacts(f: ParsedFile): SysctlFact[] {

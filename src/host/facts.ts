@@ -96,6 +96,8 @@ export interface ModprobeFact {
   /** `softdep`: modules after `pre:` and `post:` (normalized). */
   pre: string[];
   post: string[];
+  /** `softdep`: the first `pre:` word, where a module loaded before this one is added. */
+  preAt: Loc | undefined;
   /** `options`: each option with its place. */
   options: KernelParamFact[];
 }

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../engine/diagnostic.js';
 import type { Fix } from '../engine/fix.js';
 import type { LintReport } from '../engine/result.js';
+import { undoneWhy } from '../engine/fix-loop.js';
 import type { RuleMeta, Severity } from '../engine/rule.js';
 import { Locator } from './locate.js';
 import { absolutePath, directoryUri, fileUri, relativeInside, relativeUri } from './paths.js';
@@ -116,7 +117,7 @@ export function toSarif(report: LintReport, options: ReporterOptions) {
   for (const u of report.undone) {
     execution.push({
       level: 'warning',
-      message: { text: `a fix by ${u.ruleId} in ${u.path} was dropped: it would leave the file unparsable (${u.reason})` },
+      message: { text: `a fix by ${u.ruleId} in ${u.path} was not applied: ${undoneWhy(u)}` },
       associatedRule: ruleRef(u.ruleId, ruleIndex),
     });
   }

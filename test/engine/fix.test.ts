@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { applyEdits, selectFixes, type Fix } from '../../src/engine/fix.js';
-import { runFixLoop, MAX_FIX_PASSES } from '../../src/engine/fix-loop.js';
+import { runFixLoop, undoneWhy, MAX_FIX_PASSES } from '../../src/engine/fix-loop.js';
 import { createDiagnostic, type Diagnostic } from '../../src/engine/diagnostic.js';
 import { sourceFile } from '../../src/core/source.js';
 import { fuzzParams } from '../helpers/fuzz.js';
@@ -160,6 +160,29 @@ describe('runFixLoop', () => {
     expect(result.texts.get('f')).toBe('ay');
     expect(result.applied.map((x) => x.ruleId)).toEqual(['toy-0']);
     expect(result.undone.map((u) => [u.ruleId, u.reason])).toEqual([['toy-1', 'ab is not allowed']]);
+  });
+
+  it('a fix whose finding comes back after it was applied is not applied at all, and the rest still is', () => {
+    // Rule 0 keeps asking to append the same line (the finding never goes away); rule 1's fix settles.
+    const stubborn = (path: string, text: string) => [{ at: 0, fix: { edits: [edit(text.length, text.length, '\nappended', path)] } }];
+    const settles = (path: string, text: string) => (text.startsWith('x') ? [{ at: 0, fix: { edits: [edit(0, 1, 'X', path)] } }] : []);
+    const result = runFixLoop(new Map([['f', 'x']]), toyLint([stubborn, settles]), { suggestions: false, parseCheck: balanced });
+    expect(result.texts.get('f')).toBe('X');
+    expect(result.applied.map((a) => a.ruleId)).toEqual(['toy-1']);
+    expect(result.undone.map((u) => [u.ruleId, u.cause])).toEqual([['toy-0', 'unsettled']]);
+    expect(undoneWhy(result.undone[0]!)).toBe('it does not settle (its finding came back after it was applied)');
+    expect(result.exhausted).toBe(false);
+  });
+
+  it('a fix applied again for a different finding is not mistaken for one that does not settle', () => {
+    // Two findings ask for the same text at overlapping places (one per pass); each goes away when fixed.
+    const each = (path: string, text: string) => {
+      const i = text.indexOf('a');
+      return i < 0 ? [] : [{ at: i, fix: { edits: [edit(i, i + 1, 'b', path)] } }];
+    };
+    const result = runFixLoop(new Map([['f', 'aa']]), toyLint([each]), { suggestions: false, parseCheck: balanced });
+    expect(result.texts.get('f')).toBe('bb');
+    expect(result.undone).toEqual([]);
   });
 
   it('fixes only the rules the filter lets through', () => {

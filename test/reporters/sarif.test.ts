@@ -96,14 +96,14 @@ describe('sarif', () => {
         { level: 'note', message: { text: 'rule isolcpus-mismatch skipped: needs host capabilities XML (`virsh capabilities > caps.xml`)' }, associatedRule: { id: 'isolcpus-mismatch', index: 3 } },
       ],
     });
-    const failed = { ...base, failures: [{ ruleId: 'hint-rule', message: 'boom', stack: undefined }], undone: [{ ruleId: 'iommu-enabled', path: GRUB_PATH, message: 'm', reason: 'unterminated quote' }] };
+    const failed = { ...base, failures: [{ ruleId: 'hint-rule', message: 'boom', stack: undefined }], undone: [{ ruleId: 'iommu-enabled', path: GRUB_PATH, message: 'm', cause: 'unparsable' as const, reason: 'unterminated quote' }] };
     const log = toSarif(failed, opts);
     expectValid(log);
     expect(log.runs[0]!.invocations[0]).toEqual({
       executionSuccessful: false,
       toolExecutionNotifications: [
         { level: 'error', message: { text: 'rule hint-rule failed: boom' }, associatedRule: { id: 'hint-rule', index: 1 } },
-        { level: 'warning', message: { text: `a fix by iommu-enabled in ${GRUB_PATH} was dropped: it would leave the file unparsable (unterminated quote)` }, associatedRule: { id: 'iommu-enabled', index: 2 } },
+        { level: 'warning', message: { text: `a fix by iommu-enabled in ${GRUB_PATH} was not applied: it would leave the file unparsable (unterminated quote)` }, associatedRule: { id: 'iommu-enabled', index: 2 } },
       ],
       toolConfigurationNotifications: expect.any(Array),
     });
