@@ -233,7 +233,10 @@ export class Session {
     let s = setups.get(dir);
     if (!s) {
       try {
-        s = { setup: setupRun({ cwd: dir }) };
+        const setup = setupRun({ cwd: dir });
+        // The CLI prints these to stderr; an editor user sees them once, as a warning.
+        for (const w of setup.warnings) this.showOnce(`vfio-lint: ${w}`, 'warning');
+        s = { setup };
       } catch (err) {
         s = { error: errorText(err) };
       }
@@ -288,10 +291,11 @@ export class Session {
     this.connection.console.error(message);
   }
 
-  private showOnce(message: string): void {
+  private showOnce(message: string, level: 'error' | 'warning' = 'error'): void {
     if (this.shown.has(message)) return;
     this.shown.add(message);
-    void this.connection.window.showErrorMessage(message);
+    if (level === 'warning') void this.connection.window.showWarningMessage(message);
+    else void this.connection.window.showErrorMessage(message);
   }
 }
 

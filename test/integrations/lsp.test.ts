@@ -204,6 +204,17 @@ describe('the language server and the config file', () => {
     ]);
   });
 
+  it('two config files in one folder: the editor is warned once which one is used, as the CLI warns on stderr', async () => {
+    const dot = copyFixture('dotfiles');
+    writeFileSync(join(dot, '.vfio-lintrc.json'), '{}');
+    client = LspClient.start();
+    await client.initialize(dot);
+    const uri = uriOf(join(dot, 'vms', 'win11.xml'));
+    client.open(uri, readFileSync(join(dot, 'vms', 'win11.xml'), 'utf8'));
+    await client.diagnostics(uri);
+    expect(client.shown).toEqual([`vfio-lint: ${dot} has both vfio-lint.config.json and .vfio-lintrc.json: only vfio-lint.config.json is used`]);
+  });
+
   it('a config file that does not parse is shown on the document, not thrown', async () => {
     const dot = copyFixture('dotfiles');
     writeFileSync(join(dot, 'vfio-lint.config.json'), '{ "machines": [ }');
