@@ -1,7 +1,11 @@
+import { editDistance } from '../data/suggest.js';
+
 /**
- * The known id closest to a mistyped one, when it is close enough to be a typo: the same id in other
- * case or with `_` for `-`, one that contains the other, one within a third of its length in edits, or
- * one that the typo is a slightly misspelt start of (`memballon` for `memballoon-present`).
+ * Did-you-mean for rule ids, formats and option names; the dictionaries' names use `suggest` in
+ * src/data/suggest.ts, with the same distance. The known id closest to a mistyped one, when it is close
+ * enough to be a typo: the same id in other case or with `_` for `-`, one that contains the other, one
+ * within a third of its length in edits, or one that the typo is a slightly misspelt start of
+ * (`memballon` for `memballoon-present`).
  */
 export function closestId(id: string, known: Iterable<string>): string | undefined {
   const typed = id.toLowerCase().replaceAll('_', '-');
@@ -32,14 +36,4 @@ export function closestId(id: string, known: Iterable<string>): string | undefin
 export function didYouMean(id: string, known: Iterable<string>): string {
   const close = closestId(id, known);
   return close ? ` (did you mean "${close}"?)` : '';
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
 }
