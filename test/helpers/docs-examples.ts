@@ -31,7 +31,8 @@ const DOMAIN_CHILDREN = new Set([
 
 /**
  * A domain around an XML fragment: top-level elements that belong to <domain> go in it as they are,
- * the others (and comments before them) go in a <devices> element. A fragment that is a whole
+ * the others (and comments before them) go in a <devices> element. The domain is named `example` unless
+ * the fragment has its own <name> (a name can be a page's Windows evidence). A fragment that is a whole
  * <domain> is returned as it is.
  */
 export function wrapFragment(xml: string): string {
@@ -40,7 +41,8 @@ export function wrapFragment(xml: string): string {
   const top = topLevelNames(xml);
   const inDomain = top.every((n) => DOMAIN_CHILDREN.has(n));
   const body = inDomain ? xml : `<devices>\n${xml}</devices>\n`;
-  return `<domain type='kvm'>\n<name>example</name>\n${body}</domain>\n`;
+  const name = inDomain && top.includes('name') ? '' : '<name>example</name>\n';
+  return `<domain type='kvm'>\n${name}${body}</domain>\n`;
 }
 
 function topLevelNames(xml: string): string[] {

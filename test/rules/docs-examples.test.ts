@@ -37,9 +37,7 @@ async function run(ex: DocExample, id: string): Promise<{ mine: string[]; fatal:
  * new rule never joins this list, and a page taken off it must pass.
  */
 const PAGES_NOT_YET_RUNNABLE = new Set([
-  'cpu-mode-not-passthrough', 'duplicate-domain', 'hugepages-config-invalid', 'hyperv-dependency', 'hyperv-enlightenments-missing',
-  'hyperv-passthrough-mode', 'hypervisor-bit-hidden', 'invtsc-hidden', 'iothreadpin-overlaps-vcpupin', 'kvm-hidden-obsolete',
-  'locked-with-vfio', 'topoext-on-intel', 'topology-vcpu-mismatch', 'vcpupin-incomplete', 'vcpupin-invalid', 'vcpupin-smt-layout',
+    'locked-with-vfio', 'topoext-on-intel', 'topology-vcpu-mismatch', 'vcpupin-incomplete', 'vcpupin-invalid', 'vcpupin-smt-layout',
   'windows-socket-limit', 'windows-timers', 'windows11-requirements',
 ]);
 
