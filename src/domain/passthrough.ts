@@ -19,9 +19,11 @@ export interface GpuEvidence {
 }
 
 /**
- * The catalog's GPU(d) without sysfs (0.4): a slot whose functions 0 and 1, and no others, are both
- * passed through (a GPU and its HDMI audio function), or else a Windows guest with a PCI device.
- * Wider multifunction sets (NICs, HBAs, libvirt's multifunction tests) are not taken for GPUs.
+ * The catalog's GPU(d) without sysfs (0.4): a slot in PCI segment 0000 whose functions 0 and 1, and no
+ * others, are both passed through (a GPU and its HDMI audio function), or else a Windows guest with a
+ * discrete device's function 0 (bus not 00) or the Intel integrated GPU's place (00:02.0) passed through.
+ * Wider multifunction sets (NICs, HBAs), other PCI segments (servers; libvirt's multifunction test) and
+ * chipset devices on bus 00 (USB controllers, 00:14.0) are not taken for GPUs.
  * A heuristic: rules that use it say so, and never report an error on it alone.
  */
 export function gpuPassthrough(view: DomainView): GpuEvidence | undefined {
@@ -35,12 +37,13 @@ export function gpuPassthrough(view: DomainView): GpuEvidence | undefined {
     slots.get(slot)!.set(h.pciFunction, h);
   }
   for (const [slot, fns] of slots) {
-    if (fns.size === 2 && fns.has(0) && fns.has(1)) {
+    if (slot.startsWith('0000:') && fns.size === 2 && fns.has(0) && fns.has(1)) {
       return { kind: 'pair', gpu: fns.get(0)!, audio: fns.get(1)!, because: `devices ${slot}.0 and .1 passed through, the usual GPU and its audio function` };
     }
   }
   const win = windowsGuest(view);
   if (!win) return undefined;
-  const dev = pci[0]!.pciAddress ? `PCI device ${pci[0]!.pciAddress}` : 'a PCI device';
-  return { kind: 'windows', gpu: pci[0]!, audio: undefined, because: `a Windows guest (${win.because}) with ${dev} passed through` };
+  const card = pci.find((h) => h.pciFunction === 0 && h.pciAddress !== undefined && (!h.pciAddress.startsWith('0000:00:') || h.pciAddress === '0000:00:02.0'));
+  if (!card) return undefined;
+  return { kind: 'windows', gpu: card, audio: undefined, because: `a Windows guest (${win.because}) with PCI device ${card.pciAddress} passed through` };
 }

@@ -32,6 +32,7 @@ import { rule as windowsSocketLimit } from './windows-socket-limit/index.js';
 import { rule as invtscHidden } from './invtsc-hidden/index.js';
 import { rule as hypervPassthroughMode } from './hyperv-passthrough-mode/index.js';
 import { rule as q3540SplitIrqchip } from './q35-4.0-split-irqchip/index.js';
+import { rule as legacyMachineOrFirmware } from './legacy-machine-or-firmware/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -66,6 +67,7 @@ export const builtinRules: readonly Rule[] = [
   invtscHidden,
   hypervPassthroughMode,
   q3540SplitIrqchip,
+  legacyMachineOrFirmware,
   syntax,
   unusedSuppression,
 ];
