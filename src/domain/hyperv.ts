@@ -1,6 +1,9 @@
 import { attr, childElements, firstChild, type XmlAttribute, type XmlElement } from '../parsers/xml/index.js';
 import type { Loc } from '../core/range.js';
 import type { DomainView } from './view.js';
+import { qemuArgs } from './qemu-args.js';
+
+export { qemuArgs } from './qemu-args.js';
 
 /**
  * One Hyper-V setting as QEMU receives it, keyed by QEMU's property name
@@ -167,16 +170,6 @@ export function hypervSettings(view: DomainView): HypervSettings {
 /** libvirt's `state` switch: `on` unless written `off` (an absent state is libvirt's parse error, not ours to guess). */
 function isStateOn(el: XmlElement): boolean {
   return attr(el, 'state')?.value !== 'off';
-}
-
-/** Every `<qemu:commandline>` argument (any namespace prefix), in order: QEMU reads them after libvirt's own. */
-export function qemuArgs(root: XmlElement): { element: XmlElement; value: XmlAttribute | undefined }[] {
-  const out: { element: XmlElement; value: XmlAttribute | undefined }[] = [];
-  for (const cl of childElements(root)) {
-    if (!cl.name.endsWith(':commandline')) continue;
-    for (const a of childElements(cl)) if (a.name.endsWith(':arg')) out.push({ element: a, value: attr(a, 'value') });
-  }
-  return out;
 }
 
 /** The value after the last `-cpu` among `<qemu:commandline>` arguments, with its place. */

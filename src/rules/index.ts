@@ -31,6 +31,10 @@ import { rule as windows11Requirements } from './windows11-requirements/index.js
 import { rule as windowsSocketLimit } from './windows-socket-limit/index.js';
 import { rule as invtscHidden } from './invtsc-hidden/index.js';
 import { rule as hypervPassthroughMode } from './hyperv-passthrough-mode/index.js';
+import { rule as q3540SplitIrqchip } from './q35-4.0-split-irqchip/index.js';
+import { rule as legacyMachineOrFirmware } from './legacy-machine-or-firmware/index.js';
+import { rule as hostdevRomFile } from './hostdev-rom-file/index.js';
+import { rule as emulatedLegacyDevice } from './emulated-legacy-device/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -64,6 +68,10 @@ export const builtinRules: readonly Rule[] = [
   windowsSocketLimit,
   invtscHidden,
   hypervPassthroughMode,
+  q3540SplitIrqchip,
+  legacyMachineOrFirmware,
+  hostdevRomFile,
+  emulatedLegacyDevice,
   syntax,
   unusedSuppression,
 ];
