@@ -68,3 +68,10 @@ export function setParamValue(param: KernelParamFact, value: string): TextEdit |
   const v = param.valueLoc;
   return v && { path: v.path, start: v.start, end: v.end, text: value };
 }
+
+/** Replace a parameter's name, keeping its value (`rd.driver-pre=x` -> `rd.driver.pre=x`); undefined when the token is not written verbatim. */
+export function renameParam(param: KernelParamFact, name: string): TextEdit | undefined {
+  const text = param.source.text;
+  if (text.slice(param.loc.start, param.loc.end) !== paramToken(param)) return undefined;
+  return { path: param.loc.path, start: param.loc.start, end: param.loc.start + param.name.length, text: name };
+}
