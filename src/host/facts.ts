@@ -96,6 +96,8 @@ export interface ModprobeFact {
   /** `softdep`: modules after `pre:` and `post:` (normalized). */
   pre: string[];
   post: string[];
+  /** `softdep`: each module word after `pre:`/`post:` with its place (for messages at the word). */
+  depRefs: { module: string; name: string; role: 'pre' | 'post'; loc: Loc }[];
   /** `options`: each option with its place. */
   options: KernelParamFact[];
 }
