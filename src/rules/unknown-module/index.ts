@@ -25,6 +25,7 @@ export const rule = defineRule({
     const { host } = ctx.machine;
     // Names the configuration defines itself: alias patterns, and install commands stand for modules too.
     const defined = new Set(host.modprobe.facts.filter((f) => f.keyword === 'alias' || f.keyword === 'install').map((f) => f.module));
+    const seen = new Set<string>();
     const kernels = kernelModulesOrigin().kernels.map((k) => k.version).join(' or ');
     for (const m of moduleMentions(host)) {
       if (defined.has(m.module) || moduleInfo(m.module)) continue;
@@ -39,7 +40,10 @@ export const rule = defineRule({
           suggestions: [{ description: `Replace ${m.written} with ${suggestion}`, fix: { edits: [{ path: m.loc.path, start: m.loc.start, end: m.loc.end, text: spellLike(suggestion, m.written) }] } }],
         });
       } else {
-        // Without a near name it is as likely an out-of-tree module (zfs, v4l2loopback) as a mistake.
+        // Without a near name it is as likely an out-of-tree module (zfs, v4l2loopback) as a mistake: once per file.
+        const key = `${m.loc.path}\0${m.module}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
         ctx.report({ messageId: 'unknown', data: { written: m.written, label: m.label, kernels }, at: m.loc, severity: 'info' });
       }
     }
