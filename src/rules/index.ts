@@ -33,6 +33,7 @@ import { rule as invtscHidden } from './invtsc-hidden/index.js';
 import { rule as hypervPassthroughMode } from './hyperv-passthrough-mode/index.js';
 import { rule as obsoleteVfioModule } from './obsolete-vfio-module/index.js';
 import { rule as unknownModule } from './unknown-module/index.js';
+import { rule as moduleParamUnknown } from './module-param-unknown/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -68,6 +69,7 @@ export const builtinRules: readonly Rule[] = [
   hypervPassthroughMode,
   obsoleteVfioModule,
   unknownModule,
+  moduleParamUnknown,
   syntax,
   unusedSuppression,
 ];
