@@ -10,5 +10,8 @@ export function checkModulesExtra(extra, modules, releases) {
     // Kernels are listed newest first: an obsolete module must be missing from index 0.
     if (m && !(m.in && !m.in.includes(0))) problems.push(`obsolete module ${name} is still in ${releases[0]}`);
   }
+  for (const name of Object.keys(extra.notBuilt ?? {})) {
+    if (modules[name]) problems.push(`not-built module ${name} is built by ${releases.join(', ')} now: drop it from notBuilt`);
+  }
   return problems;
 }

@@ -18,6 +18,8 @@ interface ExtraFile {
   dictionary: 'modules-extra';
   outOfTree: Record<string, { project: string; source: string; params: Record<string, string> | null; paramsComplete?: boolean }>;
   obsolete: Record<string, { goneSince: string; becamePartOf?: string; evidence: string }>;
+  /** Mainline modules the dictionary's (Debian) kernels do not build. */
+  notBuilt?: Record<string, { source: string }>;
 }
 
 export interface ModuleParam {
@@ -31,7 +33,8 @@ export interface ModuleParam {
 export type ModuleInfo =
   | { status: 'kernel'; name: string; kind: ModuleKind; dir?: string; kernels: string[]; missingFrom: string[] }
   | { status: 'out-of-tree'; name: string; project: string; source: string }
-  | { status: 'obsolete'; name: string; goneSince: string; becamePartOf?: string; evidence: string };
+  | { status: 'obsolete'; name: string; goneSince: string; becamePartOf?: string; evidence: string }
+  | { status: 'not-built'; name: string; source: string };
 
 /** kmod's rule: "-" and "_" are one character in module names. */
 export const normaliseModuleName = (name: string): string => name.replaceAll('-', '_');
@@ -72,6 +75,8 @@ export function moduleInfo(name: string): ModuleInfo | undefined {
   }
   const oot = Object.hasOwn(extra.outOfTree, n) ? extra.outOfTree[n] : undefined;
   if (oot) return { status: 'out-of-tree', name: n, project: oot.project, source: oot.source };
+  const notBuilt = extra.notBuilt && Object.hasOwn(extra.notBuilt, n) ? extra.notBuilt[n] : undefined;
+  if (notBuilt) return { status: 'not-built', name: n, source: notBuilt.source };
   return undefined;
 }
 
@@ -110,7 +115,8 @@ function partial(params: Record<string, string>): Map<string, ModuleParam> {
 
 /** Every module name known (kernel, out-of-tree, obsolete), in kmod's "_" spelling. */
 export function allModuleNames(): string[] {
-  return [...Object.keys(modulesFile().modules), ...Object.keys(extraFile().outOfTree), ...Object.keys(extraFile().obsolete)];
+  const extra = extraFile();
+  return [...Object.keys(modulesFile().modules), ...Object.keys(extra.outOfTree), ...Object.keys(extra.obsolete), ...Object.keys(extra.notBuilt ?? {})];
 }
 
 /** Did-you-mean for a module name ("nvidia_fb" -> "nvidiafb" when a kernel has it), "-" and "_" alike. */

@@ -46,6 +46,10 @@ export function modprobeFacts(f: ParsedFile): ModprobeFact[] {
       pre: c.type === 'softdep' ? c.pre.map((m) => m.name) : [],
       post: c.type === 'softdep' ? c.post.map((m) => m.name) : [],
       preAt: c.type === 'softdep' ? markerLoc(path, c.markers.find((m) => m.text === 'pre:')) : undefined,
+      depRefs:
+        c.type === 'softdep'
+          ? [...c.pre.map((m) => ({ m, role: 'pre' as const })), ...c.post.map((m) => ({ m, role: 'post' as const }))].map(({ m, role }) => ({ module: m.name, name: m.text, role, loc: { path, start: m.start, end: m.end } }))
+          : [],
       options: c.type === 'options' ? c.params.map((p) => paramFact(f.source, p)) : [],
     });
   }

@@ -98,6 +98,8 @@ export interface ModprobeFact {
   post: string[];
   /** `softdep`: the first `pre:` word, where a module loaded before this one is added. */
   preAt: Loc | undefined;
+  /** `softdep`: each module word after `pre:`/`post:` with its place (for messages at the word). */
+  depRefs: { module: string; name: string; role: 'pre' | 'post'; loc: Loc }[];
   /** `options`: each option with its place. */
   options: KernelParamFact[];
 }

@@ -36,6 +36,9 @@ import { rule as legacyMachineOrFirmware } from './legacy-machine-or-firmware/in
 import { rule as hostdevRomFile } from './hostdev-rom-file/index.js';
 import { rule as emulatedLegacyDevice } from './emulated-legacy-device/index.js';
 import { rule as kernelParamInvalid } from './kernel-param-invalid/index.js';
+import { rule as obsoleteVfioModule } from './obsolete-vfio-module/index.js';
+import { rule as unknownModule } from './unknown-module/index.js';
+import { rule as moduleParamUnknown } from './module-param-unknown/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -74,6 +77,9 @@ export const builtinRules: readonly Rule[] = [
   hostdevRomFile,
   emulatedLegacyDevice,
   kernelParamInvalid,
+  obsoleteVfioModule,
+  unknownModule,
+  moduleParamUnknown,
   syntax,
   unusedSuppression,
 ];
