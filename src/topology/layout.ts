@@ -23,6 +23,10 @@ export interface TopologyLayout {
   l3SizesDiffer: boolean;
   /** What the facts do not say, in words, and what was drawn instead. */
   missing: string[];
+  /** NUMA node of a PCI device by address, where the source says (sysfs does, capabilities XML does not). */
+  pciNodes: Map<string, number>;
+  /** The NUMA node ids, ascending. */
+  nodeIds: number[];
   coreOf(cpu: number): CoreGroup | undefined;
   l3Of(cpu: number): L3Group | undefined;
   nodeOf(cpu: number): number | undefined;
@@ -146,6 +150,8 @@ export function buildLayout(facts: TopologyFacts): TopologyLayout {
     smt: cores.some((c) => c.threads.length > 1),
     l3SizesDiffer,
     missing,
+    pciNodes: facts.pciNodes,
+    nodeIds: [...new Set(facts.cpus.map((c) => c.node).filter((n) => n !== undefined))].sort((a, b) => a - b),
     coreOf: (cpu) => coreIndex.get(cpu),
     l3Of: (cpu) => l3ByCpu.get(cpu),
     nodeOf: (cpu) => byId.get(cpu)?.node,

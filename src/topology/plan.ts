@@ -14,21 +14,24 @@ export interface PinPlan {
   cmdline: string;
   /** Host threads per core in the plan: what `<topology threads=…>` should say. */
   threads: number;
+  /** The NUMA node of the chosen L3, on a host with more than one: where `<numatune>` should bind memory. */
+  node: number | undefined;
 }
 
 /**
  * Propose where a domain of `vcpus` vCPUs should run: whole cores of one L3 cache (the largest when
  * the sizes differ, else the first), never the core of CPU 0, which keeps the kernel's housekeeping
  * and takes the emulator and iothreads. vCPU i goes to thread i % t of the (i / t)-th core, so with
- * `<topology threads='t'>` the guest's cores are the host's. Undefined when no L3 has room.
+ * `<topology threads='t'>` the guest's cores are the host's. Cores touching `taken` (other domains'
+ * vCPUs) are left alone. Undefined when no L3 has room.
  */
-export function planPins(layout: TopologyLayout, vcpus: number): PinPlan | undefined {
+export function planPins(layout: TopologyLayout, vcpus: number, taken: CpuSet = CpuSet.EMPTY): PinPlan | undefined {
   if (vcpus < 1 || layout.cores.length < 2) return undefined;
   const housekeeping = layout.coreOf(0) ?? layout.cores[0]!;
   const candidates = layout.l3s
     .map((l3) => {
       // Cores with the most threads first (P-cores before E-cores on hybrid parts), then in CPU order.
-      const cores = l3.cores.filter((c) => c !== housekeeping).sort((a, b) => b.threads.length - a.threads.length || a.first - b.first);
+      const cores = l3.cores.filter((c) => c !== housekeeping && !c.cpus.overlaps(taken)).sort((a, b) => b.threads.length - a.threads.length || a.first - b.first);
       const picked: CoreGroup[] = [];
       let room = 0;
       for (const c of cores) {
@@ -53,6 +56,7 @@ export function planPins(layout: TopologyLayout, vcpus: number): PinPlan | undef
     housekeeping,
     cmdline: `isolcpus=managed_irq,domain,${isolated} nohz_full=${isolated} rcu_nocbs=${isolated}`,
     threads,
+    node: layout.nodeIds.length > 1 ? best.l3.node : undefined,
   };
 }
 
@@ -63,5 +67,6 @@ export function describePlan(plan: PinPlan): string[] {
     `vCPUs 0-${plan.vcpuCpus.length - 1} on CPUs ${plan.vcpuCpus.join(',')} (whole cores of ${l3}${plan.threads > 1 ? `; <topology threads='${plan.threads}'>` : ''})`,
     `emulator and iothreads on CPUs ${plan.housekeeping.cpus.format()} (the housekeeping core, with CPU 0)`,
     `kernel command line: ${plan.cmdline}`,
+    ...(plan.node !== undefined ? [`memory on the same node: <numatune><memory mode='strict' nodeset='${plan.node}'/></numatune>`] : []),
   ];
 }

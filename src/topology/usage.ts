@@ -5,6 +5,7 @@ import type { CmdlineSource } from '../host/facts.js';
 import type { KernelList } from '../host/cpulists.js';
 import type { DomainInput } from '../model/machine.js';
 import type { TopologyLayout } from './layout.js';
+import { domainNuma, numaProblems } from './numa.js';
 
 /** What runs on one host CPU. */
 export type CpuRole =
@@ -38,7 +39,7 @@ export interface PinnedDomain {
   unpinned: boolean;
 }
 
-export type ConflictKind = 'emulator-shares-core' | 'shared-cpu' | 'split-pair' | 'spans-l3';
+export type ConflictKind = 'emulator-shares-core' | 'shared-cpu' | 'split-pair' | 'spans-l3' | 'numa';
 
 export interface Conflict {
   kind: ConflictKind;
@@ -119,6 +120,9 @@ export function pinningMap(layout: TopologyLayout, domains: readonly DomainInput
     if (pins.emulator.placement.kind === 'set') entry.emulatorCpus = pins.emulator.placement.set;
     for (const io of pins.iothreads) mark(io, { kind: 'iothread', domain: index, iothread: io.id });
     conflicts.push(...domainConflicts(layout, index, name, pins.vcpus.filter((v) => online.has(v.id)), entry, uses));
+    const numa = domainNuma(layout, d.view, entry.vcpuCpus);
+    // Marked: the vCPU CPUs (the memory and the device have no CPU to mark).
+    if (numa) for (const p of numaProblems(numa)) conflicts.push({ kind: 'numa', domain: index, cpus: entry.vcpuCpus, text: `${name}: ${p.text}` });
   });
   for (const c of conflicts) for (const cpu of c.cpus.toArray()) {
     const u = uses.get(cpu);
