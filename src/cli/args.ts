@@ -3,10 +3,14 @@ import { nameError } from '../core/errors.js';
 
 export interface CliArgs {
   paths: string[];
-  command: 'lint' | 'explain' | 'help' | 'version' | 'list-rules' | 'print-config' | 'list-inputs' | 'snapshot';
+  command: 'lint' | 'explain' | 'help' | 'version' | 'list-rules' | 'print-config' | 'list-inputs' | 'snapshot' | 'topology';
   explainRule?: string;
   /** `vfio-lint snapshot DIR`: the directory to create. */
   snapshotDir?: string;
+  /** `vfio-lint topology --output FILE.svg`. */
+  topologyOutput?: string;
+  /** `--live`: read the running host (only `topology` takes it, and says it is not available yet). */
+  live?: boolean;
   format: string;
   /** True when --format was given: with --fix-dry-run it prints that report (with `output`) instead of a diff. */
   formatGiven: boolean;
@@ -33,7 +37,7 @@ export interface CliArgs {
 export class UsageError extends Error {}
 nameError(UsageError, 'UsageError');
 
-const VALUE_FLAGS = new Set(['--format', '-f', '--config', '-c', '--rule', '--kind', '--root', '--stdin-filename', '--max-warnings', '--output-file', '-o']);
+const VALUE_FLAGS = new Set(['--output', '--format', '-f', '--config', '-c', '--rule', '--kind', '--root', '--stdin-filename', '--max-warnings', '--output-file', '-o']);
 
 export function parseArgs(argv: readonly string[]): CliArgs {
   const args: CliArgs = { paths: [], command: 'lint', format: 'stylish', formatGiven: false, fix: false, fixDryRun: false, fixSuggestions: false, noConfig: false, rules: [], kindPatterns: [], stdin: false, quiet: false, debug: false };
@@ -53,6 +57,10 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         const dir = argv[++i];
         if (dir === undefined || dir === '') throw new UsageError('snapshot needs a directory to create: vfio-lint snapshot ./my-host');
         args.snapshotDir = dir;
+        continue;
+      }
+      if (args.paths.length === 0 && args.command === 'lint' && arg === 'topology' && !onlyPaths) {
+        args.command = 'topology';
         continue;
       }
       // `-` is standard input, as in ShellCheck and hadolint.
@@ -166,6 +174,14 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--debug':
         args.debug = true;
         break;
+      case '--output':
+        if (args.command !== 'topology') throw new UsageError('--output goes with topology (vfio-lint topology --output pinning.svg ...); a report goes to a file with --output-file');
+        args.topologyOutput = need();
+        break;
+      case '--live':
+        if (args.command !== 'topology') throw new UsageError('--live: reading the live host is not available in this version');
+        args.live = true;
+        break;
       default:
         throw new UsageError(`unknown option ${arg} (see vfio-lint --help)`);
     }
@@ -175,6 +191,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (args.stdinFilename !== undefined && !args.stdin) throw new UsageError('--stdin-filename goes with --stdin');
   if (args.root !== undefined && args.root === '') throw new UsageError('--root needs a directory');
   if (args.command === 'snapshot' && (args.paths.length > 0 || args.stdin || args.fix || args.fixDryRun)) throw new UsageError('snapshot takes one directory and no files to lint (--root DIR reads a tree other than /)');
+  if (args.command === 'topology' && (args.stdin || args.fix || args.fixDryRun || args.root !== undefined)) throw new UsageError('topology takes files and folders to read (capabilities XML, domain XML, /etc), and no --stdin, --fix or --root');
   if (args.stdin && args.fix) throw new UsageError('--fix cannot write to standard input; use --fix-dry-run, or --format json for the fixes');
   return args;
 }
@@ -198,6 +215,7 @@ function wrap(text: string, indent: number, width: number): string {
 export const HELP = `Usage: vfio-lint [options] [file|dir ...]
        vfio-lint explain RULE
        vfio-lint snapshot DIR
+       vfio-lint topology [--output FILE.svg] [file|dir ...]
 
 Lint a VFIO GPU-passthrough setup: libvirt domain XML together with the host's
 /etc/default/grub, kernel command line, modprobe.d, sysctl.d and initramfs
@@ -251,6 +269,10 @@ Other:
                          host names, serials, MACs and UUIDs redacted, to attach
                          to a bug report (docs/snapshot.md); --root DIR reads a
                          tree other than /
+  topology [paths]       draw the host's CPUs (from capabilities XML) by package,
+                         NUMA node, L3 cache and core, with what each domain pins
+                         where, isolated CPUs and conflicts (docs/topology.md);
+                         --output FILE.svg writes the same map as SVG
   --debug                show stack traces for internal errors
   -v, --version          print the version
   -h, --help             print this help

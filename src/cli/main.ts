@@ -62,6 +62,10 @@ async function run(args: CliArgs, io: CliIo): Promise<number> {
       const { snapshotCommand } = await import('./snapshot.js');
       return snapshotCommand(args, io, pkg.version);
     }
+    case 'topology': {
+      const { topologyCommand } = await import('./topology.js');
+      return topologyCommand(args, io);
+    }
     default:
       break;
   }

@@ -17,8 +17,21 @@ export interface HostCore {
  * i and i+N/2, but not always).
  */
 export function hostCores(caps: CapabilitiesView): HostCore[] {
+  return coresOf(caps.cpus.values());
+}
+
+/** What deciding a CPU's core needs: the same facts from capabilities XML or from sysfs. */
+export interface CoreCpuFacts {
+  id: number;
+  socketId: number | undefined;
+  coreId: number | undefined;
+  siblings: CpuSet | undefined;
+}
+
+/** The cores of any list of CPUs, by the rule above (shared by the topology map and vcpupin-smt-layout). */
+export function coresOf(cpus: Iterable<CoreCpuFacts>): HostCore[] {
   const byKey = new Map<string, { socketId: number | undefined; coreId: number | undefined; ids: number[] }>();
-  for (const cpu of caps.cpus.values()) {
+  for (const cpu of cpus) {
     const key = cpu.siblings && cpu.siblings.has(cpu.id)
       ? `s:${cpu.siblings.format()}`
       : cpu.coreId !== undefined
