@@ -31,6 +31,7 @@ import { rule as windows11Requirements } from './windows11-requirements/index.js
 import { rule as windowsSocketLimit } from './windows-socket-limit/index.js';
 import { rule as invtscHidden } from './invtsc-hidden/index.js';
 import { rule as hypervPassthroughMode } from './hyperv-passthrough-mode/index.js';
+import { rule as iommuGroupNotViable } from './iommu-group-not-viable/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -64,6 +65,7 @@ export const builtinRules: readonly Rule[] = [
   windowsSocketLimit,
   invtscHidden,
   hypervPassthroughMode,
+  iommuGroupNotViable,
   syntax,
   unusedSuppression,
 ];
