@@ -17,6 +17,8 @@ import { parseFile, readFile, type ReadFile } from './pipeline/load.js';
 import { buildMachine } from './model/build.js';
 import type { FileKind, ParsedFile } from './model/machine.js';
 import { classifyText } from './model/classify.js';
+import type { LiveHost } from './host/live.js';
+import { withSnapshots } from './live/inputs.js';
 
 export interface LintOptions {
   /** Directory that relative paths and the config search start from (default: process.cwd()). */
@@ -37,6 +39,8 @@ export interface LintOptions {
   fix?: boolean | 'suggestions';
   /** Only these rules' fixes are applied (all when omitted). */
   fixRules?: readonly string[];
+  /** The running host's facts (`--live`, a snapshot folder), for the host model's live part. */
+  live?: LiveHost;
 }
 
 /** Built-in rules carry their published docs page (a custom rule only the one it names itself). Made once, not per lint. */
@@ -134,7 +138,9 @@ export async function lintFiles(paths: readonly string[], options: LintOptions =
   const setup = setupRun(options);
   const kindPatterns: KindPattern[] = (options.kindPatterns ?? []).map((k) => ({ ...k, base: setup.cwd }));
   const run = collectMachines(paths, { ...configCollectOptions(setup.config, setup.baseDir), kind: options.kind, kindPatterns, cwd: setup.cwd });
-  return mergeReports(run.machines.map((m, i) => ({ label: m.name ?? `#${i + 1}`, report: lintCollected(m.files, m.unusable, setup, options) })));
+  // A snapshot folder brings its own files and the host's facts (src/live/inputs.ts).
+  const machines = run.machines.flatMap(withSnapshots);
+  return mergeReports(machines.map((m, i) => ({ label: m.name ?? `#${i + 1}`, report: lintCollected(m.files, m.unusable, setup, m.live ? { ...options, live: m.live } : options) })));
 }
 
 /** Lint one text as a file of the given kind (or the kind its name implies). */
@@ -156,7 +162,7 @@ export async function lintText(text: string, options: LintOptions & { filePath?:
  * per file by libraries and editors, builds it as a literal of this shape: a spread copy of the
  * caller's options was 9% of a small lintText. The CLI, once per run, may pass its whole options.
  */
-export type CollectOptions = Pick<LintOptions, 'kind' | 'texts' | 'fix' | 'fixRules'>;
+export type CollectOptions = Pick<LintOptions, 'kind' | 'texts' | 'fix' | 'fixRules' | 'live'>;
 
 /** The engine's whole flow for one machine: read, parse, model, rules, suppressions, overrides, fixes. */
 export function lintCollected(inputs: readonly InputFile[], unusable: ReadonlyArray<{ path: string; message: string }>, setup: RunSetup, options: CollectOptions): LintReport {
@@ -184,7 +190,7 @@ export function lintCollected(inputs: readonly InputFile[], unusable: ReadonlyAr
 
   const lintTexts = (texts: ReadonlyMap<string, string>) => {
     const files = reads.map((r) => parsedFor(r, texts.get(r.source.path) ?? r.source.text));
-    const machine = buildMachine(files);
+    const machine = buildMachine(files, undefined, options.live);
     const out = lintMachine(machine, setup.rules, { syntax: setup.syntax, reportUnusedSuppressions: setup.unused, knownRuleIds: setup.knownIds });
     for (const [path, list] of out.diagnostics) {
       const read = reads.find((r) => r.source.path === path);

@@ -24,6 +24,8 @@ export interface CliArgs {
   /** `--kind KIND=GLOB`: a kind for the files a glob (relative to the working directory) matches. */
   kindPatterns: Array<{ kind: FileKind; patterns: string[] }>;
   root?: string;
+  /** `--live`: also read the running host (/proc, /sys, /boot; under --root DIR when given). */
+  live: boolean;
   stdin: boolean;
   stdinFilename?: string;
   maxWarnings?: number;
@@ -40,7 +42,7 @@ nameError(UsageError, 'UsageError');
 const VALUE_FLAGS = new Set(['--output', '--format', '-f', '--config', '-c', '--rule', '--kind', '--root', '--stdin-filename', '--max-warnings', '--output-file', '-o']);
 
 export function parseArgs(argv: readonly string[]): CliArgs {
-  const args: CliArgs = { paths: [], command: 'lint', format: 'stylish', formatGiven: false, fix: false, fixDryRun: false, fixSuggestions: false, noConfig: false, rules: [], kindPatterns: [], stdin: false, quiet: false, debug: false };
+  const args: CliArgs = { paths: [], command: 'lint', format: 'stylish', formatGiven: false, fix: false, fixDryRun: false, fixSuggestions: false, noConfig: false, rules: [], kindPatterns: [], live: false, stdin: false, quiet: false, debug: false };
   let onlyPaths = false;
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i]!;
@@ -145,6 +147,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--root':
         args.root = need();
         break;
+      case '--live':
+        args.live = true;
+        break;
       case '--stdin':
         args.stdin = true;
         break;
@@ -228,6 +233,10 @@ Inputs:
                          (docs/inputs.md), and a folder of several machines
                          (hosts/desk, hosts/lab) is linted machine by machine
   --root DIR             lint a whole filesystem snapshot rooted at DIR
+  --live                 lint this host as it runs too: the booted command line,
+                         IOMMU groups, PCI drivers, modules, huge pages, CPUs,
+                         bootloader and initramfs (read-only), with /etc and
+                         /etc/libvirt/qemu; says what it could not read
   --kind KIND            read every file given as KIND, one of:
 ${wrap(FILE_KINDS.join(', '), 25, 80)}
   --kind KIND=GLOB       read the files GLOB matches as KIND (repeatable; quote
@@ -283,6 +292,7 @@ Examples:
   vfio-lint win11.xml /etc
   vfio-lint /etc/libvirt/qemu /etc --format json
   vfio-lint --root /mnt/backup
+  vfio-lint --live
   vfio-lint win11.xml capabilities.xml /etc --fix-dry-run
   sudo vfio-lint /etc/libvirt/qemu/win11.xml --fix
   vfio-lint --stdin --stdin-filename /etc/modprobe.d/vfio.conf < vfio.conf

@@ -28,6 +28,7 @@ import { stdinInput } from './stdin.js';
 import { didYouMean } from '../config/suggest.js';
 import { UnknownFormatError } from '../reporters/index.js';
 import { machineInputs, machineLabel, mergeReports } from '../config/machines.js';
+import { liveMachines } from './live.js';
 import pkg from '../../package.json' with { type: 'json' };
 
 type RunSetup = ReturnType<typeof setupRun>;
@@ -179,7 +180,7 @@ function securityOffNotes(setup: RunSetup, cliRules: Record<string, RuleSetting>
 
 /** What the command line asks for: paths (and standard input), else the config's machines. */
 function collectRequested(args: CliArgs, io: CliIo, setup: RunSetup): CollectedRun {
-  if (args.paths.length > 0 || args.root || args.stdin) return gather(args.paths, args, io.cwd, setup);
+  if (args.paths.length > 0 || args.root || args.stdin || args.live) return gather(args.paths, args, io.cwd, setup);
   if (setup.config.machines && setup.config.machines.length > 0) {
     const discovery = configCollectOptions(setup.config, setup.baseDir);
     return {
@@ -217,7 +218,8 @@ function lintRequested(args: CliArgs, io: CliIo, setup: RunSetup, options: LintO
       }
     }
   }
-  const reports = run.machines.map((m, i) => ({ label: m.name ?? `#${i + 1}`, report: lintCollected(m.files, m.unusable, setup, args.stdin ? { ...options, texts } : options) }));
+  const machines = liveMachines(run, args, io);
+  const reports = machines.map((m, i) => ({ label: m.name ?? `#${i + 1}`, report: lintCollected(m.files, m.unusable, setup, { ...options, ...(args.stdin ? { texts } : {}), ...(m.live ? { live: m.live } : {}) }) }));
   return mergeReports(reports);
 }
 

@@ -48,6 +48,7 @@ const INPUT_NAMES: Record<string, string> = {
   modprobe: 'modprobe configuration (/etc/modprobe.d)',
   sysctl: 'sysctl configuration (/etc/sysctl.conf, /etc/sysctl.d)',
   initramfs: 'an initramfs configuration (mkinitcpio, dracut or initramfs-tools)',
+  live: 'the running host (`--live`, or a snapshot folder from `vfio-lint snapshot`)',
 };
 
 export function lintMachine(machine: Machine, rules: readonly ResolvedRule[], options: LintMachineOptions = {}): MachineLint {

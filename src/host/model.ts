@@ -8,6 +8,7 @@ import { splitVfioIds } from './vfio-ids.js';
 import { capabilitiesView, type CapabilitiesView } from './capabilities.js';
 import { hugepageConfig } from './hugepages.js';
 import { modprobeQueries, moduleParamSettings, type ModprobeQueries, type ModuleParamSetting } from './modprobe.js';
+import type { LiveHost } from './live.js';
 
 /**
  * The host as the rules see it: every file read in the order and with the precedence the real
@@ -39,9 +40,11 @@ export interface HostModel {
   vfioIds: { ids: VfioId[]; from: 'cmdline' | 'modprobe' } | undefined;
   /** The persistent huge page pools the configured boot reserves. */
   hugepages: HugepageConfig;
+  /** The running host as booted (`--live` or a snapshot folder; `live.ts`); undefined when neither was given. */
+  live: LiveHost | undefined;
 }
 
-export function buildHostModel(files: readonly ParsedFile[]): HostModel {
+export function buildHostModel(files: readonly ParsedFile[], live?: LiveHost): HostModel {
   let capabilitiesFile: ParsedFile | undefined;
   const usable: ParsedFile[] = [];
   for (const f of files) {
@@ -80,6 +83,7 @@ export function buildHostModel(files: readonly ParsedFile[]): HostModel {
     modulesLoad: usable.filter((f) => f.kind === 'modules-load').flatMap(moduleListFacts),
     vfioIds: effectiveVfioIds(cmdlines, modprobeFactsList),
     hugepages: hugepageConfig(boot, values.get('vm.nr_hugepages')),
+    live,
   };
 }
 

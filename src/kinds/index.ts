@@ -3,6 +3,7 @@ import { blsEntryKind, grubKind, kernelCmdlineKind, procCmdlineKind } from './bo
 import { initramfsModulesKind, modprobeKind, modulesLoadKind } from './modules.js';
 import { sysctlKind } from './sysctl.js';
 import { dracutKind, mkinitcpioKind } from './initramfs.js';
+import { snapshotKind } from './snapshot.js';
 import { createRegistry } from './registry.js';
 import type { DirectoryKindEntry, ParseOutput } from './types.js';
 
@@ -31,7 +32,7 @@ export const BUILTIN_FILE_KINDS = [
  * /sys). A reader is registered by adding its entry here; discovery then hands it
  * every folder its `detect` accepts, instead of walking into it.
  */
-export const BUILTIN_DIRECTORY_KINDS: readonly DirectoryKindEntry[] = [];
+export const BUILTIN_DIRECTORY_KINDS: readonly DirectoryKindEntry[] = [snapshotKind as DirectoryKindEntry];
 
 /** The registry the program uses. */
 export const KINDS = createRegistry(BUILTIN_FILE_KINDS, BUILTIN_DIRECTORY_KINDS);

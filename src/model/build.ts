@@ -1,16 +1,17 @@
 import { domainView } from '../domain/view.js';
 import { buildHostModel } from '../host/model.js';
+import type { LiveHost } from '../host/live.js';
 import type { ParsedFile } from './file.js';
 import type { DomainInput, InputKind, Machine } from './machine.js';
 
-/** Assemble one machine from its parsed files: typed domain views and the host model. */
-export function buildMachine(files: ParsedFile[], name?: string): Machine {
+/** Assemble one machine from its parsed files (and the running host's facts, when given): typed domain views and the host model. */
+export function buildMachine(files: ParsedFile[], name?: string, live?: LiveHost): Machine {
   const domains: DomainInput[] = [];
   for (const f of files) {
     if (f.fatal || f.ast.kind !== 'xml' || !f.ast.xml.root) continue;
     if (f.kind === 'domain' && f.ast.xml.root.name === 'domain') domains.push({ file: f, view: domainView(f.source.path, f.ast.xml.root) });
   }
-  const host = buildHostModel(files);
+  const host = buildHostModel(files, live);
   const present = new Set<InputKind>();
   if (domains.length > 0) present.add('domain');
   if (host.capabilities) present.add('capabilities');
@@ -18,5 +19,6 @@ export function buildMachine(files: ParsedFile[], name?: string): Machine {
   if (host.modprobe.effective.length > 0) present.add('modprobe');
   if (host.sysctl.effective.length > 0) present.add('sysctl');
   if (host.initramfs.length > 0) present.add('initramfs');
+  if (live) present.add('live');
   return { name, files, domains, host, has: (input) => present.has(input) };
 }

@@ -7,7 +7,7 @@ export { FILE_KINDS, isXmlKind } from '../kinds/index.js';
 export type { ParsedFile } from './file.js';
 
 /** What a rule can need. A rule whose required input is absent is skipped, never guessed. */
-export type InputKind = 'domain' | 'capabilities' | 'cmdline' | 'modprobe' | 'sysctl' | 'initramfs';
+export type InputKind = 'domain' | 'capabilities' | 'cmdline' | 'modprobe' | 'sysctl' | 'initramfs' | 'live';
 
 export interface DomainInput {
   file: ParsedFile;

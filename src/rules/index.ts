@@ -39,6 +39,7 @@ import { rule as kernelParamInvalid } from './kernel-param-invalid/index.js';
 import { rule as obsoleteVfioModule } from './obsolete-vfio-module/index.js';
 import { rule as unknownModule } from './unknown-module/index.js';
 import { rule as moduleParamUnknown } from './module-param-unknown/index.js';
+import { rule as iommuGroupNotViable } from './iommu-group-not-viable/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -80,6 +81,7 @@ export const builtinRules: readonly Rule[] = [
   obsoleteVfioModule,
   unknownModule,
   moduleParamUnknown,
+  iommuGroupNotViable,
   syntax,
   unusedSuppression,
 ];

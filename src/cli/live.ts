@@ -1,0 +1,38 @@
+import { resolve } from 'node:path';
+import type { DiscoveredFile } from '../host/discover.js';
+import type { LiveHost } from '../host/live.js';
+import { readLiveMachine, withSnapshots, type MachineInputs } from '../live/inputs.js';
+import type { CollectedRun } from '../pipeline/inputs.js';
+import { oneLine } from '../reporters/text.js';
+import type { CliArgs } from './args.js';
+import type { CliIo } from './io.js';
+
+/**
+ * The machines to lint with their live facts: each snapshot folder's, and with
+ * `--live` the running host's (or, with --root DIR, the tree at DIR read as if
+ * it ran), joined to the first machine. What could not be read is said on
+ * standard error, one line each, as skipped rules are said.
+ */
+export function liveMachines(run: CollectedRun, args: CliArgs, io: CliIo): Array<MachineInputs<DiscoveredFile>> {
+  const machines = run.machines.flatMap(withSnapshots);
+  if (args.live) {
+    const root = args.root === undefined ? '/' : resolve(io.cwd, args.root);
+    const read = readLiveMachine(root);
+    const first = machines[0]!;
+    const seen = new Set(first.files.map((f) => f.realPath));
+    for (const f of read.files) if (!seen.has(f.realPath)) first.files.push(f);
+    if (args.root === undefined) first.unusable.push(...read.problems);
+    first.live = read.live;
+  }
+  for (const m of machines) if (m.live) io.stderr(liveSummary(m.live));
+  return machines;
+}
+
+/** What a live read (or the snapshot it became) read, and what it could not, with why. */
+export function liveSummary(live: LiveHost): string {
+  const what = live.origin === 'live' ? `--live (${live.where})` : `snapshot ${live.where}`;
+  const items = [...new Set(live.facts.read.map((r) => r.item))];
+  const lines = [`vfio-lint: ${what} read: ${items.length > 0 ? items.join(', ') : 'nothing'}`];
+  for (const u of live.unread) lines.push(`vfio-lint: ${what} could not read ${u.item} (${oneLine(u.source)}): ${u.reason}: ${oneLine(u.detail)}`);
+  return `${lines.join('\n')}\n`;
+}
