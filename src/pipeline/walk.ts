@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync, realpathSync, type Dirent } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import { KINDS, type FileKind, type Registry } from '../kinds/index.js';
+import { CONFIRM_CONFIDENCE, KINDS, type FileKind, type Registry } from '../kinds/index.js';
 import { libvirtPlace, normalParts, type PathStrength } from '../kinds/paths.js';
 import { classifyText } from '../model/classify.js';
 import { compareNames, resolveInRoot, SNIFF_BYTES, type DiscoveredFile, type DiscoveryProblem, type Preread } from '../host/discover.js';
@@ -209,7 +209,7 @@ export function walkFolder(root: string, options: WalkOptions = {}): WalkResult 
     const c = classifyText(abs, head, { registry });
     if (!c.ok) {
       // A name that looks like configuration is worth a word; a README is not.
-      const noted = byPath !== undefined || ext === '.conf' || ext === '.cfg' || /looks only partly/.test(c.why);
+      const noted = byPath !== undefined || ext === '.conf' || ext === '.cfg' || (c.best?.confidence ?? 0) >= CONFIRM_CONFIDENCE;
       return void out.skipped.push({ path: abs, reason: c.why, note: noted });
     }
     push(rel, real, c.classification.kind, c.classification.why, c.classification, false);
