@@ -1,5 +1,7 @@
 // Lint each real-world repo of the shared corpus as one machine and count findings per rule.
-// Usage: node scripts/corpus-findings.mjs [--list RULE]   (after `npm run build`)
+// Usage: node scripts/corpus-findings.mjs [--list RULE] [--folders]   (after `npm run build`)
+// --folders lints each repo's folder as `vfio-lint <repo folder>` does (discovery and machine grouping),
+// instead of the files MANIFEST.tsv lists for it.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { lintFiles } from '../dist/index.js';
@@ -17,7 +19,7 @@ const list = process.argv.includes('--list') ? process.argv[process.argv.indexOf
 const counts = new Map();
 for (const [repo, files] of byRepo) {
   // Files the path cannot classify (a module list kept as `other`) are named by their kind.
-  const paths = files.filter((f) => f.kind !== 'other').map((f) => f.path);
+  const paths = process.argv.includes('--folders') ? [join(corpus, 'real-world', repo)] : files.filter((f) => f.kind !== 'other').map((f) => f.path);
   const report = await lintFiles(paths, { config: false, cwd: join(corpus, 'real-world', repo) });
   for (const r of report.results) {
     for (const m of r.messages) {

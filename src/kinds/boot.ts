@@ -38,8 +38,10 @@ function sniffCmdline(text: string): Sniff | undefined {
   const known = words.filter((w) => KERNEL_PARAM.test(w)).length;
   if (known === 0) return undefined;
   const fitting = lines.filter((l) => l.trim().split(/\s+/).every((w) => PARAM_WORD.test(w))).length;
-  const confidence = (fitting / lines.length) * (known >= 2 ? 1 : 0.8);
-  return { confidence, why: `${fitting} of ${lines.length} lines are kernel parameters, ${known} of the ${words.length} words ones only a kernel takes` };
+  // Prose is made of words too: most words of a command line are `name=value` or a known flag.
+  const paramLike = words.filter((w) => w.includes('=') || KERNEL_PARAM.test(w)).length;
+  const confidence = (fitting / lines.length) * (paramLike / words.length) * (known >= 2 ? 1 : 0.8);
+  return { confidence, why: `${fitting} of ${lines.length} lines are kernel parameters, ${paramLike} of the ${words.length} words parameters, ${known} of them ones only a kernel takes` };
 }
 
 export const kernelCmdlineKind = defineFileKind({

@@ -4,6 +4,7 @@ import { defineFileKind } from './define.js';
 import { sniffLines } from './sniff.js';
 
 const MODPROBE_COMMAND = /^\s*(options|blacklist|install|remove|alias|softdep|weakdep)\s+\S/;
+const MODPROBE_WORD = /^\s*(options|blacklist|install|remove|alias|softdep|weakdep)(\s|$)/;
 
 export const modprobeKind = defineFileKind({
   name: 'modprobe',
@@ -12,7 +13,8 @@ export const modprobeKind = defineFileKind({
   // kmod's search order: an earlier directory's file hides a same-named one in a later directory.
   paths: ['/etc/modprobe.d/*.conf', '/run/modprobe.d/*.conf', '/usr/local/lib/modprobe.d/*.conf', '/usr/lib/modprobe.d/*.conf', '/lib/modprobe.d/*.conf', '/etc/modprobe.conf'],
   defaultDir: '/etc/modprobe.d/',
-  sniff: (text) => sniffLines(text, { fits: (l) => MODPROBE_COMMAND.test(l), strong: (l) => MODPROBE_COMMAND.test(l), what: 'modprobe commands' }),
+  // A command word alone (`options` with nothing after it) is a broken modprobe line, still one.
+  sniff: (text) => sniffLines(text, { fits: (l) => MODPROBE_WORD.test(l), strong: (l) => MODPROBE_COMMAND.test(l), what: 'modprobe commands' }),
   parse: (text) => {
     const file = parseModprobe(text);
     return { ast: { kind: 'modprobe' as const, file }, problems: file.problems, comments: file.comments };

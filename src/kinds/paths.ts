@@ -85,3 +85,17 @@ export function betterMatch(a: PathMatch | undefined, b: PathMatch | undefined):
   if (RANK[a.strength] !== RANK[b.strength]) return RANK[a.strength] > RANK[b.strength] ? a : b;
   return b.parts > a.parts ? b : a;
 }
+
+/**
+ * Where a domain XML sits on its machine when its path shows libvirt's own folders:
+ * `…/etc/libvirt/qemu/x.xml` is `/etc/libvirt/qemu/x.xml` (the system's), and
+ * `…/home/me/.config/libvirt/qemu/x.xml` a user's session libvirt. `index` is
+ * where that part starts in `parts`.
+ */
+export function libvirtPlace(parts: readonly string[]): { index: number; place: string } | undefined {
+  for (let i = parts.length - 2; i >= 0; i--) {
+    if (parts[i] === 'etc' && parts[i + 1] === 'libvirt') return { index: i, place: `/${parts.slice(i).join('/')}` };
+    if (parts[i] === 'home' && parts[i + 2] === '.config' && parts[i + 3] === 'libvirt') return { index: i, place: `/${parts.slice(i).join('/')}` };
+  }
+  return undefined;
+}

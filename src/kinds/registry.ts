@@ -1,4 +1,4 @@
-import { betterMatch, matchPattern, normalParts, type PathMatch, type PathStrength } from './paths.js';
+import { betterMatch, libvirtPlace, matchPattern, normalParts, type PathMatch, type PathStrength } from './paths.js';
 import { ACCEPT_CONFIDENCE, CONFIRM_CONFIDENCE } from './sniff.js';
 import type { DirectoryKindEntry, FileKindEntry, FolderProbe, ParseOutput, Sniff } from './types.js';
 
@@ -73,7 +73,8 @@ export function createRegistry<const E extends ReadonlyArray<FileKindEntry<strin
       const entry = byName.get(kind);
       const parts = normalParts(path);
       const name = parts.at(-1) ?? path;
-      if (!entry || entry.xmlRoot !== undefined) return `/${name}`;
+      if (!entry) return `/${name}`;
+      if (entry.xmlRoot !== undefined) return libvirtPlace(path.replaceAll('\\', '/').split('/').filter((p) => p !== ''))?.place ?? `/${name}`;
       let best: PathMatch | undefined;
       for (const pattern of entry.paths) best = betterMatch(best, matchPattern(parts, pattern));
       return best?.systemPath ?? `${entry.defaultDir}${name}`;

@@ -26,7 +26,7 @@ export function classifyByContent(text: string): FileKind | undefined {
   return c && c.confidence >= ACCEPT_CONFIDENCE ? c.kind : undefined;
 }
 
-export type TextClassification<N extends string = FileKind> = { ok: true; classification: Classification<N> } | { ok: false; why: string };
+export type TextClassification<N extends string = FileKind> = { ok: true; classification: Classification<N> } | { ok: false; why: string; best?: Classification<N> };
 
 /**
  * The one way a file's kind is decided, with the reason: XML by its root element;
@@ -54,6 +54,6 @@ export function classifyText<N extends string = FileKind>(path: string, text: st
   const needed = options.named ? NAMED_CONFIDENCE : ACCEPT_CONFIDENCE;
   if (byContent && byContent.confidence >= needed) return { ok: true, classification: byContent };
   const pathNote = byPath ? `${byPath.why} but its content does not look like ${byPath.kind}; ` : '';
-  if (byContent) return { ok: false, why: `${pathNote}its content looks only partly like ${byContent.kind} (${byContent.why.replace(/^its content: /, '')}, below the ${percent(needed)} needed)` };
+  if (byContent) return { ok: false, why: `${pathNote}its content looks only partly like ${byContent.kind} (${byContent.why.replace(/^its content: /, '')}, below the ${percent(needed)} needed)`, best: byContent };
   return { ok: false, why: `${pathNote}nothing in its name or content says what kind of file it is` };
 }

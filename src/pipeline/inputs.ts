@@ -195,14 +195,14 @@ function classifyNamedFile(abs: string, real: string, confine: Confinement): { k
   const text = decodeHead(read.bytes, read.bytes.length < SNIFF_BYTES);
   if (text === undefined) {
     // Not text: an XML file is still handed to the parser, which says where the encoding breaks.
-    return abs.endsWith('.xml') ? { kind: 'domain', systemPath: `/${basename(abs)}`, why: 'an .xml file that is not valid text: read as a domain so the error is shown' } : { skip: 'not UTF-8 or UTF-16 text' };
+    return abs.endsWith('.xml') ? { kind: 'domain', systemPath: KINDS.placeOf('domain', abs), why: 'an .xml file that is not valid text: read as a domain so the error is shown' } : { skip: 'not UTF-8 or UTF-16 text' };
   }
   const c = classifyText(abs, text, { named: true });
   if (!c.ok) {
     // An XML file named by the user that is not well-formed may be a broken domain: the parse says what is wrong.
     const xml = abs.endsWith('.xml') || text.trimStart().startsWith('<');
     if (xml && !/<(network|networkport|pool|volume|secret|nwfilter|nwfilterbinding|interface|device|domainsnapshot|domaincheckpoint|domainbackup|storagepoolCapabilities|domainCapabilities)>/.test(c.why) && parseXml(text).problems.some((p) => p.severity === 'fatal')) {
-      return { kind: 'domain', systemPath: `/${basename(abs)}`, why: 'an XML file that does not parse: read as a domain so the parse errors are shown' };
+      return { kind: 'domain', systemPath: KINDS.placeOf('domain', abs), why: 'an XML file that does not parse: read as a domain so the parse errors are shown' };
     }
     return { skip: c.why };
   }

@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, realpathSync, type Dirent } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import { KINDS, type FileKind, type Registry } from '../kinds/index.js';
-import { normalParts, type PathStrength } from '../kinds/paths.js';
+import { CONFIRM_CONFIDENCE, KINDS, type FileKind, type Registry } from '../kinds/index.js';
+import { libvirtPlace, normalParts, type PathStrength } from '../kinds/paths.js';
 import { classifyText } from '../model/classify.js';
 import { compareNames, resolveInRoot, SNIFF_BYTES, type DiscoveredFile, type DiscoveryProblem, type Preread } from '../host/discover.js';
 import { describeFsError, readInput, readPrefix } from '../io/read.js';
@@ -209,7 +209,7 @@ export function walkFolder(root: string, options: WalkOptions = {}): WalkResult 
     const c = classifyText(abs, head, { registry });
     if (!c.ok) {
       // A name that looks like configuration is worth a word; a README is not.
-      const noted = byPath !== undefined || ext === '.conf' || ext === '.cfg' || /looks only partly/.test(c.why);
+      const noted = byPath !== undefined || ext === '.conf' || ext === '.cfg' || (c.best?.confidence ?? 0) >= CONFIRM_CONFIDENCE;
       return void out.skipped.push({ path: abs, reason: c.why, note: noted });
     }
     push(rel, real, c.classification.kind, c.classification.why, c.classification, false);
@@ -260,10 +260,8 @@ export function walkFolder(root: string, options: WalkOptions = {}): WalkResult 
       const parts = abs.replaceAll('\\', '/').split('/').filter((p) => p !== '');
       const top = root.replaceAll('\\', '/').split('/').filter((p) => p !== '').length;
       const at = (i: number) => (i < top ? '' : parts.slice(top, i).join('/'));
-      const etc = lastIndex(parts, (i) => parts[i] === 'etc' && parts[i + 1] === 'libvirt');
-      if (etc >= 0) return { anchor: at(etc), anchoredBy: 'xml', place: `/${parts.slice(etc).join('/')}` };
-      const home = lastIndex(parts, (i) => parts[i] === 'home' && parts[i + 2] === '.config' && parts[i + 3] === 'libvirt');
-      if (home >= 0) return { anchor: at(home), anchoredBy: 'xml', place: `/${parts.slice(home).join('/')}` };
+      const lib = libvirtPlace(parts);
+      if (lib) return { anchor: at(lib.index), anchoredBy: 'xml', place: lib.place };
       const lv = parts.lastIndexOf('libvirt');
       if (lv >= top && lv < parts.length - 1) return { anchor: at(lv), anchoredBy: 'xml' };
       return { anchor: undefined, anchoredBy: undefined };
@@ -288,11 +286,6 @@ function ignoredIn(sources: readonly IgnoreSource[], abs: string, isDir: boolean
     else if (decided === false) by = undefined;
   }
   return by;
-}
-
-function lastIndex(parts: readonly string[], test: (i: number) => boolean): number {
-  for (let i = parts.length - 1; i >= 0; i--) if (test(i)) return i;
-  return -1;
 }
 
 function relDirOf(rel: string): string {

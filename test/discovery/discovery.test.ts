@@ -64,7 +64,7 @@ describe('folder discovery (issue 15)', () => {
       ['vms/deep/er/vm.xml', 'domain', '/vm.xml'],
     ]);
     expect(Object.fromEntries(files.map((f) => [f[0], f[3]]))).toMatchObject({
-      cmdline: 'its name matches /etc/kernel/cmdline, and its content agrees: 1 of 1 lines are kernel parameters, 3 of the 3 words ones only a kernel takes',
+      cmdline: 'its name matches /etc/kernel/cmdline, and its content agrees: 1 of 1 lines are kernel parameters, 3 of the 3 words parameters, 3 of them ones only a kernel takes',
       'configs/etc/modprobe.d/vfio.conf': 'its path matches /etc/modprobe.d/*.conf',
       'config/modprobe.d/kvm.conf': 'its folder and name match /etc/modprobe.d/*.conf',
       'commands/LIBVIRT_WIN10': 'its root element is <domain>',

@@ -121,7 +121,7 @@ describe('content sniffing: each kind with its stated confidence', () => {
 
   it('a half-matching file is not taken, and says how much it matched', () => {
     const c = classifyText('notes/vfio.conf', 'options vfio-pci ids=10de:1b80\nThen reboot and check dmesg.\nIt worked.\n');
-    expect(c).toEqual({ ok: false, why: 'its content looks only partly like modprobe (1 of 3 lines are modprobe commands (confidence 33%), below the 75% needed)' });
+    expect(c).toMatchObject({ ok: false, why: 'its content looks only partly like modprobe (1 of 3 lines are modprobe commands (confidence 33%), below the 75% needed)' });
     expect(classifyText('README', 'Some prose.\n')).toEqual({ ok: false, why: 'nothing in its name or content says what kind of file it is' });
   });
 

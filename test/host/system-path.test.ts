@@ -7,12 +7,10 @@ describe('systemPathOf', () => {
     expect(systemPathOf('/home/u/dotfiles/hosts/desk/etc/modprobe.d/vfio.conf', 'modprobe')).toBe('/etc/modprobe.d/vfio.conf');
   });
 
-  // Skipped at the end-of-session merge: The path anchors changed in the discovery work and this expectation with them; the branch commits that bring them together did not make this merge.
-
-  it.skip('lets the rightmost anchor win', () => {
+  it('lets the rightmost anchor win', () => {
     expect(systemPathOf('/home/u/usr/dotfiles/etc/modprobe.d/x.conf', 'modprobe')).toBe('/etc/modprobe.d/x.conf');
-    // kmod reads /lib/modprobe.d and /usr/lib/modprobe.d alike, so the shorter suffix is as good.
-    expect(systemPathOf('/srv/etc/backup/usr/lib/modprobe.d/nvidia.conf', 'modprobe')).toBe('/lib/modprobe.d/nvidia.conf');
+    // The longest system path that matches: /usr/lib/modprobe.d, not its /lib/modprobe.d tail.
+    expect(systemPathOf('/srv/etc/backup/usr/lib/modprobe.d/nvidia.conf', 'modprobe')).toBe('/usr/lib/modprobe.d/nvidia.conf');
   });
 
   it('tries every anchor before the default directory', () => {
@@ -32,7 +30,8 @@ describe('systemPathOf', () => {
     expect(systemPathOf('/home/u/vfio.conf', 'modprobe')).toBe('/etc/modprobe.d/vfio.conf');
     expect(systemPathOf('/home/u/etcetera/modprobe.d/a.conf', 'modprobe')).toBe('/etc/modprobe.d/a.conf');
     expect(systemPathOf('/vms/win11.xml', 'domain')).toBe('/win11.xml');
-    // An XML file is placed by its root element, not its directory.
-    expect(systemPathOf('/srv/etc/libvirt/qemu/win11.xml', 'domain')).toBe('/win11.xml');
+    // An XML file's kind comes from its root element; its place only from libvirt's own folders.
+    expect(systemPathOf('/srv/etc/libvirt/qemu/win11.xml', 'domain')).toBe('/etc/libvirt/qemu/win11.xml');
+    expect(systemPathOf('/srv/etc/qemu/win11.xml', 'domain')).toBe('/win11.xml');
   });
 });

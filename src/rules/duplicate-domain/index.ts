@@ -8,6 +8,9 @@ interface Seen {
   uuidEl: XmlElement | undefined;
 }
 
+/** A user's session libvirt (`~/.config/libvirt`) keeps its own domains, apart from the system's. */
+const SESSION = /^\/home\/[^/]+\/\.config\/libvirt\//;
+
 export const rule = defineRule({
   meta: {
     id: 'duplicate-domain',
@@ -19,7 +22,7 @@ export const rule = defineRule({
     messages: {
       sameName: "Domain name '{name}' is also the name of another domain of this machine (see the related place): libvirt keeps one domain per name, so defining one refuses or replaces the other",
       sameUuid: "Domain UUID {uuid} is also the UUID of domain '{otherName}' of this machine (see the related place): libvirt refuses a second domain with the same UUID",
-      sameBoth: "This is a second copy of domain '{name}' (same name and UUID as the related place): only one of them can be defined; remove the stale copy or leave it out of the lint (.vfio-lintignore)",
+      sameBoth: "This is a second copy of domain '{name}' (its name and UUID are taken by the related places): only one of them can be defined; remove the stale copy or leave it out of the lint (.vfio-lintignore)",
     },
     sources: [
       'libvirt `src/conf/virdomainobjlist.c`, `virDomainObjListAddLocked`: the errors "domain \'%s\' is already defined with uuid %s" (same UUID, other name) and "domain \'%s\' already exists with uuid %s" (same name, other UUID), and the replacement of a definition with the same name and UUID: https://gitlab.com/libvirt/libvirt/-/blob/master/src/conf/virdomainobjlist.c',
@@ -29,8 +32,10 @@ export const rule = defineRule({
   },
   /**
    * libvirt keeps one definition per name and per UUID (virDomainObjListAddLocked): defining the
-   * second replaces the first (same name and UUID) or is refused. Each later domain is reported at
-   * its `<name>` (or `<uuid>`), pointing at the first.
+   * second replaces the first (same name and UUID) or is refused. Each later domain is reported
+   * once, at its `<name>` (or `<uuid>`), pointing at the earlier ones. Domains of a user's session
+   * libvirt (`~/.config/libvirt`) are compared only with each other: the system's and each
+   * session's are separate lists.
    */
   check(ctx) {
     const byName = new Map<string, Seen>();
@@ -43,24 +48,25 @@ export const rule = defineRule({
       const name = nameEl ? textContent(nameEl).trim() : undefined;
       // libvirt reads a UUID with or without dashes, in either case.
       const uuid = uuidEl ? textContent(uuidEl).trim().replaceAll('-', '').toLowerCase() : undefined;
+      const scope = SESSION.exec(d.file.systemPath)?.[0] ?? 'system';
       const here: Seen = { path, name, nameEl, uuidEl };
-      const sameName = name ? byName.get(name) : undefined;
-      const sameUuid = uuid ? byUuid.get(uuid) : undefined;
-      const report = (messageId: 'sameName' | 'sameUuid' | 'sameBoth', el: XmlElement, other: Seen, otherEl: XmlElement | undefined) => {
+      const sameName = name ? byName.get(`${scope}\n${name}`) : undefined;
+      const sameUuid = uuid ? byUuid.get(`${scope}\n${uuid}`) : undefined;
+      const report = (messageId: 'sameName' | 'sameUuid' | 'sameBoth', el: XmlElement, others: ReadonlyArray<{ seen: Seen; el: XmlElement | undefined }>) => {
+        // One related place per earlier file (the name and the UUID may be taken by the same one).
+        const related = others.filter((o, i) => o.el !== undefined && others.findIndex((x) => x.seen === o.seen) === i).map((o) => ({ ...contentLoc(o.seen.path, o.el!), message: 'the other definition' }));
         ctx.report({
           messageId,
-          data: { name: name ?? '', uuid: uuidEl ? textContent(uuidEl).trim() : '', otherName: other.name ?? '' },
+          data: { name: name ?? '', uuid: uuidEl ? textContent(uuidEl).trim() : '', otherName: others[0]!.seen.name ?? '' },
           at: contentLoc(path, el),
-          related: otherEl ? [{ ...contentLoc(other.path, otherEl), message: 'the other definition' }] : undefined,
+          related: related.length > 0 ? related : undefined,
         });
       };
-      if (sameName && sameUuid === sameName) report('sameBoth', nameEl!, sameName, sameName.nameEl);
-      else {
-        if (sameName) report('sameName', nameEl!, sameName, sameName.nameEl);
-        if (sameUuid) report('sameUuid', uuidEl!, sameUuid, sameUuid.uuidEl);
-      }
-      if (name && !byName.has(name)) byName.set(name, here);
-      if (uuid && !byUuid.has(uuid)) byUuid.set(uuid, here);
+      if (sameName && sameUuid) report('sameBoth', nameEl!, [{ seen: sameName, el: sameName.nameEl }, { seen: sameUuid, el: sameUuid.uuidEl }]);
+      else if (sameName) report('sameName', nameEl!, [{ seen: sameName, el: sameName.nameEl }]);
+      else if (sameUuid) report('sameUuid', uuidEl!, [{ seen: sameUuid, el: sameUuid.uuidEl }]);
+      if (name && !sameName) byName.set(`${scope}\n${name}`, here);
+      if (uuid && !sameUuid) byUuid.set(`${scope}\n${uuid}`, here);
     }
   },
 });
