@@ -9,8 +9,6 @@ export interface CliArgs {
   snapshotDir?: string;
   /** `vfio-lint topology --output FILE.svg`. */
   topologyOutput?: string;
-  /** `--live`: read the running host (only `topology` takes it, and says it is not available yet). */
-  live?: boolean;
   format: string;
   /** True when --format was given: with --fix-dry-run it prints that report (with `output`) instead of a diff. */
   formatGiven: boolean;
@@ -182,10 +180,6 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--output':
         if (args.command !== 'topology') throw new UsageError('--output goes with topology (vfio-lint topology --output pinning.svg ...); a report goes to a file with --output-file');
         args.topologyOutput = need();
-        break;
-      case '--live':
-        if (args.command !== 'topology') throw new UsageError('--live: reading the live host is not available in this version');
-        args.live = true;
         break;
       default:
         throw new UsageError(`unknown option ${arg} (see vfio-lint --help)`);
