@@ -31,21 +31,11 @@ async function run(ex: DocExample, id: string): Promise<{ mine: string[]; fatal:
   };
 }
 
-/**
- * Pages written in the same session as this test, before its convention existed: their Bad and Good
- * blocks do not name their files yet, so they cannot be run. Open work (the closing note lists it); a
- * new rule never joins this list, and a page taken off it must pass.
- */
-const PAGES_NOT_YET_RUNNABLE = new Set([
-    'locked-with-vfio', 'topoext-on-intel', 'topology-vcpu-mismatch', 'vcpupin-incomplete', 'vcpupin-invalid', 'vcpupin-smt-layout',
-  'windows-socket-limit', 'windows-timers', 'windows11-requirements',
-]);
-
 for (const rule of [...builtinRules].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1))) {
   const id = rule.meta.id;
   describe(`${id} docs examples`, () => {
     const { examples, unnamed } = docExamples(readFileSync(join(DOCS_DIR, `${id}.md`), 'utf8'));
-    it.skipIf(PAGES_NOT_YET_RUNNABLE.has(id))('has a runnable Bad and Good example, and every Bad/Good code block names its file', () => {
+    it('has a runnable Bad and Good example, and every Bad/Good code block names its file', () => {
       expect(unnamed.map((l) => `docs.md:${l}: a code block in Bad or Good without file= in its info string`)).toEqual([]);
       expect(examples.some((e) => e.section === 'Bad'), 'no Bad example with file=').toBe(true);
       expect(examples.some((e) => e.section === 'Good'), 'no Good example with file=').toBe(true);
