@@ -34,6 +34,7 @@ import { rule as hypervPassthroughMode } from './hyperv-passthrough-mode/index.j
 import { rule as obsoleteVfioModule } from './obsolete-vfio-module/index.js';
 import { rule as unknownModule } from './unknown-module/index.js';
 import { rule as moduleParamUnknown } from './module-param-unknown/index.js';
+import { rule as ignoreMsrsUnreported } from './ignore-msrs-unreported/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -70,6 +71,7 @@ export const builtinRules: readonly Rule[] = [
   obsoleteVfioModule,
   unknownModule,
   moduleParamUnknown,
+  ignoreMsrsUnreported,
   syntax,
   unusedSuppression,
 ];
