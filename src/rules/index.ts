@@ -40,6 +40,7 @@ import { rule as obsoleteVfioModule } from './obsolete-vfio-module/index.js';
 import { rule as unknownModule } from './unknown-module/index.js';
 import { rule as moduleParamUnknown } from './module-param-unknown/index.js';
 import { rule as iommuGroupNotViable } from './iommu-group-not-viable/index.js';
+import { rule as ignoreMsrsUnreported } from './ignore-msrs-unreported/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -82,6 +83,7 @@ export const builtinRules: readonly Rule[] = [
   unknownModule,
   moduleParamUnknown,
   iommuGroupNotViable,
+  ignoreMsrsUnreported,
   syntax,
   unusedSuppression,
 ];

@@ -1,5 +1,6 @@
 import { defineRule } from '../../engine/rule.js';
-import { allModuleNames, kernelModulesOrigin, moduleInfo, moduleParams, moduleParamsComplete, normaliseModuleName, suggestModuleParam } from '../../data/kernel-modules.js';
+import { allModuleNames, kernelModulesOrigin, moduleInfo, moduleParams, moduleParamsComplete, normaliseModuleName } from '../../data/kernel-modules.js';
+import { editDistance } from '../../data/suggest.js';
 import { lookupKernelParam } from '../../data/kernel-params.js';
 import type { KernelParamFact } from '../../host/facts.js';
 
@@ -37,8 +38,12 @@ export const rule = defineRule({
     const { host } = ctx.machine;
     const kernels = kernelModulesOrigin().kernels.map((k) => k.version).join(' or ');
     const check = (module: string, p: KernelParamFact, param: string, name: string, written: string, dottedAllowed: boolean) => {
+      // Only in-kernel modules: an out-of-tree module's list belongs to one release of it. A `#` word is a comment
+      // kmod passes on as a parameter, which the syntax check reports.
       const info = moduleInfo(module);
-      if (!info || (info.status !== 'kernel' && info.status !== 'out-of-tree') || !moduleParamsComplete(module)) return;
+      if (info?.status !== 'kernel' || !moduleParamsComplete(module) || param.startsWith('#')) return;
+      // On the command line, only loadable modules: built-in code's parameters are not all in modules.builtin.modinfo.
+      if (!dottedAllowed && info.kind !== 'm') return;
       const params = moduleParams(module);
       if (!params || CONFIG_DEPENDENT.has(`${module}.${norm(param)}`)) return;
       const has = (m: Map<string, unknown>, x: string) => [...m.keys()].some((k) => norm(k) === norm(x));
@@ -60,7 +65,10 @@ export const rule = defineRule({
         ctx.report({ messageId: 'otherModule', data: { module, param, written, owner }, at: p.loc });
         return;
       }
-      const [suggestion] = suggestModuleParam(module, param);
+      // A typo is one edit (a swap counts as one) from exactly one parameter; anything farther may be a
+      // parameter of a newer or older kernel than the dictionary's, so it is only info.
+      const near = [...params.keys()].filter((k) => editDistance(norm(param), norm(k), 1) <= 1);
+      const suggestion = param.length >= 3 && near.length === 1 ? near[0] : undefined;
       if (suggestion) ctx.report({ messageId: 'typo', data: { module, param, written, kernels, suggestion }, at: p.loc });
       else ctx.report({ messageId: 'unknown', data: { module, param, written, kernels }, at: p.loc, severity: 'info' });
     };

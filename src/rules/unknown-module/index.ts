@@ -1,6 +1,7 @@
 import { defineRule } from '../../engine/rule.js';
 import { kernelModulesOrigin, moduleInfo, suggestModule } from '../../data/kernel-modules.js';
 import { moduleMentions } from '../../host/module-mentions.js';
+import { editDistance } from '../../data/suggest.js';
 
 export const rule = defineRule({
   meta: {
@@ -31,7 +32,9 @@ export const rule = defineRule({
       if (defined.has(m.module) || moduleInfo(m.module)) continue;
       // A name that is not a module name at all (a path, a word with odd characters) is another rule's business.
       if (!/^[A-Za-z0-9_-]+$/.test(m.written)) continue;
-      const [suggestion] = suggestModule(m.module);
+      // Only one edit away counts as a typo: a name farther off may be a module of another kernel than the dictionary's.
+      const [near] = suggestModule(m.module);
+      const suggestion = near !== undefined && editDistance(m.module, near.replaceAll('-', '_'), 1) <= 1 ? near : undefined;
       if (suggestion) {
         ctx.report({
           messageId: 'typo',
