@@ -32,6 +32,7 @@ import { rule as windowsSocketLimit } from './windows-socket-limit/index.js';
 import { rule as invtscHidden } from './invtsc-hidden/index.js';
 import { rule as hypervPassthroughMode } from './hyperv-passthrough-mode/index.js';
 import { rule as iommuGroupNotViable } from './iommu-group-not-viable/index.js';
+import { rule as deviceBoundToHostDriver } from './device-bound-to-host-driver/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -66,6 +67,7 @@ export const builtinRules: readonly Rule[] = [
   invtscHidden,
   hypervPassthroughMode,
   iommuGroupNotViable,
+  deviceBoundToHostDriver,
   syntax,
   unusedSuppression,
 ];
