@@ -33,6 +33,7 @@ import { rule as invtscHidden } from './invtsc-hidden/index.js';
 import { rule as hypervPassthroughMode } from './hyperv-passthrough-mode/index.js';
 import { rule as iommuGroupNotViable } from './iommu-group-not-viable/index.js';
 import { rule as deviceBoundToHostDriver } from './device-bound-to-host-driver/index.js';
+import { rule as vfioPciBuiltinOptionsIgnored } from './vfio-pci-builtin-options-ignored/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -68,6 +69,7 @@ export const builtinRules: readonly Rule[] = [
   hypervPassthroughMode,
   iommuGroupNotViable,
   deviceBoundToHostDriver,
+  vfioPciBuiltinOptionsIgnored,
   syntax,
   unusedSuppression,
 ];
