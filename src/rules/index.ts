@@ -41,6 +41,8 @@ import { rule as unknownModule } from './unknown-module/index.js';
 import { rule as moduleParamUnknown } from './module-param-unknown/index.js';
 import { rule as iommuGroupNotViable } from './iommu-group-not-viable/index.js';
 import { rule as ignoreMsrsUnreported } from './ignore-msrs-unreported/index.js';
+import { rule as deviceBoundToHostDriver } from './device-bound-to-host-driver/index.js';
+import { rule as vfioPciBuiltinOptionsIgnored } from './vfio-pci-builtin-options-ignored/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -84,6 +86,8 @@ export const builtinRules: readonly Rule[] = [
   moduleParamUnknown,
   iommuGroupNotViable,
   ignoreMsrsUnreported,
+  deviceBoundToHostDriver,
+  vfioPciBuiltinOptionsIgnored,
   syntax,
   unusedSuppression,
 ];
