@@ -35,6 +35,7 @@ import { rule as q3540SplitIrqchip } from './q35-4.0-split-irqchip/index.js';
 import { rule as legacyMachineOrFirmware } from './legacy-machine-or-firmware/index.js';
 import { rule as hostdevRomFile } from './hostdev-rom-file/index.js';
 import { rule as emulatedLegacyDevice } from './emulated-legacy-device/index.js';
+import { rule as qemuCommandlineOverride } from './qemu-commandline-override/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -72,6 +73,7 @@ export const builtinRules: readonly Rule[] = [
   legacyMachineOrFirmware,
   hostdevRomFile,
   emulatedLegacyDevice,
+  qemuCommandlineOverride,
   syntax,
   unusedSuppression,
 ];
