@@ -43,6 +43,7 @@ import { rule as iommuGroupNotViable } from './iommu-group-not-viable/index.js';
 import { rule as ignoreMsrsUnreported } from './ignore-msrs-unreported/index.js';
 import { rule as deviceBoundToHostDriver } from './device-bound-to-host-driver/index.js';
 import { rule as vfioPciBuiltinOptionsIgnored } from './vfio-pci-builtin-options-ignored/index.js';
+import { rule as qemuCommandlineOverride } from './qemu-commandline-override/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -88,6 +89,7 @@ export const builtinRules: readonly Rule[] = [
   ignoreMsrsUnreported,
   deviceBoundToHostDriver,
   vfioPciBuiltinOptionsIgnored,
+  qemuCommandlineOverride,
   syntax,
   unusedSuppression,
 ];
