@@ -82,6 +82,8 @@ export const rule = defineRule({
           continue;
         }
 
+        // risky-kernel-param says what thermal.nocrt is; the near miss thermal.crt means something else (a trip temperature).
+        if (p.key === 'thermal.nocrt') continue;
         const lookup = lookupKernelParam(p.name);
         if (lookup.known === 'unverifiable') continue;
         if (lookup.known === false) {
