@@ -32,6 +32,10 @@ import { rule as windowsSocketLimit } from './windows-socket-limit/index.js';
 import { rule as invtscHidden } from './invtsc-hidden/index.js';
 import { rule as hypervPassthroughMode } from './hyperv-passthrough-mode/index.js';
 import { rule as kernelParamInvalid } from './kernel-param-invalid/index.js';
+import { rule as acsOverrideInUse } from './acs-override-in-use/index.js';
+import { rule as riskyKernelParam } from './risky-kernel-param/index.js';
+import { rule as efifbOffObsolete } from './efifb-off-obsolete/index.js';
+import { rule as cmdlineParamMissingPrefix } from './cmdline-param-missing-prefix/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -66,6 +70,10 @@ export const builtinRules: readonly Rule[] = [
   invtscHidden,
   hypervPassthroughMode,
   kernelParamInvalid,
+  acsOverrideInUse,
+  riskyKernelParam,
+  efifbOffObsolete,
+  cmdlineParamMissingPrefix,
   syntax,
   unusedSuppression,
 ];
