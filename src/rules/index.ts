@@ -44,6 +44,10 @@ import { rule as ignoreMsrsUnreported } from './ignore-msrs-unreported/index.js'
 import { rule as deviceBoundToHostDriver } from './device-bound-to-host-driver/index.js';
 import { rule as vfioPciBuiltinOptionsIgnored } from './vfio-pci-builtin-options-ignored/index.js';
 import { rule as qemuCommandlineOverride } from './qemu-commandline-override/index.js';
+import { rule as acsOverrideInUse } from './acs-override-in-use/index.js';
+import { rule as riskyKernelParam } from './risky-kernel-param/index.js';
+import { rule as efifbOffObsolete } from './efifb-off-obsolete/index.js';
+import { rule as cmdlineParamMissingPrefix } from './cmdline-param-missing-prefix/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -90,6 +94,10 @@ export const builtinRules: readonly Rule[] = [
   deviceBoundToHostDriver,
   vfioPciBuiltinOptionsIgnored,
   qemuCommandlineOverride,
+  acsOverrideInUse,
+  riskyKernelParam,
+  efifbOffObsolete,
+  cmdlineParamMissingPrefix,
   syntax,
   unusedSuppression,
 ];

@@ -5,6 +5,7 @@ import { kernelBool, paramToken } from '../../host/params.js';
 import { userspaceParam, userspaceParamNames, type Generator } from '../../host/userspace-params.js';
 import { parseKernelSize } from '../../core/units.js';
 import { renameParam } from '../../edit/params.js';
+import { missingModulePrefix } from '../../host/module-prefix.js';
 import type { KernelParamFact } from '../../host/facts.js';
 
 /** Where each generator takes modules to load early, for the message about `rd.driver.pre`. */
@@ -82,6 +83,10 @@ export const rule = defineRule({
           continue;
         }
 
+        // risky-kernel-param says what thermal.nocrt is; the near miss thermal.crt means something else (a trip temperature).
+        if (p.key === 'thermal.nocrt') continue;
+        // A module parameter without its module is cmdline-param-missing-prefix's.
+        if (missingModulePrefix(p.key, undefined)) continue;
         const lookup = lookupKernelParam(p.name);
         if (lookup.known === 'unverifiable') continue;
         if (lookup.known === false) {
