@@ -31,6 +31,8 @@ import { rule as windows11Requirements } from './windows11-requirements/index.js
 import { rule as windowsSocketLimit } from './windows-socket-limit/index.js';
 import { rule as invtscHidden } from './invtsc-hidden/index.js';
 import { rule as hypervPassthroughMode } from './hyperv-passthrough-mode/index.js';
+import { rule as pinsSpanL3 } from './pins-span-l3/index.js';
+import { rule as emulatorOnIsolatedCpu } from './emulator-on-isolated-cpu/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -64,6 +66,8 @@ export const builtinRules: readonly Rule[] = [
   windowsSocketLimit,
   invtscHidden,
   hypervPassthroughMode,
+  pinsSpanL3,
+  emulatorOnIsolatedCpu,
   syntax,
   unusedSuppression,
 ];
