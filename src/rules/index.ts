@@ -48,6 +48,8 @@ import { rule as acsOverrideInUse } from './acs-override-in-use/index.js';
 import { rule as riskyKernelParam } from './risky-kernel-param/index.js';
 import { rule as efifbOffObsolete } from './efifb-off-obsolete/index.js';
 import { rule as cmdlineParamMissingPrefix } from './cmdline-param-missing-prefix/index.js';
+import { rule as pinsSpanL3 } from './pins-span-l3/index.js';
+import { rule as emulatorOnIsolatedCpu } from './emulator-on-isolated-cpu/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -98,6 +100,8 @@ export const builtinRules: readonly Rule[] = [
   riskyKernelParam,
   efifbOffObsolete,
   cmdlineParamMissingPrefix,
+  pinsSpanL3,
+  emulatorOnIsolatedCpu,
   syntax,
   unusedSuppression,
 ];

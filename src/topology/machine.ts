@@ -1,7 +1,8 @@
 import { CpuSet } from '../core/cpuset.js';
 import type { Machine } from '../model/machine.js';
 import { factsFromCapabilities, type TopologyFacts } from './facts.js';
-import { buildLayout } from './layout.js';
+import { buildLayout, type TopologyLayout } from './layout.js';
+import type { HostModel } from '../host/model.js';
 import { planPins, type PinPlan } from './plan.js';
 import { pinningMap, type PinningMap } from './usage.js';
 
@@ -62,4 +63,16 @@ export function disagreements(a: TopologyFacts, b: TopologyFacts): string[] {
   const l3 = (f: TopologyFacts) => f.caches.filter((c) => c.level === 3).map((c) => `${c.cpus.format()}:${c.bytes ?? '?'}`).sort().join(' ');
   if (l3(a) !== '' && l3(b) !== '' && l3(a) !== l3(b)) out.push(`${a.label} and ${b.label} disagree on the L3 caches; ${a.label} is used`);
   return out;
+}
+
+const layouts = new WeakMap<HostModel, TopologyLayout | null>();
+
+/** The host's layout from its capabilities XML, built once per host model (rules ask per domain). */
+export function hostLayout(host: HostModel): TopologyLayout | undefined {
+  let l = layouts.get(host);
+  if (l === undefined) {
+    l = host.capabilities && host.capabilitiesFile ? buildLayout(factsFromCapabilities(host.capabilities, host.capabilitiesFile.source.path)) : null;
+    layouts.set(host, l);
+  }
+  return l ?? undefined;
 }
