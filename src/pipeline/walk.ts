@@ -4,7 +4,7 @@ import { CONFIRM_CONFIDENCE, KINDS, type FileKind, type Registry } from '../kind
 import { libvirtPlace, normalParts, type PathStrength } from '../kinds/paths.js';
 import { classifyText } from '../model/classify.js';
 import { compareNames, resolveInRoot, SNIFF_BYTES, type DiscoveredFile, type DiscoveryProblem, type Preread } from '../host/discover.js';
-import { describeFsError, readInput, readPrefix } from '../io/read.js';
+import { describeFsError, notRegularReason, readInput, readPrefix } from '../io/read.js';
 import { decodeHead } from '../io/sniff.js';
 import { parseXml } from '../parsers/xml/index.js';
 import { IgnoreList } from '../config/ignore.js';
@@ -104,10 +104,15 @@ export function walkFolder(root: string, options: WalkOptions = {}): WalkResult 
   const rootParts = normalParts(root);
   let realRoot: string | undefined;
   let entries = 0;
-  const stack: Array<{ rel: string; ignores: readonly IgnoreSource[] }> = [{ rel: '', ignores: options.ignores ?? [] }];
+  // Folders whose files the tools read (modprobe.d, sysctl.d...): a broken link there is a finding, not a skip.
+  const configDirs = new Set(registry.files.flatMap((e) => e.paths.flatMap((p) => p.split('/').slice(0, -1).filter((part) => part.includes('.')))));
+  // Real folders walked: a link back to one of them (a loop, or a second way in) is not walked again.
+  const visited = new Set<string>([realOf(root)]);
+  // `dir`: where the folder really is, reached through no link (a link to a folder is resolved inside
+  // the tree first: listing through it would let an absolute target reach this machine's own files).
+  const stack: Array<{ rel: string; dir: string; ignores: readonly IgnoreSource[] }> = [{ rel: '', dir: root, ignores: options.ignores ?? [] }];
   while (stack.length > 0) {
-    const { rel: relDir, ignores: inherited } = stack.pop()!;
-    const absDir = join(root, relDir);
+    const { rel: relDir, dir: absDir, ignores: inherited } = stack.pop()!;
     if (registry.directories.length > 0) {
       const folder = registry.directoryKind({ path: absDir, has: (rel) => resolveInRoot(absDir, rel).kind === 'file' });
       if (folder) {
@@ -128,7 +133,7 @@ export function walkFolder(root: string, options: WalkOptions = {}): WalkResult 
       if (read.ok) ignores = [...inherited, { base: absDir, list: new IgnoreList(read.bytes.toString('utf8')), from: join(relDir, IGNORE_FILE) }];
       else out.problems.push({ path: join(absDir, IGNORE_FILE), message: read.message });
     }
-    const subdirs: string[] = [];
+    const subdirs: Array<{ rel: string; dir: string }> = [];
     for (const d of list) {
       if (++entries > MAX_ENTRIES) {
         out.problems.push({ path: root, message: `holds more than ${MAX_ENTRIES} entries; the rest were not looked at (give a smaller folder, or ignore some in ${IGNORE_FILE})` });
@@ -144,21 +149,33 @@ export function walkFolder(root: string, options: WalkOptions = {}): WalkResult 
       }
       if (isDir) {
         if (SKIP_DIRS.has(d.name)) out.skipped.push({ path: abs, reason: 'a version-control or dependency folder', note: false });
-        else subdirs.push(rel);
+        else if (registry.byPath(abs)?.pathStrength === 'system') out.problems.push({ path: abs, message: 'is a directory where a file is expected; ignored' });
+        else if (!visit(join(absDir, d.name))) out.skipped.push({ path: abs, reason: 'a folder already walked (through a symbolic link)', note: false });
+        else subdirs.push({ rel, dir: join(absDir, d.name) });
         continue;
       }
       if (d.name === IGNORE_FILE) continue;
-      addFile(rel, d);
+      const linkedDir = addFile(rel, d, join(absDir, d.name));
+      if (linkedDir) subdirs.push({ rel, dir: linkedDir });
     }
     // Depth first, in name order: pushed in reverse so the first name is walked first.
-    for (let i = subdirs.length - 1; i >= 0; i--) stack.push({ rel: subdirs[i]!, ignores });
+    for (let i = subdirs.length - 1; i >= 0; i--) stack.push({ ...subdirs[i]!, ignores });
   }
   // Host configuration first, then domains and capabilities; each in path order.
   const xml = (f: WalkedFile) => (registry.get(f.kind)?.xmlRoot !== undefined ? 1 : 0);
   out.files.sort((a, b) => xml(a) - xml(b) || compareNames(a.relPath, b.relPath));
   return out;
 
-  function addFile(rel: string, d: Dirent): void {
+  /** Mark a real folder walked; false when it was already. */
+  function visit(path: string): boolean {
+    const real = realOf(path);
+    if (visited.has(real)) return false;
+    visited.add(real);
+    return true;
+  }
+
+  /** Classify one file (`onDisk`: where it is, through no link); returns the real folder a link to a folder inside the tree leads to, to be walked. */
+  function addFile(rel: string, d: Dirent, onDisk: string): string | void {
     const abs = join(root, rel);
     const name = d.name;
     const given = options.kindFor?.(abs);
@@ -168,26 +185,36 @@ export function walkFolder(root: string, options: WalkOptions = {}): WalkResult 
       out.skipped.push({ path: abs, reason: 'a stale copy (a package manager or editor leaves these); name it on the command line to lint it', note: telling });
       return;
     }
-    let real = abs;
+    let real = onDisk;
     let masked = false;
+    // Worth a finding when it cannot be read: a file the tools would read, or one the user named.
+    const matters = () => given !== undefined || registry.byPath(abs) !== undefined || configDirs.has(name) || name.endsWith('.xml');
     if (d.isSymbolicLink()) {
-      const resolved = resolveInRoot(root, rel);
+      // An etc directory stands for /etc: its links resolve from the directory above, as in a host tree.
+      const resolved = basename(root) === 'etc' ? resolveInRoot(dirname(root), `etc/${rel}`) : resolveInRoot(root, rel);
       if (resolved.kind === 'masked') masked = true;
       else if (resolved.kind === 'error' || resolved.kind === 'missing') {
         const message = resolved.kind === 'error' ? resolved.message : 'dangling symbolic link';
-        if (given !== undefined || registry.byPath(abs)) out.problems.push({ path: abs, message });
+        if (matters()) out.problems.push({ path: abs, message });
         else out.skipped.push({ path: abs, reason: message, note: false });
         return;
       } else {
         real = resolved.path;
         if (isDirectory(real)) {
-          out.skipped.push({ path: abs, reason: 'a symbolic link to a folder; not followed', note: false });
+          // A link to a folder inside the tree is walked where it sits (once per real folder: loops end).
+          if (visit(real)) return real;
+          out.skipped.push({ path: abs, reason: 'a symbolic link to a folder already walked; not walked again', note: false });
           return;
         }
       }
-    } else if (!d.isFile()) {
-      out.skipped.push({ path: abs, reason: 'not a regular file', note: false });
-      return;
+    }
+    if (!masked) {
+      const notRegular = notRegularAt(real);
+      if (notRegular) {
+        if (matters()) out.problems.push({ path: abs, message: notRegular });
+        else out.skipped.push({ path: abs, reason: notRegular, note: false });
+        return;
+      }
     }
 
     if (given !== undefined) return push(rel, real, given, `named ${given} by --kind or the config's files`, undefined, masked);
@@ -303,6 +330,23 @@ function isDirectory(p: string): boolean {
     return lstatSync(p).isDirectory();
   } catch {
     return false;
+  }
+}
+
+function realOf(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/** Why what sits at `p` is not a file to read (a FIFO, a device), or undefined. */
+function notRegularAt(p: string): string | undefined {
+  try {
+    return notRegularReason(lstatSync(p));
+  } catch (err) {
+    return describeFsError(err);
   }
 }
 
