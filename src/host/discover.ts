@@ -253,7 +253,11 @@ export function resolveInRoot(root: string, rel: string, top?: string): Resolved
     if (target === '/dev/null' && pending.length === 0) return { kind: 'masked' };
     if (target.startsWith('/')) done.length = 0;
     const targetParts = target.split('/').filter((p) => p !== '' && p !== '.');
-    if (top !== undefined && target.startsWith('/') && targetParts[0] === 'etc') targetParts[0] = top;
+    if (top !== undefined && target.startsWith('/')) {
+      // Only /etc is in the tree: `/etc/...` means the etc directory given, whatever its name; any other absolute target leads out.
+      if (targetParts[0] !== 'etc') return leaves();
+      targetParts[0] = top;
+    }
     pending.unshift(...targetParts);
     fromLink += targetParts.length;
   }

@@ -114,7 +114,7 @@ export function collectMachines(paths: readonly string[], options: CollectOption
       main.unusable.push(...walk.problems);
       main.skipped.push(...walk.skipped);
       main.folders.push(...walk.folders);
-      if (walk.files.length === 0 && walk.folders.length === 0) {
+      if (walk.files.length === 0 && walk.folders.length === 0 && walk.problems.length === 0) {
         main.unusable.push({ path: abs, message: `holds no file vfio-lint reads (${walk.skipped.length} passed over; --list-inputs says why)` });
         continue;
       }

@@ -1,13 +1,14 @@
-import { lstatSync, readdirSync, realpathSync, type Dirent } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, type BigIntStats, type Dirent } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { CONFIRM_CONFIDENCE, KINDS, type FileKind, type Registry } from '../kinds/index.js';
 import { libvirtPlace, normalParts, type PathStrength } from '../kinds/paths.js';
 import { classifyText } from '../model/classify.js';
-import { compareNames, resolveInRoot, SNIFF_BYTES, type DiscoveredFile, type DiscoveryProblem, type Preread } from '../host/discover.js';
-import { describeFsError, readInput, readPrefix } from '../io/read.js';
+import { compareNames, hostTreeShape, resolveInRoot, SNIFF_BYTES, type DiscoveredFile, type DiscoveryProblem, type Preread } from '../host/discover.js';
+import { describeFsError, notRegularReason, readInput, readPrefix } from '../io/read.js';
 import { decodeHead } from '../io/sniff.js';
 import { parseXml } from '../parsers/xml/index.js';
 import { IgnoreList } from '../config/ignore.js';
+import { idOf, type Confinement, type FileId } from '../io/confinement.js';
 
 /** A file to lint, before reading, with the reason it is the kind it is. */
 export interface InputFile extends DiscoveredFile {
@@ -104,10 +105,19 @@ export function walkFolder(root: string, options: WalkOptions = {}): WalkResult 
   const rootParts = normalParts(root);
   let realRoot: string | undefined;
   let entries = 0;
-  const stack: Array<{ rel: string; ignores: readonly IgnoreSource[] }> = [{ rel: '', ignores: options.ignores ?? [] }];
+  // An etc directory given alone (`backup/etc`, a copy named `etc-copy`) stands for /etc, and is all the
+  // user gave: `/etc/...` link targets mean it, and a link leading anywhere else (its parent included) is refused.
+  const etcAlone = hostTreeShape(root) === 'etc' ? basename(root) : undefined;
+  const resolveLink = (rel: string) => (etcAlone === undefined ? resolveInRoot(root, rel) : resolveInRoot(dirname(root), `${etcAlone}/${rel}`, etcAlone));
+  // Folders whose files the tools read (modprobe.d, sysctl.d...): a broken link there is a finding, not a skip.
+  const configDirs = new Set(registry.files.flatMap((e) => e.paths.flatMap((p) => p.split('/').slice(0, -1).filter((part) => part.includes('.')))));
+  // Real folders walked: a link back to one of them (a loop, or a second way in) is not walked again.
+  const visited = new Set<string>([realOf(root)]);
+  // `dir`: where the folder really is, reached through no link (a link to a folder is resolved inside
+  // the tree first: listing through it would let an absolute target reach this machine's own files).
+  const stack: Array<{ rel: string; dir: string; ignores: readonly IgnoreSource[] }> = [{ rel: '', dir: root, ignores: options.ignores ?? [] }];
   while (stack.length > 0) {
-    const { rel: relDir, ignores: inherited } = stack.pop()!;
-    const absDir = join(root, relDir);
+    const { rel: relDir, dir: absDir, ignores: inherited } = stack.pop()!;
     if (registry.directories.length > 0) {
       const folder = registry.directoryKind({ path: absDir, has: (rel) => resolveInRoot(absDir, rel).kind === 'file' });
       if (folder) {
@@ -128,7 +138,7 @@ export function walkFolder(root: string, options: WalkOptions = {}): WalkResult 
       if (read.ok) ignores = [...inherited, { base: absDir, list: new IgnoreList(read.bytes.toString('utf8')), from: join(relDir, IGNORE_FILE) }];
       else out.problems.push({ path: join(absDir, IGNORE_FILE), message: read.message });
     }
-    const subdirs: string[] = [];
+    const subdirs: Array<{ rel: string; dir: string }> = [];
     for (const d of list) {
       if (++entries > MAX_ENTRIES) {
         out.problems.push({ path: root, message: `holds more than ${MAX_ENTRIES} entries; the rest were not looked at (give a smaller folder, or ignore some in ${IGNORE_FILE})` });
@@ -144,21 +154,33 @@ export function walkFolder(root: string, options: WalkOptions = {}): WalkResult 
       }
       if (isDir) {
         if (SKIP_DIRS.has(d.name)) out.skipped.push({ path: abs, reason: 'a version-control or dependency folder', note: false });
-        else subdirs.push(rel);
+        else if (registry.byPath(abs)?.pathStrength === 'system') out.problems.push({ path: abs, message: 'is a directory where a file is expected; ignored' });
+        else if (!visit(join(absDir, d.name))) out.skipped.push({ path: abs, reason: 'a folder already walked (through a symbolic link)', note: false });
+        else subdirs.push({ rel, dir: join(absDir, d.name) });
         continue;
       }
       if (d.name === IGNORE_FILE) continue;
-      addFile(rel, d);
+      const linkedDir = addFile(rel, d, join(absDir, d.name));
+      if (linkedDir) subdirs.push({ rel, dir: linkedDir });
     }
     // Depth first, in name order: pushed in reverse so the first name is walked first.
-    for (let i = subdirs.length - 1; i >= 0; i--) stack.push({ rel: subdirs[i]!, ignores });
+    for (let i = subdirs.length - 1; i >= 0; i--) stack.push({ ...subdirs[i]!, ignores });
   }
   // Host configuration first, then domains and capabilities; each in path order.
   const xml = (f: WalkedFile) => (registry.get(f.kind)?.xmlRoot !== undefined ? 1 : 0);
   out.files.sort((a, b) => xml(a) - xml(b) || compareNames(a.relPath, b.relPath));
   return out;
 
-  function addFile(rel: string, d: Dirent): void {
+  /** Mark a real folder walked; false when it was already. */
+  function visit(path: string): boolean {
+    const real = realOf(path);
+    if (visited.has(real)) return false;
+    visited.add(real);
+    return true;
+  }
+
+  /** Classify one file (`onDisk`: where it is, through no link); returns the real folder a link to a folder inside the tree leads to, to be walked. */
+  function addFile(rel: string, d: Dirent, onDisk: string): string | void {
     const abs = join(root, rel);
     const name = d.name;
     const given = options.kindFor?.(abs);
@@ -168,76 +190,91 @@ export function walkFolder(root: string, options: WalkOptions = {}): WalkResult 
       out.skipped.push({ path: abs, reason: 'a stale copy (a package manager or editor leaves these); name it on the command line to lint it', note: telling });
       return;
     }
-    let real = abs;
+    let real = onDisk;
     let masked = false;
+    // The file discovery found, by device and inode: reads and writes must find this very file (io/confined.ts).
+    let id: FileId | undefined;
+    // Worth a finding when it cannot be read: a file the tools would read, or one the user named.
+    const matters = () => given !== undefined || registry.byPath(abs) !== undefined || configDirs.has(name) || name.endsWith('.xml');
     if (d.isSymbolicLink()) {
-      const resolved = resolveInRoot(root, rel);
+      const resolved = resolveLink(relative(root, onDisk).split(sep).join('/'));
       if (resolved.kind === 'masked') masked = true;
       else if (resolved.kind === 'error' || resolved.kind === 'missing') {
         const message = resolved.kind === 'error' ? resolved.message : 'dangling symbolic link';
-        if (given !== undefined || registry.byPath(abs)) out.problems.push({ path: abs, message });
+        if (matters()) out.problems.push({ path: abs, message });
         else out.skipped.push({ path: abs, reason: message, note: false });
         return;
       } else {
         real = resolved.path;
         if (isDirectory(real)) {
-          out.skipped.push({ path: abs, reason: 'a symbolic link to a folder; not followed', note: false });
+          // A link to a folder inside the tree is walked where it sits (once per real folder: loops end).
+          if (visit(real)) return real;
+          out.skipped.push({ path: abs, reason: 'a symbolic link to a folder already walked; not walked again', note: false });
           return;
         }
       }
-    } else if (!d.isFile()) {
-      out.skipped.push({ path: abs, reason: 'not a regular file', note: false });
-      return;
     }
+    if (!masked) {
+      const at = lstatAt(real);
+      const notRegular = 'error' in at ? at.error : notRegularReason(at.st);
+      if (notRegular) {
+        if (matters()) out.problems.push({ path: abs, message: notRegular });
+        else out.skipped.push({ path: abs, reason: notRegular, note: false });
+        return;
+      }
+      if (!('error' in at)) id = idOf(at.st);
+    }
+    const confine: Confinement = { within: confineDir(real), id };
 
-    if (given !== undefined) return push(rel, real, given, `named ${given} by --kind or the config's files`, undefined, masked);
+    if (given !== undefined) return push(rel, real, confine, given, `named ${given} by --kind or the config's files`, undefined, masked);
     const byPath = registry.byPath(abs);
     if (masked) {
-      if (byPath && !byPath.needsContent) push(rel, real, byPath.kind, `${byPath.why} (masked: a link to /dev/null)`, byPath, true);
+      if (byPath && !byPath.needsContent) push(rel, real, confine, byPath.kind, `${byPath.why} (masked: a link to /dev/null)`, byPath, true);
       else out.skipped.push({ path: abs, reason: 'a link to /dev/null', note: false });
       return;
     }
-    if (byPath && !byPath.needsContent && !name.endsWith('.xml')) return push(rel, real, byPath.kind, byPath.why, byPath, false);
+    if (byPath && !byPath.needsContent && !name.endsWith('.xml')) return push(rel, real, confine, byPath.kind, byPath.why, byPath, false);
 
     const ext = extensionOf(name);
     if (name.startsWith('.')) return skip(abs, 'a hidden file');
     if (!SNIFF_EXTENSIONS.has(ext) && !byPath) return skip(abs, `not a configuration file name (${ext})`);
-    if (ext === '.xml') return addXml(rel, real);
-    const head = readHead(real);
+    if (ext === '.xml') return addXml(rel, real, confine);
+    const head = readHead(real, confine);
     if (typeof head !== 'string') return skip(abs, head.reason);
-    if (head.trimStart().startsWith('<')) return addXml(rel, real);
+    if (head.trimStart().startsWith('<')) return addXml(rel, real, confine);
     const c = classifyText(abs, head, { registry });
     if (!c.ok) {
       // A name that looks like configuration is worth a word; a README is not.
       const noted = byPath !== undefined || ext === '.conf' || ext === '.cfg' || (c.best?.confidence ?? 0) >= CONFIRM_CONFIDENCE;
       return void out.skipped.push({ path: abs, reason: c.why, note: noted });
     }
-    push(rel, real, c.classification.kind, c.classification.why, c.classification, false);
+    push(rel, real, confine, c.classification.kind, c.classification.why, c.classification, false);
   }
 
-  function addXml(rel: string, real: string): void {
+  function addXml(rel: string, real: string, confine: Confinement): void {
     const abs = join(root, rel);
-    const whole = readInput(real);
-    const read = whole.ok ? whole : whole.tooLarge ? readPrefix(real, SNIFF_BYTES) : whole;
+    // Read as reads after discovery are: confined, and only if it is still the file looked at.
+    const whole = readInput(real, undefined, confine);
+    const read = whole.ok ? whole : whole.tooLarge ? readPrefix(real, SNIFF_BYTES, confine) : whole;
     if (!read.ok) return void out.problems.push({ path: abs, message: read.message });
     const preread: Preread | undefined = whole.ok ? { bytes: whole.bytes, mode: whole.mode } : undefined;
     const text = decodeHead(read.bytes, whole.ok || read.bytes.length < SNIFF_BYTES);
     if (text === undefined) return skip(abs, 'not UTF-8 or UTF-16 text', true);
     const c = classifyText(abs, text, { registry });
-    if (c.ok) return push(rel, real, c.classification.kind, c.classification.why, undefined, false, preread);
+    if (c.ok) return push(rel, real, confine, c.classification.kind, c.classification.why, undefined, false, preread);
     const docRoot = /<([A-Za-z_][\w.:-]*)/.exec(c.why)?.[1];
     if (docRoot !== undefined && OTHER_LIBVIRT_ROOTS.has(docRoot)) return skip(abs, `a libvirt <${docRoot}> document, not a domain`);
     // A well-formed document of another sort is not ours; a broken one may be a domain: the parse says what is wrong.
     if (docRoot !== undefined && whole.ok && !parseXml(text).problems.some((p) => p.severity === 'fatal')) return skip(abs, c.why);
-    push(rel, real, 'domain', `an XML file that does not parse: read as a domain so the parse errors are shown`, undefined, false, preread);
+    push(rel, real, confine, 'domain', `an XML file that does not parse: read as a domain so the parse errors are shown`, undefined, false, preread);
   }
 
-  function push(rel: string, real: string, kind: FileKind, why: string, c: { systemPath?: string; matchedParts?: number; pathStrength?: PathStrength } | undefined, masked: boolean, preread?: Preread): void {
+  function push(rel: string, real: string, confine: Confinement, kind: FileKind, why: string, c: { systemPath?: string; matchedParts?: number; pathStrength?: PathStrength } | undefined, masked: boolean, preread?: Preread): void {
     const abs = join(root, rel);
     const entry = registry.get(kind)!;
     const { anchor, anchoredBy, place } = anchorOf(abs, entry.xmlRoot !== undefined, c?.matchedParts, c?.pathStrength);
     const systemPath = entry.xmlRoot !== undefined ? (place ?? `/${basename(rel)}`) : (c?.systemPath ?? `${entry.defaultDir}${basename(rel)}`);
-    out.files.push({ realPath: real, displayPath: abs, relPath: rel, systemPath, kind, masked, preread, why, anchor, anchoredBy, confine: { within: confineDir(real) } });
+    out.files.push({ realPath: real, displayPath: abs, relPath: rel, systemPath, kind, masked, preread, why, anchor, anchoredBy, confine });
   }
 
   /** Reads and writes reach a file from the folder given, through real directories only (io/confined.ts). */
@@ -306,8 +343,25 @@ function isDirectory(p: string): boolean {
   }
 }
 
+function realOf(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/** What sits at `p` (never through a link), or why it cannot be looked at. */
+function lstatAt(p: string): { st: BigIntStats } | { error: string } {
+  try {
+    return { st: lstatSync(p, { bigint: true }) };
+  } catch (err) {
+    return { error: describeFsError(err) };
+  }
+}
+
 /** The first 64 KiB of a file as text, or why it is not a text file to sniff. */
-function readHead(path: string): string | { reason: string } {
+function readHead(path: string, confine: Confinement): string | { reason: string } {
   let size: number;
   try {
     size = lstatSync(path).size;
@@ -315,7 +369,7 @@ function readHead(path: string): string | { reason: string } {
     return { reason: describeFsError(err) };
   }
   if (size > MAX_SNIFF_FILE) return { reason: `${size} bytes: too large for a configuration file` };
-  const read = readPrefix(path, SNIFF_BYTES);
+  const read = readPrefix(path, SNIFF_BYTES, confine);
   if (!read.ok) return { reason: read.message };
   const text = decodeHead(read.bytes, read.bytes.length < SNIFF_BYTES);
   if (text === undefined || text.includes('\0')) return { reason: 'not a text file' };

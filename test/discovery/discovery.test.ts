@@ -179,13 +179,15 @@ describe('folder discovery (issue 15)', () => {
     expect(none).toMatchObject({ code: 2, stderr: 'vfio-lint: nothing/*.xml: no file or folder matches this pattern\n' });
   });
 
-  it('links resolve inside the tree: a masked file is listed as masked, a link to a folder is not followed', () => {
-    const dir = tree({ 'etc/modprobe.d/vfio.conf': MODPROBE, 'elsewhere/x.conf': MODPROBE });
+  it('links resolve inside the tree: a masked file is listed as masked, a link to a folder is walked once, inside the tree', () => {
+    const dir = tree({ 'etc/modprobe.d/vfio.conf': MODPROBE, 'snap/modprobe.d/x.conf': MODPROBE });
     symlinkSync('/dev/null', join(dir, 'etc/modprobe.d/nouveau.conf'));
-    symlinkSync('../../elsewhere', join(dir, 'etc/modprobe.d/more'));
+    // An absolute target means the tree's own root, never this machine's /etc.
+    symlinkSync('/snap/modprobe.d', join(dir, 'etc/more.d'));
+    symlinkSync('/etc', join(dir, 'etc/dracut.conf.d'));
     const { files, skipped } = listed(dir);
-    expect(files.map((f) => [f[0], f[3]!.endsWith('(masked: a link to /dev/null) (masked)')])).toEqual([['elsewhere/x.conf', false], ['etc/modprobe.d/nouveau.conf', true], ['etc/modprobe.d/vfio.conf', false]]);
-    expect(skipped).toEqual([['etc/modprobe.d/more', 'a symbolic link to a folder; not followed']]);
+    expect(files.map((f) => [f[0], f[3]!.endsWith('(masked: a link to /dev/null) (masked)')])).toEqual([['etc/modprobe.d/nouveau.conf', true], ['etc/modprobe.d/vfio.conf', false], ['etc/more.d/x.conf', false]]);
+    expect(skipped).toEqual([['etc/dracut.conf.d', 'a symbolic link to a folder already walked; not walked again'], ['snap/modprobe.d', 'a folder already walked (through a symbolic link)']]);
   });
 
   it('a folder with nothing to lint says so, with where to look', () => {

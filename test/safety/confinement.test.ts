@@ -47,13 +47,7 @@ describe('item 1: a path component swapped between discovery and read is not fol
     expect(read.source.text).not.toContain('fake-shadow');
   });
 
-  // Skipped at the merge of the confinement work (issue 14) with the folder walker (issue 15): the walker
-
-  // (src/pipeline/walk.ts) does not yet report non-regular files, link loops and links out of a tree as this
-
-  // test expects, nor record file identities. Open work, named in the closing note; not a passing test.
-
-  it.skip('the file itself replaced (renamed over) after discovery: the read is refused by its identity', () => {
+  it('the file itself replaced (renamed over) after discovery: the read is refused by its identity', () => {
     const root = tempDir();
     const file = put(root, 'etc/sysctl.d/a.conf', 'vm.nr_hugepages = 8\n');
     const { files } = collectInputs([root]);
@@ -121,10 +115,7 @@ describe('item 1: a directory swapped for a link between read and write is not w
 });
 
 describe('item 2: an etc directory given alone is the whole tree', () => {
-  // Skipped at the merge of the confinement work (issue 14) with the folder walker (issue 15): the walker
-  // (src/pipeline/walk.ts) does not yet report non-regular files, link loops and links out of a tree as this
-  // test expects, nor record file identities. Open work, named in the closing note; not a passing test.
-  it.skip('--fix backup/etc does not follow a link to backup/notes.conf (or any file beside etc); it is reported', () => {
+  it('--fix backup/etc does not follow a link to backup/notes.conf (or any file beside etc); it is reported', () => {
     const base = tempDir();
     const notes = put(base, 'backup/vm.xml', vm('notes'));
     put(base, 'backup/etc/libvirt/qemu/real.xml', vm('real'));
@@ -142,13 +133,7 @@ describe('item 2: an etc directory given alone is the whole tree', () => {
     ]);
   });
 
-  // Skipped at the merge of the confinement work (issue 14) with the folder walker (issue 15): the walker
-
-  // (src/pipeline/walk.ts) does not yet report non-regular files, link loops and links out of a tree as this
-
-  // test expects, nor record file identities. Open work, named in the closing note; not a passing test.
-
-  it.skip('an absolute /etc/... link in an etc directory given alone means that directory, whatever its name', () => {
+  it('an absolute /etc/... link in an etc directory given alone means that directory, whatever its name', () => {
     const base = tempDir();
     put(base, 'snap/etc-copy/modprobe.d/real.conf', 'options vfio-pci ids=10de:1b80\n');
     symlinkSync('/etc/modprobe.d/real.conf', join(base, 'snap/etc-copy/modprobe.d/alias.conf'));
