@@ -39,7 +39,7 @@ export function mergeReports(reports: ReadonlyArray<{ label: string; report: Lin
       skippedRules.push(per[0]!.skip);
       continue;
     }
-    for (const p of per) if (p.skip) skippedRules.push({ ruleId: id, reason: `${p.skip.reason} (machine ${p.label})` });
+    for (const p of per) if (p.skip) skippedRules.push({ ...p.skip, reason: `${p.skip.reason} (machine ${p.label})` });
   }
   return {
     results: reports.flatMap((r) => r.report.results),

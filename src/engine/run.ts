@@ -16,6 +16,11 @@ export interface ResolvedRule {
 export interface SkippedRule {
   ruleId: string;
   reason: string;
+  /**
+   * True when the only thing missing is the running host (`--live` or a snapshot). A static run is the
+   * user's choice, not a gap in what they gave, so text reports leave these out; machine-readable ones keep them.
+   */
+  liveOnly?: boolean;
 }
 
 export interface RuleFailure {
@@ -86,7 +91,8 @@ export function lintMachine(machine: Machine, rules: readonly ResolvedRule[], op
     const { rule } = resolved;
     const missing = missingInputs(rule.meta.requires, machine);
     if (missing) {
-      skipped.push({ ruleId: rule.meta.id, reason: `needs ${missing.map(describeRequirement).join(' and ')}` });
+      const liveOnly = missing.every((r) => r === 'live');
+      skipped.push({ ruleId: rule.meta.id, reason: `needs ${missing.map(describeRequirement).join(' and ')}`, ...(liveOnly ? { liveOnly } : {}) });
       continue;
     }
     const report = (r: Report) => {

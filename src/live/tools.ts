@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { accessSync, statSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { UnreadReason } from './types.js';
@@ -52,6 +51,8 @@ export function systemTools(opts: SystemToolOptions = {}): ToolRunner {
   return (tool, args) => {
     const path = findTool(tool, searchPath);
     if (!path) return { ok: false, reason: 'tool-absent', detail: `${tool} is not installed (not found on PATH, /usr/sbin or /sbin)` };
+    // Loaded here: child_process pulls in the stream and net modules, a cost every static run would pay at start-up.
+    const { spawnSync } = process.getBuiltinModule('node:child_process');
     const r = spawnSync(path, args, {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],

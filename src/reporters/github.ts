@@ -22,7 +22,7 @@ export function* stream(report: LintReport, options: ReporterOptions): Generator
     if (out !== '') yield out;
   }
   let out = '';
-  for (const s of report.skippedRules) out += `vfio-lint: rule ${escapeData(s.ruleId)} skipped: ${escapeData(s.reason)}\n`;
+  for (const s of report.skippedRules) if (!s.liveOnly) out += `vfio-lint: rule ${escapeData(s.ruleId)} skipped: ${escapeData(s.reason)}\n`;
   yield out;
 }
 

@@ -52,11 +52,12 @@ export function* stream(report: LintReport, options: ReporterOptions): Generator
     }
   }
 
-  if (report.skippedRules.length > 0) {
+  const skipped = report.skippedRules.filter((s) => !s.liveOnly);
+  if (skipped.length > 0) {
     if (out !== '') out += '\n';
     // One line per reason: a lone modprobe file would otherwise list every domain rule on its own line.
     const byReason = new Map<string, string[]>();
-    for (const s of report.skippedRules) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.ruleId]);
+    for (const s of skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.ruleId]);
     for (const [reason, ids] of byReason) out += `${p.dim(oneLine(`${ids.length === 1 ? 'rule' : 'rules'} ${ids.join(', ')} skipped: ${reason}`))}\n`;
   }
   yield out;

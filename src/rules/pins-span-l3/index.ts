@@ -18,7 +18,9 @@ export const rule = defineRule({
     severity: 'warning',
     fixable: 'suggest',
     scope: 'domain',
-    requires: ['domain', 'capabilities'],
+    requires: ['domain'],
+    // Without the host's caches there is nothing to check; like the other pinning rules it then stays quiet.
+    optional: ['capabilities'],
     messages: {
       spans: 'The vCPUs are pinned across {count} L3 caches ({where}), but their {cpus} host CPUs fit in one L3 of {size} CPUs: threads of one guest then share data through the slower link between caches{sizes}',
     },
