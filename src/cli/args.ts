@@ -214,7 +214,7 @@ function wrap(text: string, indent: number, width: number): string {
 export const HELP = `Usage: vfio-lint [options] [file|dir ...]
        vfio-lint explain RULE
        vfio-lint snapshot DIR
-       vfio-lint topology [--output FILE.svg] [file|dir ...]
+       vfio-lint topology [file|dir ...]
 
 Lint a VFIO GPU-passthrough setup: libvirt domain XML together with the host's
 /etc/default/grub, kernel command line, modprobe.d, sysctl.d and initramfs
@@ -275,7 +275,7 @@ Other:
   topology [paths]       draw the host's CPUs (from capabilities XML) by package,
                          NUMA node, L3 cache and core, with what each domain pins
                          where, isolated CPUs and conflicts (docs/topology.md);
-                         --output FILE.svg writes the same map as SVG
+                         (an SVG view, --output FILE.svg, is not written yet)
   --debug                show stack traces for internal errors
   -v, --version          print the version
   -h, --help             print this help

@@ -38,17 +38,43 @@ function findDataDir(): string {
 export function loadDictionary<T>(name: string): T {
   const hit = cache.get(name);
   if (hit !== undefined) return hit as T;
-  dataDir ??= findDataDir();
-  const value = readDictionaryFile<T>(join(dataDir, `${name}.json`), name);
+  const embedded = seaAsset(`data/${name}.json`);
+  let value: T;
+  if (embedded !== undefined) value = parseDictionary<T>(embedded, `data/${name}.json in this executable`, name);
+  else {
+    dataDir ??= findDataDir();
+    value = readDictionaryFile<T>(join(dataDir, `${name}.json`), name);
+  }
   cache.set(name, value);
   return value;
 }
 
+/** In the single executable (scripts/build-sea.mjs) the dictionaries are assets of the executable, not files. */
+function seaAsset(key: string): string | undefined {
+  const sea = process.getBuiltinModule?.('node:sea') as typeof import('node:sea') | undefined;
+  if (!sea?.isSea()) return undefined;
+  try {
+    return sea.getAsset(key, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads and checks one dictionary file: JSON whose "dictionary" field names it. */
 export function readDictionaryFile<T>(path: string, name: string): T {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new DictionaryError(`${path}: cannot read the dictionary (${(err as Error).message.split('\n')[0]})`);
+  }
+  return parseDictionary<T>(text, path, name);
+}
+
+function parseDictionary<T>(text: string, path: string, name: string): T {
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
+    value = JSON.parse(text);
   } catch (err) {
     throw new DictionaryError(`${path}: cannot read the dictionary (${(err as Error).message.split('\n')[0]})`);
   }

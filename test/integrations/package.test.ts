@@ -78,8 +78,8 @@ function scenario(script: string): ScenarioOut {
 }
 
 const EXPORTS = [
-  'ConfigError', 'CpuSet', 'FILE_KINDS', 'InputError', 'XPathError', 'applyEdits', 'attr', 'childElements', 'defineRule', 'elementPath', 'evaluateXPath', 'firstChild',
-  'formatReport', 'jsonResults', 'lintFiles', 'lintText', 'rules', 'selectNodes', 'textContent', 'walkElements', 'writeFixes',
+  'ConfigError', 'CpuSet', 'FILE_KINDS', 'InputError', 'XPathError', 'applyEdits', 'attr', 'buildLayout', 'childElements', 'defineRule', 'describePlan', 'elementPath', 'evaluateXPath', 'firstChild',
+  'formatReport', 'jsonResults', 'lintFiles', 'lintText', 'planPins', 'rules', 'selectNodes', 'textContent', 'topologyOfFiles', 'undoneWhy', 'walkElements', 'writeFixes',
 ];
 
 describe.each([
