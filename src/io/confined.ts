@@ -11,7 +11,7 @@ export class ConfinementError extends Error {}
  * in that directory itself, wherever it has been moved or whatever now sits at
  * its old path: openat(2) for a runtime that has only path-based calls.
  */
-const PROC_FD = process.platform === 'linux' && existsSync('/proc/self/fd');
+export const PROC_FD = process.platform === 'linux' && existsSync('/proc/self/fd');
 
 /** `name` in the directory open as `dirFd` (a path that stays in that very directory on Linux). */
 export function inDir(dirFd: number, dirPath: string, name: string): string {

@@ -1,10 +1,10 @@
-import { closeSync, fchmodSync, fchownSync, fstatSync, fsyncSync, lstatSync, openSync, renameSync, unlinkSync, writeSync, constants } from 'node:fs';
+import { closeSync, fchmodSync, fchownSync, fstatSync, fsyncSync, lstatSync, openSync, renameSync, unlinkSync, writeSync, constants, type BigIntStats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { encodeLike } from '../core/source.js';
 import { describeFsError } from './read.js';
 import { changedSinceRead, readPlace, rememberRead, type ReadPlace } from './identity.js';
-import { ConfinementError, inDir, openDirChain, partsBelow, type OpenDir } from './confined.js';
-import { sameId } from './confinement.js';
+import { ConfinementError, inDir, openDirChain, partsBelow, PROC_FD, type OpenDir } from './confined.js';
+import { idOf, sameId } from './confinement.js';
 
 export interface WriteTarget {
   /** The real file to replace (already resolved inside its tree). */
@@ -39,11 +39,12 @@ function tempBaseName(name: string): string {
 let tmpCounter = 0;
 
 /**
- * For the race tests only: called once the directory is open, before the file is
- * checked, the moment an attacker would swap a directory for a link (or someone
- * else would save the file).
+ * For the race tests only. `beforeCreate`: once the directory is open, before the
+ * file is checked, the moment an attacker would swap a directory for a link (or
+ * someone else would save the file). `beforeRename`: the temporary file is
+ * complete and about to replace the file, the last window.
  */
-export const writeTestHooks: { beforeCreate?: (realPath: string) => void } = {};
+export const writeTestHooks: { beforeCreate?: (realPath: string) => void; beforeRename?: (realPath: string) => void } = {};
 
 /**
  * Replace a file's content atomically: write a temporary file in the same
@@ -60,19 +61,40 @@ export const writeTestHooks: { beforeCreate?: (realPath: string) => void } = {};
  */
 export function writeAtomic(target: WriteTarget): { ok: true } | { ok: false; message: string } {
   const place = readPlace(target.realPath);
+  const within = place?.within ?? dirname(target.realPath);
   let dir: OpenDir;
+  let parts: string[];
   let name: string;
   try {
-    const parts = partsBelow(place?.within ?? dirname(target.realPath), target.realPath);
+    parts = partsBelow(within, target.realPath);
     name = parts.pop()!;
-    dir = openDirChain(place?.within ?? dirname(target.realPath), parts);
+    dir = openDirChain(within, parts);
   } catch (err) {
     return { ok: false, message: notWriting(err) };
   }
   try {
-    return writeIn(dir, name, target, place);
+    return writeIn(dir, name, target, place, () => stillThere(within, parts, dir));
   } finally {
     closeSync(dir.fd);
+  }
+}
+
+/**
+ * Is the path from `within` still the directory open as `dir`? With /proc/self/fd every name is
+ * looked up in the open directory itself and this always holds; without it, names are paths again,
+ * so the chain is walked anew (never through a link) and must lead to the same directory.
+ */
+function stillThere(within: string, parts: readonly string[], dir: OpenDir): string | undefined {
+  if (PROC_FD) return undefined;
+  try {
+    const again = openDirChain(within, parts);
+    try {
+      return sameId(idOf(fstatSync(dir.fd, { bigint: true })), fstatSync(again.fd, { bigint: true })) ? undefined : 'its directory was replaced since it was read; not writing it (run again)';
+    } finally {
+      closeSync(again.fd);
+    }
+  } catch (err) {
+    return notWriting(err);
   }
 }
 
@@ -80,7 +102,7 @@ function notWriting(err: unknown): string {
   return err instanceof ConfinementError ? `${err.message.replace(/; not (following|reading|touching) it$/, '')}; not writing it (run again)` : describeFsError(err);
 }
 
-function writeIn(dir: OpenDir, name: string, target: WriteTarget, place: ReadPlace | undefined): { ok: true } | { ok: false; message: string } {
+function writeIn(dir: OpenDir, name: string, target: WriteTarget, place: ReadPlace | undefined, dirMoved: () => string | undefined): { ok: true } | { ok: false; message: string } {
   const at = (n: string) => inDir(dir.fd, dir.path, n);
   writeTestHooks.beforeCreate?.(target.realPath);
   let st;
@@ -90,9 +112,8 @@ function writeIn(dir: OpenDir, name: string, target: WriteTarget, place: ReadPla
   } catch (err) {
     return { ok: false, message: describeFsError(err) };
   }
-  if (!st.isFile()) return { ok: false, message: st.isSymbolicLink() ? 'is a symbolic link; not writing through it' : 'is not a regular file; not writing it' };
-  const changed = changedSinceRead(target.realPath, st);
-  if (changed) return { ok: false, message: `${changed}; not overwriting it (run again)` };
+  const refusal = refuseTarget(target.realPath, st);
+  if (refusal) return { ok: false, message: refusal };
   const mode = (target.stored.mode ?? Number(st.mode)) & 0o7777;
   const tmp = tempBaseName(name);
   let fd: number | undefined;
@@ -113,6 +134,14 @@ function writeIn(dir: OpenDir, name: string, target: WriteTarget, place: ReadPla
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
+    // The same checks again in the last window: whatever happened while the content was written
+    // (the file saved by someone else, swapped for a link, its directory moved) is not overwritten.
+    writeTestHooks.beforeRename?.(target.realPath);
+    const late = dirMoved() ?? refuseTarget(target.realPath, lstatSync(at(name), { bigint: true }));
+    if (late) {
+      unlinkSync(at(tmp));
+      return { ok: false, message: late };
+    }
     renameSync(at(tmp), at(name));
     syncDir(dir.fd);
     rememberWritten(target.realPath, at(name), place);
@@ -126,6 +155,13 @@ function writeIn(dir: OpenDir, name: string, target: WriteTarget, place: ReadPla
     }
     return { ok: false, message: describeFsError(err) };
   }
+}
+
+/** Why the file as `lstat` sees it now must not be replaced: not a regular file, or not the one that was read. */
+function refuseTarget(path: string, st: BigIntStats): string | undefined {
+  if (!st.isFile()) return st.isSymbolicLink() ? 'is a symbolic link; not writing through it' : 'is not a regular file; not writing it';
+  const changed = changedSinceRead(path, st);
+  return changed ? `${changed}; not overwriting it (run again)` : undefined;
 }
 
 /** The file we just wrote is the one a later write in this process may replace. */

@@ -87,6 +87,9 @@ export const IGNORE_FILE = '.vfio-lintignore';
 /** libvirt documents that are not domains: not ours to lint. */
 const OTHER_LIBVIRT_ROOTS = new Set(['network', 'networkport', 'pool', 'volume', 'secret', 'nwfilter', 'nwfilterbinding', 'interface', 'device', 'domainsnapshot', 'domaincheckpoint', 'domainbackup', 'storagepoolCapabilities', 'domainCapabilities']);
 
+/** For the race tests only: called when the walk has looked at a file (lstat), before it reads it. */
+export const walkTestHooks: { afterLook?: (path: string) => void } = {};
+
 /** Is this name a stale copy (`vfio.conf.pacnew`, `grub~`, `#grub#`)? */
 export function isStaleCopy(name: string): boolean {
   return STALE.test(name);
@@ -216,6 +219,7 @@ export function walkFolder(root: string, options: WalkOptions = {}): WalkResult 
     }
     if (!masked) {
       const at = lstatAt(real);
+      walkTestHooks.afterLook?.(real);
       const notRegular = 'error' in at ? at.error : notRegularReason(at.st);
       if (notRegular) {
         if (matters()) out.problems.push({ path: abs, message: notRegular });
