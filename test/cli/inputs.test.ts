@@ -72,7 +72,8 @@ describe('what the command line accepts as input', () => {
       // With modprobe configuration that does not guard the GPU, the finding lands on the grub line.
       const unguarded = runCli(['--format', 'json', 'hosts/desk/grub', 'hosts/desk/kvm-options'], { cwd: dot });
       expect(unguarded.code).toBe(1);
-      expect(findings(json(unguarded.stdout), dot)).toEqual(['hosts/desk/grub:2:57 nvidia-not-blacklisted error', 'hosts/desk/grub:2:57 nvidia-not-blacklisted warning']);
+      // kvm-options sets ignore_msrs without report_ignored_msrs=0 (ignore-msrs-unreported, info).
+      expect(findings(json(unguarded.stdout), dot)).toEqual(['hosts/desk/grub:2:57 nvidia-not-blacklisted error', 'hosts/desk/grub:2:57 nvidia-not-blacklisted warning', 'hosts/desk/kvm-options:1:13 ignore-msrs-unreported info']);
     });
 
     it('a readable file that is nothing vfio-lint knows is skipped with a note naming --kind, not an error (exit 0)', () => {

@@ -43,7 +43,7 @@ describe('suppression directives (in-process)', () => {
   });
 
   it('a bare directive that silences nothing is reported unused', async () => {
-    expect(await modprobe(['# vfio-lint-disable-next-line', 'options kvm ignore_msrs=1'])).toEqual(['unused-suppression:1']);
+    expect(await modprobe(['# vfio-lint-disable-next-line', 'options kvm_amd npt=1'])).toEqual(['unused-suppression:1']);
     expect(await modprobe(['# vfio-lint-disable-file'])).toEqual(['unused-suppression:1']);
   });
 
