@@ -23,6 +23,8 @@ export interface HostModel {
   cpus: HostCpus | undefined;
   /** Every kernel command line given, each on its own (catalog 1.1.2). */
   cmdlines: CmdlineSource[];
+  /** The command lines the configuration files set: every source but /proc/cmdline (what the last boot had). */
+  configuredCmdlines: CmdlineSource[];
   /** The command line the next boot uses: the first configured source, else /proc/cmdline. */
   boot: CmdlineSource | undefined;
   modprobe: { effective: ParsedFile[]; shadowed: Shadowed[]; facts: ModprobeFact[] } & ModprobeQueries;
@@ -68,29 +70,30 @@ export function buildHostModel(files: readonly ParsedFile[], live?: LiveHost): H
   for (const a of assignments) values.set(a.key, a);
 
   const cmdlines = usable.length === 0 ? [] : cmdlineSources(usable, cpus?.count);
-  const boot = cmdlines.find((c) => c.kind !== 'proc-cmdline') ?? cmdlines[0];
+  const configuredCmdlines = cmdlines.filter((c) => c.kind !== 'proc-cmdline');
+  const boot = configuredCmdlines[0] ?? cmdlines[0];
 
   return {
     capabilities,
     capabilitiesFile,
     cpus,
     cmdlines,
+    configuredCmdlines,
     boot,
     modprobe: { ...modprobe, facts: modprobeFactsList, ...modprobeQueries(modprobeFactsList) },
-    moduleParams: (module, param) => moduleParamSettings(modprobeFactsList, cmdlines, module, param),
+    moduleParams: (module, param) => moduleParamSettings(modprobeFactsList, configuredCmdlines, module, param),
     sysctl: { effective: sysctlEffective, shadowed: sysctl.shadowed, assignments, values },
     initramfs: usable.length === 0 ? [] : initramfsConfigs(usable),
     modulesLoad: usable.filter((f) => f.kind === 'modules-load').flatMap(moduleListFacts),
-    vfioIds: effectiveVfioIds(cmdlines, modprobeFactsList),
+    vfioIds: effectiveVfioIds(configuredCmdlines, modprobeFactsList),
     hugepages: hugepageConfig(boot, values.get('vm.nr_hugepages')),
     live,
   };
 }
 
-function effectiveVfioIds(cmdlines: readonly CmdlineSource[], facts: readonly ModprobeFact[]): HostModel['vfioIds'] {
+function effectiveVfioIds(configured: readonly CmdlineSource[], facts: readonly ModprobeFact[]): HostModel['vfioIds'] {
   // The configured boot (not /proc/cmdline, which is what the last boot had) decides the next one.
-  for (const source of cmdlines) {
-    if (source.kind === 'proc-cmdline') continue;
+  for (const source of configured) {
     const param = source.get('vfio_pci.ids');
     if (param) return { ids: splitVfioIds(param), from: 'cmdline' };
   }

@@ -47,14 +47,14 @@ export interface ModuleParamSetting {
  * (modprobe.d first, the command line last: kmod appends those). Names match
  * with `-` read as `_`. /proc/cmdline is left out: it is what the last boot had.
  */
-export function moduleParamSettings(facts: readonly ModprobeFact[], cmdlines: readonly CmdlineSource[], module: string, param: string): ModuleParamSetting[] {
+/** `configured`: the configured command lines (not /proc/cmdline). */
+export function moduleParamSettings(facts: readonly ModprobeFact[], configured: readonly CmdlineSource[], module: string, param: string): ModuleParamSetting[] {
   const out: ModuleParamSetting[] = [];
   for (const f of facts) {
     if (f.keyword !== 'options' || f.module !== module) continue;
     for (const p of f.options) if (p.key === param) out.push({ param: p, options: f, source: f.file.source, token: paramToken(p), written: `options ${module} ${paramToken(p)}` });
   }
-  for (const cmdline of cmdlines) {
-    if (cmdline.kind === 'proc-cmdline') continue;
+  for (const cmdline of configured) {
     for (const p of cmdline.params) {
       if (p.key !== `${module}.${param}`) continue;
       out.push({ param: p, options: undefined, source: p.source, token: paramToken(p), written: paramToken(p) });

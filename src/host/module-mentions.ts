@@ -74,8 +74,7 @@ export function moduleMentions(host: HostModel): ModuleMention[] {
       }
     }
   }
-  for (const source of host.cmdlines) {
-    if (source.kind === 'proc-cmdline') continue;
+  for (const source of host.configuredCmdlines) {
     for (const p of source.params) {
       if (p.afterDashDash || !(CMDLINE_MODULE_LISTS as readonly string[]).includes(p.key)) continue;
       for (const item of valueItems(p)) {

@@ -20,8 +20,7 @@ export const rule = defineRule({
     ],
   },
   check(ctx) {
-    for (const source of ctx.machine.host.cmdlines) {
-      if (source.kind === 'proc-cmdline') continue;
+    for (const source of ctx.machine.host.configuredCmdlines) {
       for (const p of source.all('pcie_acs_override')) ctx.report({ messageId: 'inUse', data: { written: paramToken(p) }, at: p.loc });
     }
   },

@@ -27,8 +27,7 @@ export const rule = defineRule({
   check(ctx) {
     const { machine } = ctx;
     const vendor = hostVendor(machine.host, machine.domains[0]?.view);
-    for (const source of machine.host.cmdlines) {
-      if (source.kind === 'proc-cmdline') continue;
+    for (const source of machine.host.configuredCmdlines) {
       for (const p of source.params) {
         if (p.afterDashDash) continue;
         const m = missingModulePrefix(p.key, vendor?.vendor);

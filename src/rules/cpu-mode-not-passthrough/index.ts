@@ -5,6 +5,7 @@ import { insertAfter, quoteOf, removeElement, setAttribute } from '../../edit/xm
 import type { DomainView } from '../../domain/view.js';
 import type { DomainInput } from '../../model/machine.js';
 import { tagLoc, valueLoc } from '../locate.js';
+import { pciHostdevs } from '../../domain/passthrough.js';
 
 export const rule = defineRule({
   meta: {
@@ -66,7 +67,7 @@ export const rule = defineRule({
 
 /** Why this is a passthrough gaming VM, or undefined: a PCI host device and a Windows guest or a GPU-like device (functions 0 and 1 of one slot). */
 function gamingEvidence(view: DomainView): string | undefined {
-  const pci = view.hostdevs.filter((h) => (h.mode ?? 'subsystem') === 'subsystem' && h.type === 'pci');
+  const pci = pciHostdevs(view);
   if (pci.length === 0) return undefined;
   const slots = new Map<string, Set<number>>();
   for (const h of pci) {

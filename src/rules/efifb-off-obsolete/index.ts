@@ -32,8 +32,7 @@ export const rule = defineRule({
     ],
   },
   check(ctx) {
-    for (const source of ctx.machine.host.cmdlines) {
-      if (source.kind === 'proc-cmdline') continue;
+    for (const source of ctx.machine.host.configuredCmdlines) {
       for (const p of source.all('video')) {
         if (p.value === undefined) continue;
         const written = paramToken(p);

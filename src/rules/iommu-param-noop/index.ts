@@ -34,8 +34,7 @@ export const rule = defineRule({
     const { machine } = ctx;
     const vendor = hostVendor(machine.host, machine.domains[0]?.view);
     const vfio = passthroughEvidence(machine.host, machine.domains);
-    for (const source of machine.host.cmdlines) {
-      if (source.kind === 'proc-cmdline') continue;
+    for (const source of machine.host.configuredCmdlines) {
       for (const p of source.params) {
         if (p.afterDashDash || !isIommuParam(p.key)) continue;
         const key = p.key;

@@ -59,8 +59,7 @@ export const rule = defineRule({
     const kernel = kernelParamsVersion();
     const generators = host.initramfs;
     const generator = generators.length === 1 ? generators[0] : undefined;
-    for (const source of host.cmdlines) {
-      if (source.kind === 'proc-cmdline') continue;
+    for (const source of host.configuredCmdlines) {
       for (const p of source.params) {
         if (p.afterDashDash) continue;
         const written = paramToken(p);

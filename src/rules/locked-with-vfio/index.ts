@@ -2,6 +2,7 @@ import { defineRule } from '../../engine/rule.js';
 import { firstChild } from '../../parsers/xml/index.js';
 import { removeElement } from '../../edit/xml.js';
 import { tagLoc } from '../locate.js';
+import { pciHostdevs } from '../../domain/passthrough.js';
 
 export const rule = defineRule({
   meta: {
@@ -26,7 +27,7 @@ export const rule = defineRule({
     const backing = view.memoryBacking;
     const locked = backing && firstChild(backing.element, 'locked');
     // PCI passthrough maps (and so pins) all guest RAM for device DMA; a mediated device pins pages on demand, so it is left out.
-    const hostdev = view.hostdevs.find((h) => (h.mode ?? 'subsystem') === 'subsystem' && h.type === 'pci');
+    const hostdev = pciHostdevs(view)[0];
     if (!locked || !hostdev) return;
     const memtune = firstChild(view.root, 'memtune');
     if (memtune && firstChild(memtune, 'hard_limit')) return;

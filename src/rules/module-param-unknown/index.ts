@@ -77,8 +77,7 @@ export const rule = defineRule({
       const written = f.file.source.text.slice(f.moduleLoc.start, f.moduleLoc.end);
       for (const p of f.options) check(f.module, p, p.name, p.name, `options ${written} ${p.value === undefined ? p.name : `${p.name}=${p.value}`}`, true);
     }
-    for (const source of host.cmdlines) {
-      if (source.kind === 'proc-cmdline') continue;
+    for (const source of host.configuredCmdlines) {
       for (const p of source.params) {
         const dot = p.name.indexOf('.');
         if (p.afterDashDash || dot <= 0) continue;

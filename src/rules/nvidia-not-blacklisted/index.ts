@@ -123,8 +123,7 @@ function guardOf(host: HostModel, module: string): Guard {
   if (strong) return strong;
   const blacklist = host.modprobe.blacklist(module);
   if (blacklist) return { strength: 'weak', how: `blacklist ${module}`, at: blacklist.loc };
-  for (const source of host.cmdlines) {
-    if (source.kind === 'proc-cmdline') continue;
+  for (const source of host.configuredCmdlines) {
     for (const p of source.params) {
       if ((p.key === 'modprobe.blacklist' || p.key === 'rd.driver.blacklist') && listHas(p, module)) return { strength: 'weak', how: `${p.name}=${p.value}`, at: p.loc };
     }
@@ -143,8 +142,7 @@ function strongGuard(host: HostModel, module: string): Guard | undefined {
   const fromModprobe = modprobeGuard(host, module);
   if (fromModprobe) return fromModprobe;
   const mkinitcpio = host.initramfs.some((c) => c.generator === 'mkinitcpio');
-  for (const source of host.cmdlines) {
-    if (source.kind === 'proc-cmdline') continue;
+  for (const source of host.configuredCmdlines) {
     // module_blacklist is a core parameter: the last one counts, and it compares exact names (nvidia-drm is not nvidia_drm).
     const mb = source.get('module_blacklist');
     if (mb && valueItems(mb).some((i) => i.text === module)) return { strength: 'strong', how: `module_blacklist=${mb.value}`, at: mb.loc };
