@@ -1,21 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, renameSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readInput } from '../../src/io/read.js';
 import { writeAtomic, writeTestHooks } from '../../src/io/write.js';
-import { useTempDirs } from '../safety/helpers.js';
+import { useTempDirs, put } from '../safety/helpers.js';
 
 // The last window of a --fix write: the temporary file is complete and about to be renamed over the
 // file that was read. The hook stands for whoever acts in that window (an editor saving, an attacker).
 const tempDir = useTempDirs('write-race');
 const stored = { encoding: 'utf-8' as const, bom: false, mode: undefined };
-
-function put(root: string, rel: string, content: string): string {
-  const p = join(root, rel);
-  mkdirSync(dirname(p), { recursive: true });
-  writeFileSync(p, content);
-  return p;
-}
 
 afterEach(() => {
   writeTestHooks.beforeRename = undefined;

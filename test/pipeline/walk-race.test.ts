@@ -1,25 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, renameSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { lintFiles, writeFixes } from '../../src/index.js';
 import { collectInputs } from '../../src/pipeline/inputs.js';
 import { walkTestHooks } from '../../src/pipeline/walk.js';
-import { useTempDirs } from '../safety/helpers.js';
+import { useTempDirs, put, HOSTDEV, vm } from '../safety/helpers.js';
 
 // Issue 14 item 1, inside discovery: the walk looks at a file (lstat: its identity), then reads it
 // (a domain XML is read whole then, and that read is the lint's). The hook stands for an attacker
 // acting between the two, as inotify would let one.
 const tempDir = useTempDirs('walk-race');
-
-const HOSTDEV = "<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/></source></hostdev>";
-const vm = (name: string) => `<domain type='kvm'>\n<name>${name}</name>\n<devices>\n${HOSTDEV}\n<memballoon model='virtio'/>\n</devices>\n</domain>\n`;
-
-function put(root: string, rel: string, content: string): string {
-  const p = join(root, rel);
-  mkdirSync(dirname(p), { recursive: true });
-  writeFileSync(p, content);
-  return p;
-}
 
 afterEach(() => {
   walkTestHooks.afterLook = undefined;

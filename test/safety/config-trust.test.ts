@@ -2,12 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
-import { expectNoCrash, useTempDirs } from './helpers.js';
+import { expectNoCrash, useTempDirs, HOSTDEV, vm } from './helpers.js';
 
 const tempDir = useTempDirs('trust');
-
-const HOSTDEV = "<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/></source></hostdev>";
-const vm = (name: string) => `<domain type='kvm'>\n<name>${name}</name>\n<devices>\n${HOSTDEV}\n<memballoon model='virtio'/>\n</devices>\n</domain>\n`;
 
 describe('decided: a security rule that is off says which configuration turned it off', () => {
   it('a config in a parent folder turning off noiommu-mode-enabled: the run names the config on stderr', () => {

@@ -1,26 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, readdirSync, renameSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { lintFiles, writeFixes } from '../../src/index.js';
 import { collectInputs } from '../../src/pipeline/inputs.js';
 import { readFile } from '../../src/pipeline/load.js';
 import { readInput } from '../../src/io/read.js';
 import { writeAtomic, writeTestHooks } from '../../src/io/write.js';
-import { expectNoCrash, runJson, useTempDirs } from './helpers.js';
+import { expectNoCrash, runJson, useTempDirs, put, HOSTDEV, vm } from './helpers.js';
 
 const tempDir = useTempDirs('confine');
 
-const HOSTDEV = "<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/></source></hostdev>";
 /** A domain with one safe fix: memballoon-present turns model='virtio' into model='none'. */
-const vm = (name: string) => `<domain type='kvm'>\n<name>${name}</name>\n<devices>\n${HOSTDEV}\n<memballoon model='virtio'/>\n</devices>\n</domain>\n`;
 const SECRET = 'root:$6$fake-shadow-line:19000:0:99999:7:::\n';
-
-function put(root: string, rel: string, content: string): string {
-  const p = join(root, rel);
-  mkdirSync(dirname(p), { recursive: true });
-  writeFileSync(p, content);
-  return p;
-}
 
 /** What an attacker does with inotify: move the real directory aside and leave a link to somewhere else in its place. */
 function swapForLink(dir: string, target: string): void {

@@ -1,25 +1,16 @@
 import { describe, it, expect } from 'vitest';
 import { chmodSync, chownSync, lstatSync, mkdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { lintFiles, writeFixes, type Rule } from '../../src/index.js';
 import { readInput } from '../../src/io/read.js';
 import { writeAtomic } from '../../src/io/write.js';
 import { runCli } from '../helpers/cli.js';
-import { expectNoCrash, runJson, snapshot, useTempDirs } from './helpers.js';
+import { expectNoCrash, runJson, snapshot, useTempDirs, put, HOSTDEV, vm } from './helpers.js';
 
 const tempDir = useTempDirs('fix');
 
-const HOSTDEV = "<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/></source></hostdev>";
 /** A domain with one safe fix: memballoon-present turns model='virtio' into model='none'. */
-const vm = (name: string) => `<domain type='kvm'>\n<name>${name}</name>\n<devices>\n${HOSTDEV}\n<memballoon model='virtio'/>\n</devices>\n</domain>\n`;
 const fixedVm = (name: string) => vm(name).replace("model='virtio'", "model='none'");
-
-function put(root: string, rel: string, content: string): string {
-  const p = join(root, rel);
-  mkdirSync(dirname(p), { recursive: true });
-  writeFileSync(p, content);
-  return p;
-}
 
 describe('--fix writes atomically and keeps what it must', () => {
   it('replaces the file by rename (new inode), with its mode kept past the umask and its owner kept', () => {

@@ -1,9 +1,21 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { afterAll, expect } from 'vitest';
 import { BIN, runCli, type CliRun } from '../helpers/cli.js';
+
+/** Write `content` at `rel` under `root`, making the directories; returns the path. */
+export function put(root: string, rel: string, content: string): string {
+  const p = join(root, rel);
+  mkdirSync(dirname(p), { recursive: true });
+  writeFileSync(p, content);
+  return p;
+}
+
+/** A passed-through PCI device, and a domain with it and a virtio balloon (one memballoon-present finding). */
+export const HOSTDEV = "<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/></source></hostdev>";
+export const vm = (name: string) => `<domain type='kvm'>\n<name>${name}</name>\n<devices>\n${HOSTDEV}\n<memballoon model='virtio'/>\n</devices>\n</domain>\n`;
 
 /** A fresh temporary directory, removed when the test file ends. Never under /work/shared. */
 export function useTempDirs(prefix: string): () => string {

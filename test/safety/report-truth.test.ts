@@ -1,24 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { main, type CliIo } from '../../src/cli/main.js';
 import { writeTestHooks } from '../../src/io/write.js';
 import { formatReport, lintText } from '../../src/index.js';
 import { shellQuote } from '../../src/cli/follow-ups.js';
 import { runCli } from '../helpers/cli.js';
-import { expectNoCrash, useTempDirs } from './helpers.js';
+import { expectNoCrash, useTempDirs, put, HOSTDEV, vm } from './helpers.js';
 
 const tempDir = useTempDirs('truth');
-
-const HOSTDEV = "<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/></source></hostdev>";
-const vm = (name: string) => `<domain type='kvm'>\n<name>${name}</name>\n<devices>\n${HOSTDEV}\n<memballoon model='virtio'/>\n</devices>\n</domain>\n`;
-
-function put(root: string, rel: string, content: string): string {
-  const p = join(root, rel);
-  mkdirSync(dirname(p), { recursive: true });
-  writeFileSync(p, content);
-  return p;
-}
 
 /** The CLI in this process, so a test hook can act between its read and its write. */
 async function runInProcess(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
