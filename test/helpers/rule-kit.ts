@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { displayPath } from '../../src/reporters/paths.js';
 import type { Rule } from '../../src/engine/rule.js';
 import type { LintReport } from '../../src/engine/result.js';
 import type { TextEdit } from '../../src/engine/fix.js';
@@ -132,9 +133,10 @@ export function registryProblems(rulesDir: string, registered: readonly Rule[]):
 
 function point(dir: string, path: string, offset: number, texts: ReadonlyMap<string, string>): string {
   const text = texts.get(path);
-  if (text === undefined) return `${relative(dir, path)}:?`;
+  // As the CLI shows it: relative inside the case, absolute outside (a snapshot's /sys paths).
+  if (text === undefined) return `${displayPath(path, dir)}:?`;
   const p = sourceFile(path, text).lines.point(offset);
-  return `${relative(dir, path)}:${p.line}:${p.column}`;
+  return `${displayPath(path, dir)}:${p.line}:${p.column}`;
 }
 
 function span(dir: string, path: string, start: number, end: number, texts: ReadonlyMap<string, string>): string {
