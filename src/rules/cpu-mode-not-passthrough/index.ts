@@ -5,7 +5,8 @@ import { insertAfter, quoteOf, removeElement, setAttribute } from '../../edit/xm
 import type { DomainView } from '../../domain/view.js';
 import type { DomainInput } from '../../model/machine.js';
 import { tagLoc, valueLoc } from '../locate.js';
-import { pciHostdevs } from '../../domain/passthrough.js';
+import { gpuPassthrough } from '../../domain/passthrough.js';
+import { windowsGuest } from '../../domain/windows.js';
 
 export const rule = defineRule({
   meta: {
@@ -37,12 +38,13 @@ export const rule = defineRule({
     if (arch !== undefined && arch !== 'x86_64' && arch !== 'i686') return;
     // macOS guests usually need a named Intel model to boot; that is not this rule's advice to give.
     if (view.guestOs === 'macos' || /mac ?os|osx|catalina|monterey|ventura|sonoma|big ?sur/i.test(view.name ?? '')) return;
-    const why = gamingEvidence(view);
-    if (!why) return;
+    const gpu = gpuPassthrough(view);
+    if (!gpu) return;
+    const why = gpu.because;
     const path = d.file.source.path;
     const cpu = view.cpu;
     // Missing CPU features are a fault on a gaming guest; when only the device pair suggests one, it is a guess: info.
-    const severity = view.guestOs === 'windows' ? 'warning' : 'info';
+    const severity = windowsGuest(view) ? 'warning' : 'info';
     if (!cpu) {
       if (!view.vcpu) return;
       ctx.report({ messageId: 'noCpu', data: { why }, at: tagLoc(path, view.vcpu.element), severity, suggestions: addCpu(d) });
@@ -64,24 +66,6 @@ export const rule = defineRule({
     });
   },
 });
-
-/** Why this is a passthrough gaming VM, or undefined: a PCI host device and a Windows guest or a GPU-like device (functions 0 and 1 of one slot). */
-function gamingEvidence(view: DomainView): string | undefined {
-  const pci = pciHostdevs(view);
-  if (pci.length === 0) return undefined;
-  const slots = new Map<string, Set<number>>();
-  for (const h of pci) {
-    if (!h.pciAddress || h.pciFunction === undefined) continue;
-    const slot = h.pciAddress.slice(0, -2);
-    slots.set(slot, (slots.get(slot) ?? new Set()).add(h.pciFunction));
-  }
-  // Exactly functions 0 and 1: a GPU and its HDMI audio. Wider multifunction devices (NICs, HBAs, libvirt's
-  // multifunction tests) are not taken for GPUs; a 4-function GPU is still caught when the guest is Windows.
-  const gpu = [...slots].find(([, fns]) => fns.size === 2 && fns.has(0) && fns.has(1));
-  if (gpu) return `devices ${gpu[0]}.0 and .1 passed through, the usual GPU and its audio function`;
-  if (view.guestOs === 'windows') return 'a Windows guest with a PCI device passed through';
-  return undefined;
-}
 
 function toPassthrough(d: DomainInput): Suggestion[] {
   const cpu = d.view.cpu!;

@@ -3,6 +3,7 @@ import type { Suggestion } from '../../engine/fix.js';
 import { attr, childElements, firstChild } from '../../parsers/xml/index.js';
 import { insertAfter, insertLastChild, quoteOf, setAttribute } from '../../edit/xml.js';
 import { hostTopology } from '../../host/topology.js';
+import { windowsGuest } from '../../domain/windows.js';
 import type { DomainView } from '../../domain/view.js';
 import type { CapabilitiesView } from '../../host/capabilities.js';
 import { tagLoc, valueLoc } from '../locate.js';
@@ -71,15 +72,15 @@ export const rule = defineRule({
       return;
     }
 
-    if (view.guestOs !== 'windows' || count === undefined || count <= 2 || !view.vcpu) return;
-    const evidence = windowsEvidence(view);
-    if (evidence.kind === 'server') return; // Windows Server editions take many sockets
+    if (count === undefined || count <= 2 || !view.vcpu) return;
+    const win = windowsGuest(view);
+    if (!win || win.server) return; // Windows Server editions take many sockets
     ctx.report({
       messageId: 'windowsNoTopology',
-      data: { evidence: evidence.text, count },
+      data: { evidence: win.because, count },
       at: tagLoc(path, view.vcpu.element),
       // A <hyperv> block alone is a guess (Linux guests use enlightenments too): advice, not a fault.
-      severity: evidence.kind === 'hyperv' ? 'info' : 'warning',
+      severity: win.evidence[0]!.kind === 'hyperv' ? 'info' : 'warning',
       suggestions: addTopology(view, file.source.text, path, count, ctx.machine.host.capabilities),
     });
   },
@@ -106,19 +107,4 @@ function addTopology(view: DomainView, text: string, path: string, count: number
   const edit = cpu ? insertLastChild(path, text, cpu.element, topology) : insertAfter(path, text, view.vcpu!.element, `<cpu>${topology}</cpu>`);
   const why = threads === 2 ? 'two threads per core, as the host has SMT' : caps ? 'one thread per core' : 'one thread per core (give capabilities XML to match the host\'s SMT)';
   return [{ description: `Add <topology>: 1 socket, ${count / threads} cores, ${why}`, fix: { edits: [edit] } }];
-}
-
-/** How the domain says it is Windows, for the message and the severity (libosinfo id, then the name, then <hyperv>). */
-function windowsEvidence(view: DomainView): { kind: 'libosinfo' | 'name' | 'hyperv' | 'server'; text: string } {
-  const meta = firstChild(view.root, 'metadata');
-  for (const c of meta ? childElements(meta) : []) {
-    if (!c.name.endsWith('libosinfo')) continue;
-    for (const os of childElements(c)) {
-      const id = attr(os, 'id')?.value;
-      if (id && /microsoft\.com\/win\/2k\d/.test(id)) return { kind: 'server', text: id };
-      if (id?.includes('microsoft.com/win')) return { kind: 'libosinfo', text: `libosinfo id ${id}` };
-    }
-  }
-  if (view.name && /(^|[^a-z])win(dows)?(\d+|xp)?([^a-z]|$)/i.test(view.name)) return { kind: 'name', text: `its name is ${view.name}` };
-  return { kind: 'hyperv', text: 'only its <hyperv> block says so' };
 }
