@@ -44,7 +44,9 @@ for (const [area, globs] of runs) {
   if (!reportOnly) {
     console.log(`\n== ${area}: mutating ${globs.join(' ')}`);
     const bin = join(root, 'node_modules', '.bin', 'stryker');
-    const r = spawnSync(bin, ['run', 'stryker.config.mjs', '--mutate', globs.join(','), '--concurrency', '1'], { cwd: root, stdio: 'inherit' });
+    // Stryker runs the tests in a sandbox under .stryker-tmp/, where ../shared is not the corpus: name it.
+    const env = { ...process.env, VFIO_LINT_CORPUS: process.env.VFIO_LINT_CORPUS ?? join(root, '..', 'shared', 'corpus') };
+    const r = spawnSync(bin, ['run', 'stryker.config.mjs', '--mutate', globs.join(','), '--concurrency', '1'], { cwd: root, stdio: 'inherit', env });
     if (r.status !== 0) {
       console.error(`mutate: stryker failed on ${area} (exit ${r.status ?? r.signal})`);
       process.exit(1);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CORPUS } from '../helpers/corpus.js';
 import { parseXml } from '../../src/parsers/xml/parse.js';
 import { capabilitiesView } from '../../src/host/capabilities.js';
 import { hostTopology } from '../../src/host/topology.js';
@@ -27,7 +29,7 @@ describe('host topology', () => {
   });
 
   it('reads a real capabilities file: one thread per core is no SMT', () => {
-    const text = readFileSync('../shared/corpus/libvirt-tests/capabilities/vircaps-x86_64-basic.xml', 'utf8');
+    const text = readFileSync(join(CORPUS, 'libvirt-tests/capabilities/vircaps-x86_64-basic.xml'), 'utf8');
     const t = hostTopology(capabilitiesView(parseXml(text).root!));
     expect(t.cores.length).toBeGreaterThan(1);
     expect(t.smt).toBe(false);
