@@ -93,3 +93,20 @@ export function carriesModprobeConf(cfg: InitramfsConfig): boolean {
 function listHas(p: KernelParamFact, module: string): boolean {
   return moduleItems(p).includes(module);
 }
+
+/** DRM drivers whose init refuses to register with `nomodeset` (drm_firmware_drivers_only()) unless `<driver>.modeset=1`, or with `<driver>.modeset=0`. */
+const MODESET_DRIVERS: ReadonlySet<string> = new Set(['amdgpu', 'radeon', 'i915', 'xe', 'nouveau']);
+
+/**
+ * The setting that keeps a DRM driver from registering at all, so it binds nothing: its last `modeset`
+ * value (modprobe.d, then the command line) is 0, or `nomodeset` is on the next boot's command line and
+ * no `modeset` value overrides it.
+ */
+export function modesetOff(host: HostModel, driver: string): Guard | undefined {
+  if (!MODESET_DRIVERS.has(driver)) return undefined;
+  const last = host.moduleParams(driver, 'modeset').at(-1);
+  if (last) return last.param.value?.trim() === '0' ? { strength: 'strong', how: last.written, at: last.param.loc } : undefined;
+  // A flag: source.get() answers only for parameters with a value.
+  const nomodeset = host.boot?.all('nomodeset')[0];
+  return nomodeset && host.boot?.kind !== 'proc-cmdline' ? { strength: 'strong', how: 'nomodeset', at: nomodeset.loc } : undefined;
+}
