@@ -2,7 +2,7 @@
 // Regenerates the dictionaries in data/ from Debian packages (bookworm, with bookworm-backports for the
 // newest kernel and libvirt built for it). Needs apt-get, dpkg-deb and the network; never run by `npm
 // test`, which reads the committed files. Usage: node scripts/gen-data.mjs [--keep] [name...], where a
-// name is kernel-params, kernel-modules, libvirt-cpu-map or libvirt-domain-schema (default: all).
+// name is kernel-params, kernel-modules, pci-drivers, libvirt-cpu-map or libvirt-domain-schema (default: all).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,10 +15,11 @@ import { readKernel, mergeKernels, releasesIn } from './data/kernel-modules.mjs'
 import { readCpuMap } from './data/libvirt-cpu.mjs';
 import { buildSchemaModel, serialiseSchemaModel } from './data/libvirt-schema.mjs';
 import { checkModulesExtra } from './data/modules-extra.mjs';
+import { runDepmod, pciDriverTables, driverDepends } from './data/pci-drivers.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = join(root, 'data');
-const ALL = ['kernel-params', 'kernel-modules', 'libvirt-cpu-map', 'libvirt-domain-schema'];
+const ALL = ['kernel-params', 'kernel-modules', 'pci-drivers', 'libvirt-cpu-map', 'libvirt-domain-schema'];
 const args = process.argv.slice(2);
 const keep = args.includes('--keep');
 const wanted = args.filter((a) => !a.startsWith('--'));
@@ -77,7 +78,7 @@ try {
     });
   }
 
-  if (want('kernel-modules')) {
+  if (want('kernel-modules') || want('pci-drivers')) {
     // The newest kernel (backports) and bookworm's own, so a module that one of them lacks is told apart
     // from a name no kernel has. kmod's modinfo comes from Debian too, run from the unpacked tree.
     const newest = apt.depends('linux-image-amd64', apt.candidate('linux-image-amd64').version)[0];
@@ -87,20 +88,38 @@ try {
     const used = apt.fetch([newest, stable, 'kmod', 'libkmod2'], tree);
     const kmod = { binary: join(tree, 'bin/kmod'), libraryPath: join(tree, 'usr/lib/x86_64-linux-gnu') };
     const releases = releasesIn(tree).sort((a, b) => b.localeCompare(a, 'en', { numeric: true }));
-    const kernels = releases.map((release) => ({ release, modules: readKernel(tree, release, kmod) }));
-    const modules = mergeKernels(kernels);
-    const extra = JSON.parse(readFileSync(join(dataDir, 'modules-extra.json'), 'utf8'));
-    const problems = checkModulesExtra(extra, modules, kernels.map((k) => k.release));
-    if (problems.length) throw new Error(`data/modules-extra.json disagrees with the kernels:\n  ${problems.join('\n  ')}`);
-    writeDictionary('kernel-modules', {
-      dictionary: 'kernel-modules',
-      origin: { generator: GENERATOR, source: 'modules.order, modules.builtin, modules.builtin.modinfo and modinfo of each .ko', packages: used },
-      kernels: releases.map((release) => {
-        const pkg = used.find((u) => u.package === `linux-image-${release}`);
-        return { release, version: upstream(pkg.version), package: pkg.package };
-      }),
-      modules,
-    });
+    if (want('kernel-modules')) {
+      const kernels = releases.map((release) => ({ release, modules: readKernel(tree, release, kmod) }));
+      const modules = mergeKernels(kernels);
+      const extra = JSON.parse(readFileSync(join(dataDir, 'modules-extra.json'), 'utf8'));
+      const problems = checkModulesExtra(extra, modules, kernels.map((k) => k.release));
+      if (problems.length) throw new Error(`data/modules-extra.json disagrees with the kernels:\n  ${problems.join('\n  ')}`);
+      writeDictionary('kernel-modules', {
+        dictionary: 'kernel-modules',
+        origin: { generator: GENERATOR, source: 'modules.order, modules.builtin, modules.builtin.modinfo and modinfo of each .ko', packages: used },
+        kernels: releases.map((release) => {
+          const pkg = used.find((u) => u.package === `linux-image-${release}`);
+          return { release, version: upstream(pkg.version), package: pkg.package };
+        }),
+        modules,
+      });
+    }
+    if (want('pci-drivers')) {
+      // The newest kernel only: which driver claims a device is a question about the kernel a host runs now.
+      const release = releases[0];
+      const pkg = used.find((u) => u.package === `linux-image-${release}`);
+      const depmod = runDepmod(kmod, tree, release);
+      const { byId, byClass, skipped } = pciDriverTables(depmod.alias);
+      const drivers = new Set([...Object.values(byId), ...Object.values(byClass)].flat());
+      writeDictionary('pci-drivers', {
+        dictionary: 'pci-drivers',
+        origin: { generator: GENERATOR, source: `modules.alias written by depmod (kmod) for ${release}; aliases that name a subsystem id (${skipped}) left out`, packages: used.filter((u) => u !== used.find((x) => x.package === `linux-image-${releases[1]}`)) },
+        kernel: { release, version: upstream(pkg.version), package: pkg.package },
+        byClass,
+        depends: driverDepends(depmod.dep, drivers),
+        byId,
+      });
+    }
   }
 
   if (want('libvirt-cpu-map') || want('libvirt-domain-schema')) {

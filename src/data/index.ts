@@ -5,3 +5,4 @@ export * from './kernel-params.js';
 export * from './kernel-modules.js';
 export * from './libvirt-cpu.js';
 export * from './libvirt-schema.js';
+export * from './pci-drivers.js';

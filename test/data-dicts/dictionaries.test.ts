@@ -27,6 +27,10 @@ import {
   suggestChild,
   textAllowed,
   libvirtSchemaVersion,
+  pciDriversById,
+  pciDriversByClass,
+  pciDriverDepends,
+  pciDriversKernel,
 } from '../../src/data/index.js';
 
 describe('kernel parameters (kernel-parameters.txt)', () => {
@@ -196,5 +200,26 @@ describe('libvirt domain schema', () => {
     const pin = placeOf(['domain', 'cputune', 'vcpupin'])!;
     expect(attributeAllowed(pin, 'vcpu') && attributeAllowed(pin, 'cpuset')).toBe(true);
     expect(placeOf(['domain', 'cputune', 'vcpuping'])).toBeUndefined();
+  });
+});
+
+describe('PCI drivers (modules.alias of Debian linux-image-6.12.95+deb12-amd64)', () => {
+  it('names the driver of a device in its table: AMD HDMI audio, Navi 10, an Intel Arc GPU, an I210 NIC', () => {
+    expect(pciDriversById('1002', 'ab38')).toEqual(['snd_hda_intel']);
+    expect(pciDriversById('1002', '731F')).toEqual(['amdgpu']);
+    expect(pciDriversById('8086', '56a0')).toEqual(['i915', 'xe']);
+    expect(pciDriversById('8086', '1533')).toEqual(['igb']);
+    expect(pciDriversById('10de', '2684')).toEqual([]);
+  });
+  it('names the class drivers: vendor entries first, then those for any vendor', () => {
+    expect(pciDriversByClass('10de', '040300')).toEqual(['snd_hda_intel']);
+    expect(pciDriversByClass('1022', '0x0c0330')).toEqual(['xhci_pci']);
+    expect(pciDriversByClass('144d', '010802')).toEqual(['nvme']);
+    expect(pciDriversByClass('10de', '030000')).toEqual(['nouveau']);
+  });
+  it('knows what a driver depends on and which kernel the table is from', () => {
+    expect(pciDriverDepends('xhci_pci')).toContain('xhci_hcd');
+    expect(pciDriverDepends('amdgpu')).toContain('drm');
+    expect(pciDriversKernel().version).toBe('6.12.95');
   });
 });

@@ -187,3 +187,40 @@ describe('modules-extra check', async () => {
     expect(checkModulesExtra(extra, { vfio_virqfd: { kind: 'm' }, nvidia: { kind: 'm', dir: 'drivers/x' } }, ['new', 'old'])).toHaveLength(2);
   });
 });
+
+describe('PCI driver tables from modules.alias', async () => {
+  const { pciDriverTables, driverDepends } = await load<{
+    pciDriverTables(text: string): { byId: Record<string, string[]>; byClass: Record<string, string[]>; skipped: number };
+    driverDepends(text: string, drivers: Iterable<string>): Record<string, string[]>;
+  }>('pci-drivers.mjs');
+  // Shaped like depmod's output: a device entry, class entries for one vendor and for all, a subsystem-only entry.
+  const alias = [
+    '# Aliases extracted from modules themselves.',
+    'alias pci:v00001002d0000AB28sv*sd*bc*sc*i* snd_hda_intel',
+    'alias pci:v00001002d*sv*sd*bc04sc03i00* snd_hda_intel',
+    'alias pci:v00001002d*sv*sd*bc03sc00i00* amdgpu',
+    'alias pci:v*d*sv*sd*bc0Csc03i30* xhci_pci',
+    'alias pci:v000010DEd*sv*sd*bc03sc*i* nouveau',
+    'alias pci:v00008086d000056A0sv*sd*bc03sc*i* i915',
+    'alias pci:v00008086d000056A0sv*sd*bc*sc*i* xe',
+    'alias pci:v00001234d00005678sv00001111sd*bc*sc*i* board_only',
+    'alias usb:v1D6Bp0002d*dc*dsc*dp*ic*isc*ip*in* some_usb',
+    'alias acpi*:PNP0C09:* ec',
+  ].join('\n');
+  const t = pciDriverTables(alias);
+  it('maps vendor:device to every driver that lists it, in lower case', () => {
+    expect(t.byId['1002:ab28']).toEqual(['snd_hda_intel']);
+    expect(t.byId['8086:56a0']).toEqual(['i915', 'xe']);
+  });
+  it('keeps class entries with as many class fields as the driver matches, per vendor or for all', () => {
+    expect(t.byClass).toEqual({ '*:0c0330': ['xhci_pci'], '1002:030000': ['amdgpu'], '1002:040300': ['snd_hda_intel'], '10de:03': ['nouveau'] });
+  });
+  it('leaves out entries that name a subsystem, and counts them', () => {
+    expect(Object.keys(t.byId)).not.toContain('1234:5678');
+    expect(t.skipped).toBe(1);
+  });
+  it('reads modules.dep dependencies by module name for the drivers asked', () => {
+    const dep = 'kernel/drivers/usb/host/xhci-pci.ko.xz: kernel/drivers/usb/host/xhci-hcd.ko.xz kernel/drivers/usb/core/usbcore.ko.xz\nkernel/sound/x.ko.xz:\n';
+    expect(driverDepends(dep, ['xhci_pci', 'x'])).toEqual({ xhci_pci: ['xhci_hcd', 'usbcore'] });
+  });
+});

@@ -1,11 +1,8 @@
 import { defineRule } from '../../engine/rule.js';
 import type { Loc, RelatedLocation } from '../../engine/rule.js';
-import type { Suggestion } from '../../engine/fix.js';
 import type { HostModel } from '../../host/model.js';
-import type { KernelParamFact } from '../../host/facts.js';
-import { moduleItems, valueItems } from '../../host/params.js';
-import type { Machine } from '../../model/machine.js';
-import { appendLines } from '../../edit/lines.js';
+import { carriesModprobeConf, guardOf as earlyGuard, modprobeGuard, strongGuard as strong } from '../../host/early-binding.js';
+import { softdepSuggestion } from '../softdep-fix.js';
 
 /** The drivers that bind an NVIDIA display function (catalog 3.6). */
 const GUARDED = ['nouveau', 'nvidia'] as const;
@@ -20,7 +17,11 @@ function binder(m: string): string {
   return m.startsWith('nvidia_') ? 'nvidia' : m;
 }
 
-type Guard = { strength: 'strong'; how: string; at: Loc | undefined } | { strength: 'weak'; how: string; at: Loc } | { strength: 'none' };
+/** Modules nouveau depends on: a softdep on one of them loads vfio-pci before nouveau too (kmod applies a dependency's softdeps). */
+const NOUVEAU_DEPS = ['drm', 'drm_kms_helper', 'ttm'];
+const depsOf = (m: string) => (m === 'nouveau' ? NOUVEAU_DEPS : []);
+const guardOf = (host: HostModel, m: string) => earlyGuard(host, m, DISPLAY, depsOf(m));
+const strongGuard = (host: HostModel, m: string) => strong(host, m, DISPLAY, depsOf(m));
 
 export const rule = defineRule({
   meta: {
@@ -71,7 +72,7 @@ export const rule = defineRule({
       cfg.early.forEach((m, i) => {
         if (!DISPLAY.has(m.module) || (vfioAt >= 0 && vfioAt < i)) return;
         // A softdep or install line holds it back inside the image too, when the image carries modprobe.d.
-        if (carriesModprobeConf(cfg) && modprobeGuard(host, binder(m.module))) return;
+        if (carriesModprobeConf(cfg) && modprobeGuard(host, binder(m.module), depsOf(binder(m.module)))) return;
         ctx.report({ messageId: 'early', data: { module: m.module, where: `${cfg.generator} in ${m.file.systemPath}`, id }, at: m.loc, related });
       });
     }
@@ -118,72 +119,6 @@ export const rule = defineRule({
   },
 });
 
-function guardOf(host: HostModel, module: string): Guard {
-  const strong = strongGuard(host, module);
-  if (strong) return strong;
-  const blacklist = host.modprobe.blacklist(module);
-  if (blacklist) return { strength: 'weak', how: `blacklist ${module}`, at: blacklist.loc };
-  for (const source of host.configuredCmdlines) {
-    for (const p of source.params) {
-      if ((p.key === 'modprobe.blacklist' || p.key === 'rd.driver.blacklist') && listHas(p, module)) return { strength: 'weak', how: `${p.name}=${p.value}`, at: p.loc };
-    }
-  }
-  for (const cfg of host.initramfs) {
-    if (cfg.generator === 'initramfs-tools' && cfg.early.some((m) => m.module === 'vfio_pci')) {
-      const m = cfg.early.find((x) => x.module === 'vfio_pci')!;
-      return { strength: 'weak', how: `vfio_pci in ${m.file.systemPath}`, at: m.loc };
-    }
-  }
-  return { strength: 'none' };
-}
-
-/** install-false, module_blacklist=, a `softdep m pre: vfio-pci`, or vfio-pci loaded first (with its ids) in the initramfs. */
-function strongGuard(host: HostModel, module: string): Guard | undefined {
-  const fromModprobe = modprobeGuard(host, module);
-  if (fromModprobe) return fromModprobe;
-  const mkinitcpio = host.initramfs.some((c) => c.generator === 'mkinitcpio');
-  for (const source of host.configuredCmdlines) {
-    // module_blacklist is a core parameter: the last one counts, and it compares exact names (nvidia-drm is not nvidia_drm).
-    const mb = source.get('module_blacklist');
-    if (mb && valueItems(mb).some((i) => i.text === module)) return { strength: 'strong', how: `module_blacklist=${mb.value}`, at: mb.loc };
-    // rd.driver.pre is dracut's; mkinitcpio's init does not read it.
-    const pre = source.params.find((p) => p.key === 'rd.driver.pre' && listHas(p, 'vfio_pci'));
-    if (pre && !mkinitcpio) return { strength: 'strong', how: `${pre.name}=${pre.value}`, at: pre.loc };
-  }
-  for (const cfg of host.initramfs) {
-    if (cfg.generator === 'initramfs-tools') continue;
-    const vfio = cfg.early.findIndex((m) => m.module === 'vfio_pci');
-    if (vfio < 0) continue;
-    // Loaded first, vfio-pci still claims nothing unless it has its ids in the image: from modprobe.d (carried in) or the kernel command line.
-    if (!carriesModprobeConf(cfg) && host.vfioIds?.from !== 'cmdline') continue;
-    const display = cfg.early.findIndex((m) => DISPLAY.has(m.module));
-    if (display < 0 || vfio < display) return { strength: 'strong', how: `vfio_pci first in ${cfg.generator}`, at: cfg.early[vfio]!.loc };
-  }
-  return undefined;
-}
-
-/** Modules nouveau depends on: a softdep on one of them loads vfio-pci before nouveau too (kmod applies a dependency's softdeps). */
-const NOUVEAU_DEPS = ['drm', 'drm_kms_helper', 'ttm'];
-
-/** The modprobe.d guards: an install command that does not load the module, or a softdep that loads vfio-pci first. */
-function modprobeGuard(host: HostModel, module: string): Guard | undefined {
-  // kmod uses only the first softdep and the first install line of a module; a softdep also makes it skip install.
-  const softdep = host.modprobe.softdep(module);
-  if (softdep?.pre.includes('vfio_pci')) return { strength: 'strong', how: `softdep ${module} pre: vfio-pci`, at: softdep.loc };
-  if (module === 'nouveau') {
-    const dep = NOUVEAU_DEPS.map((m) => host.modprobe.softdep(m)).find((f) => f?.pre.includes('vfio_pci'));
-    if (dep) return { strength: 'strong', how: `softdep ${dep.module} pre: vfio-pci`, at: dep.loc };
-  }
-  const install = host.modprobe.install(module);
-  if (install && !softdep && !/modprobe\b[^;|&]*--ignore-install/.test(install.command ?? '')) return { strength: 'strong', how: `install ${module}`, at: install.loc };
-  return undefined;
-}
-
-/** Whether the image holds the host's modprobe.d: mkinitcpio only with the modconf hook; dracut and initramfs-tools copy it. */
-function carriesModprobeConf(cfg: HostModel['initramfs'][number]): boolean {
-  return cfg.generator !== 'mkinitcpio' || cfg.hooks.some((h) => h.name === 'modconf');
-}
-
 /** Does any configuration name an nvidia module (a blacklist, an option, a load)? */
 function mentionsNvidia(host: HostModel): boolean {
   const isNvidia = (m: string) => m === 'nvidia' || m.startsWith('nvidia_');
@@ -212,29 +147,4 @@ function modesetOnly(host: HostModel): { how: string; at: Loc } | undefined {
     if (p) return { how: `${p.name}=${p.value ?? ''}`, at: p.loc };
   }
   return undefined;
-}
-
-function listHas(p: KernelParamFact, module: string): boolean {
-  return moduleItems(p).includes(module);
-}
-
-/**
- * Load vfio-pci before `module`. kmod reads only a module's first softdep line, so an existing one gets
- * vfio-pci at the head of its `pre:` list (a second line would be ignored); otherwise a new line goes
- * into the modprobe.d file that gives vfio-pci its ids (or the first /etc one).
- */
-function softdepSuggestion(machine: Machine, module: string): Suggestion[] {
-  const host = machine.host;
-  const existing = host.modprobe.softdep(module);
-  if (existing) {
-    const at = existing.preAt?.end ?? existing.moduleLoc.end;
-    return [{
-      description: `Load vfio-pci before ${module} (add it to the softdep line kmod uses, in ${existing.file.systemPath})`,
-      fix: { edits: [{ path: existing.file.source.path, start: at, end: at, text: existing.preAt ? ' vfio-pci' : ' pre: vfio-pci' }] },
-    }];
-  }
-  const idsFact = host.modprobe.facts.find((f) => f.keyword === 'options' && f.module === 'vfio_pci');
-  const file = idsFact?.file ?? host.modprobe.effective.find((f) => f.systemPath.startsWith('/etc/modprobe.d/'));
-  if (!file) return [];
-  return [{ description: `Load vfio-pci before ${module} (softdep ${module} pre: vfio-pci in ${file.systemPath})`, fix: { edits: [appendLines(file.source, [`softdep ${module} pre: vfio-pci`])] } }];
 }
