@@ -4,7 +4,7 @@ import type { Fix, Suggestion } from '../../engine/fix.js';
 import type { HostModel } from '../../host/model.js';
 import type { InitramfsConfig, ModprobeFact, ModuleFact } from '../../host/facts.js';
 import { modprobeInImage } from '../../host/initramfs-contents.js';
-import { displayDriversOf, displayVendorOf, VENDOR_NAMES } from '../../host/display-drivers.js';
+import { displayDriversOf, displayVendorOf, gpuIdsOf, VENDOR_NAMES } from '../../host/display-drivers.js';
 import { moduleItems } from '../../host/params.js';
 import { appendLines } from '../../edit/lines.js';
 
@@ -56,7 +56,7 @@ export const rule = defineRule({
       }
       // Case B: a GPU driver loads inside and its guard stays outside.
       for (const load of gpuLoads(cfg)) {
-        const vendorIds = ids.ids.filter((i) => i.vendor === load.vendor);
+        const vendorIds = gpuIdsOf(ids.ids, load.vendor, host.live);
         if (vendorIds.length === 0) continue;
         // NVIDIA on mkinitcpio is nvidia-not-blacklisted's (its `early` and `noModconf` messages).
         if (load.vendor === '10de' && cfg.generator === 'mkinitcpio') continue;

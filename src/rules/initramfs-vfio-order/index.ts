@@ -3,7 +3,7 @@ import type { Fix, Suggestion, TextEdit } from '../../engine/fix.js';
 import type { HostModel } from '../../host/model.js';
 import type { InitramfsConfig, ModuleFact, VfioId } from '../../host/facts.js';
 import { modprobeInImage } from '../../host/initramfs-contents.js';
-import { displayVendorOf, GPU_AUDIO_DRIVER, VENDOR_NAMES } from '../../host/display-drivers.js';
+import { displayVendorOf, GPU_AUDIO_DRIVER, gpuIdsOf, VENDOR_NAMES } from '../../host/display-drivers.js';
 import { deleteLine } from '../../edit/lines.js';
 import { eolOf } from '../../edit/xml.js';
 
@@ -45,7 +45,7 @@ export const rule = defineRule({
         const m = cfg.early[i]!;
         if (vfioAt >= 0 && vfioAt < i) break;
         if (seen.has(m.module)) continue;
-        const target = claimedBy(m.module, ids);
+        const target = claimedBy(m.module, ids, host);
         if (!target || guardedInImage(host, cfg, m.module)) continue;
         seen.add(m.module);
         const data = { driver: m.module, list: LIST[cfg.generator], file: m.file.systemPath, vendor: VENDOR_NAMES[target.vendor] ?? target.vendor, id: `${target.vendor}:${target.device}` };
@@ -79,14 +79,15 @@ export const rule = defineRule({
 
 /**
  * The vfio-pci device `module` would take: a display driver binds its vendor's GPUs; snd_hda_intel
- * binds the HDMI/DP audio function that NVIDIA and AMD GPUs have beside the display. NVIDIA's
+ * binds the HDMI/DP audio function that NVIDIA and AMD GPUs have beside the display. An Intel id
+ * counts only when the live host shows it is a GPU (8086 is also chipsets, audio, NICs). NVIDIA's
  * display drivers are nvidia-not-blacklisted's (its `early` message).
  */
-function claimedBy(module: string, ids: readonly VfioId[]): VfioId | undefined {
+function claimedBy(module: string, ids: readonly VfioId[], host: HostModel): VfioId | undefined {
   if (module === GPU_AUDIO_DRIVER) return ids.find((i) => i.vendor === '10de' || i.vendor === '1002');
   const vendor = displayVendorOf(module);
   if (!vendor || vendor === '10de') return undefined;
-  return ids.find((i) => i.vendor === vendor);
+  return gpuIdsOf(ids, vendor, host.live)[0];
 }
 
 /**
