@@ -88,6 +88,6 @@ export function initramfsConfigs(files: readonly ParsedFile[]): InitramfsConfig[
   const dr = dracutFacts(files.filter((f) => f.kind === 'dracut'));
   if (dr) out.push(dr);
   const itools = files.filter((f) => f.kind === 'initramfs-modules');
-  if (itools.length > 0) out.push({ generator: 'initramfs-tools', early: itools.flatMap(moduleListFacts), included: [], hooks: [], omitted: [], files: itools });
+  if (itools.length > 0) out.push({ generator: 'initramfs-tools', early: itools.flatMap(moduleListFacts), included: [], hooks: [], omitted: [], extraFiles: [], hostonly: undefined, uncertain: false, files: itools });
   return out;
 }

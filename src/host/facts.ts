@@ -135,7 +135,20 @@ export interface InitramfsConfig {
   hooks: ModuleFact[];
   /** dracut omit_drivers. */
   omitted: ModuleFact[];
+  /** Files copied into the image as named: mkinitcpio FILES, dracut install_items and install_optional_items. */
+  extraFiles: FileItemFact[];
+  /** dracut `hostonly` as the given files set it (only a host-only image carries /etc/modprobe.d); undefined when none sets it. */
+  hostonly: { enabled: boolean; at: Loc } | undefined;
+  /** A list this config sets has a part vfio-lint cannot know (a command substitution, a conditional assignment). */
+  uncertain: boolean;
   files: ParsedFile[];
+}
+
+/** A file named in an initramfs configuration's list of files to copy. */
+export interface FileItemFact {
+  path: string;
+  file: ParsedFile;
+  loc: Loc;
 }
 
 /** One `vendor:device` id given to vfio-pci. */

@@ -1,10 +1,10 @@
 import { posix } from 'node:path';
 import type { ParsedFile } from '../model/file.js';
 import { mkinitcpioConfig } from '../parsers/initramfs/mkinitcpio.js';
-import { dracutConfig } from '../parsers/initramfs/dracut.js';
+import { dracutConfig, type DracutConfig } from '../parsers/initramfs/dracut.js';
 import { sortVersion, type ListEntry, type ModuleEntry } from '../parsers/initramfs/shell-lists.js';
 import type { ParsedShellFile } from '../parsers/shell-vars/index.js';
-import type { InitramfsConfig, ModuleFact } from './facts.js';
+import type { FileItemFact, InitramfsConfig, ModuleFact } from './facts.js';
 import { dropinOrder } from './precedence.js';
 
 function shellOf(f: ParsedFile): ParsedShellFile | undefined {
@@ -21,6 +21,10 @@ function facts(entries: readonly ListEntry[], files: readonly ParsedFile[], name
   return out;
 }
 
+function fileItems(entries: readonly ListEntry[], files: readonly ParsedFile[]): FileItemFact[] {
+  return facts(entries, files, (e) => e.text).map((f) => ({ path: f.name, file: f.file, loc: f.loc }));
+}
+
 /** mkinitcpio.conf, then mkinitcpio.conf.d/*.conf in `sort -V` order (catalog 1.4.1). */
 export function mkinitcpioFacts(files: readonly ParsedFile[]): InitramfsConfig | undefined {
   if (files.length === 0) return undefined;
@@ -34,6 +38,9 @@ export function mkinitcpioFacts(files: readonly ParsedFile[]): InitramfsConfig |
     included: [],
     hooks: facts(cfg.hooks.entries, ordered, (e) => e.text),
     omitted: [],
+    extraFiles: fileItems(cfg.files.entries, ordered),
+    hostonly: undefined,
+    uncertain: cfg.modules.uncertain || cfg.hooks.uncertain || cfg.files.uncertain,
     files: ordered,
   };
 }
@@ -52,6 +59,16 @@ export function dracutFacts(files: readonly ParsedFile[]): InitramfsConfig | und
     included: facts([...cfg.addDrivers.entries, ...cfg.drivers.entries], ordered, module),
     hooks: [],
     omitted: facts(cfg.omitDrivers.entries, ordered, module),
+    extraFiles: fileItems([...cfg.installItems.entries, ...cfg.installOptionalItems.entries], ordered),
+    hostonly: hostonlyOf(cfg.hostonly, ordered),
+    uncertain: [cfg.forceDrivers, cfg.addDrivers, cfg.drivers, cfg.installItems, cfg.installOptionalItems].some((l) => l.uncertain),
     files: ordered,
   };
+}
+
+function hostonlyOf(h: DracutConfig['hostonly'], files: readonly ParsedFile[]): InitramfsConfig['hostonly'] {
+  const set = h?.setBy;
+  const f = set && files[set.file];
+  if (!h || !set || !f) return undefined;
+  return { enabled: h.enabled, at: { path: f.source.path, start: set.assignment.start, end: set.assignment.end } };
 }

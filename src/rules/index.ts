@@ -51,6 +51,8 @@ import { rule as cmdlineParamMissingPrefix } from './cmdline-param-missing-prefi
 import { rule as pinsSpanL3 } from './pins-span-l3/index.js';
 import { rule as emulatorOnIsolatedCpu } from './emulator-on-isolated-cpu/index.js';
 import { rule as vfioPciLateLoad } from './vfio-pci-late-load/index.js';
+import { rule as initramfsModconfMissing } from './initramfs-modconf-missing/index.js';
+import { rule as initramfsVfioOrder } from './initramfs-vfio-order/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -104,6 +106,8 @@ export const builtinRules: readonly Rule[] = [
   pinsSpanL3,
   emulatorOnIsolatedCpu,
   vfioPciLateLoad,
+  initramfsModconfMissing,
+  initramfsVfioOrder,
   syntax,
   unusedSuppression,
 ];

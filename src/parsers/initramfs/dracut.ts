@@ -15,9 +15,10 @@ import { buildingAssignments, entryOf, moduleName, splitWords, type FileProblem,
 
 export type DracutDriverList = 'add_drivers' | 'force_drivers' | 'omit_drivers' | 'drivers';
 export type DracutModuleList = 'add_dracutmodules' | 'omit_dracutmodules' | 'dracutmodules';
+export type DracutFileList = 'install_items' | 'install_optional_items';
 
 export interface DracutList<E extends ListEntry = ListEntry> {
-  name: DracutDriverList | DracutModuleList;
+  name: DracutDriverList | DracutModuleList | DracutFileList;
   /** The words, split on whitespace the way dracut splits them. */
   entries: E[];
   /** The raw value; undefined when unset. */
@@ -39,6 +40,9 @@ export interface DracutConfig {
   addDracutModules: DracutList;
   omitDracutModules: DracutList;
   dracutModules: DracutList;
+  /** Files copied into the image as they are (`install_items`, `install_optional_items`). */
+  installItems: DracutList;
+  installOptionalItems: DracutList;
   /** `hostonly=`: `enabled` only for exactly "yes", as dracut tests it; undefined when unset. */
   hostonly: { value: string; enabled: boolean; setBy: EvaluatedAssignment | undefined } | undefined;
   /** `dracut-list-spacing` findings; `file` indexes the files given. */
@@ -81,12 +85,14 @@ export function dracutConfig(files: readonly ParsedShellFile[]): DracutConfig {
     addDracutModules: readList(evaluation, files, 'add_dracutmodules'),
     omitDracutModules: readList(evaluation, files, 'omit_dracutmodules'),
     dracutModules: readList(evaluation, files, 'dracutmodules'),
+    installItems: readList(evaluation, files, 'install_items'),
+    installOptionalItems: readList(evaluation, files, 'install_optional_items'),
     hostonly: host && { value: host.value.text, enabled: host.value.text === 'yes', setBy: host.setBy },
     problems: spacingProblems(evaluation),
   };
 }
 
-function readList(ev: ShellEvaluation, files: readonly ParsedShellFile[], name: DracutDriverList | DracutModuleList): DracutList {
+function readList(ev: ShellEvaluation, files: readonly ParsedShellFile[], name: DracutDriverList | DracutModuleList | DracutFileList): DracutList {
   const v = ev.variables.get(name);
   if (!v) return { name, entries: [], value: undefined, assignments: [], uncertain: false };
   return {
