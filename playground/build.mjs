@@ -3,7 +3,7 @@
 // any `node:` import fails the build, naming the file that made it, except three replacements made
 // on purpose (below). Built into a fresh directory that replaces the old one only when complete.
 //
-//   node playground/build.mjs [--out DIR] [--docs-base URL]
+//   node playground/build.mjs [--out DIR] [--docs-base URL] [--entry FILE]
 //
 // --docs-base: where rule pages are linked (`<base><rule-id>.md`); default: each rule's own docs URL.
 import { build } from 'esbuild';
@@ -19,6 +19,8 @@ const option = (name) => {
 };
 const outDir = resolve(option('--out') ?? join(root, 'dist-playground'));
 const docsBase = option('--docs-base') ?? '';
+// Another entry point: the tests check that a Node import fails the build.
+const entry = option('--entry') ?? 'playground/src/main.ts';
 
 /**
  * Modules swapped for the browser, by path under the repo: each swap is a file in playground/src/shims
@@ -71,7 +73,7 @@ const tmp = mkdtempSync(join(dirname(outDir), `.${basename(outDir)}-`));
 try {
   await build({
     absWorkingDir: root,
-    entryPoints: ['playground/src/main.ts'],
+    entryPoints: [entry],
     outfile: join(tmp, 'app.js'),
     bundle: true,
     platform: 'browser',

@@ -3,7 +3,7 @@
 // list; fixes and suggestions applied with a click; the CPU topology map; share links.
 import { EditorView, basicSetup } from 'codemirror';
 import { Compartment, type Extension } from '@codemirror/state';
-import { lintGutter, setDiagnostics, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
+import { forEachDiagnostic, lintGutter, setDiagnostics, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
 import { xml } from '@codemirror/lang-xml';
 import { lintTexts, topologyOfTexts, type TextFile } from '../../src/lint-texts.js';
 import { topologyText } from '../../src/cli/topology-text.js';
@@ -337,14 +337,27 @@ async function start(): Promise<void> {
     });
   });
   let shared: SharedFile[] | undefined;
+  let problem: string | undefined;
   try {
     shared = await decodeShare(location.hash);
   } catch (err) {
-    status(`Share link: ${err instanceof Error ? err.message : String(err)}`);
+    problem = `Share link: ${err instanceof Error ? err.message : String(err)}`;
   }
   if (shared) loadFiles(shared);
   else addPane();
   lintNow();
+  if (problem) status(problem);
+  // Read-only, for scripts driving the page (the browser tests): the files as the panes hold them.
+  (window as unknown as { vfioLintPlayground: object }).vfioLintPlayground = {
+    files: (): SharedFile[] => panes.map((p) => ({ path: p.path.value.trim(), text: p.view.state.doc.toString(), ...(p.kind.value ? { kind: p.kind.value } : {}) })),
+    /** The diagnostics an editor shows, by the pane's path: overlapping ones share one mark on screen. */
+    marks: (path: string) => {
+      const pane = panes.find((p) => p.path.value.trim() === path);
+      const out: Array<{ from: number; to: number; severity: string; message: string }> = [];
+      if (pane) forEachDiagnostic(pane.view.state, (d, from, to) => out.push({ from, to, severity: d.severity, message: d.message }));
+      return out;
+    },
+  };
   document.body.dataset.ready = 'true';
 }
 
