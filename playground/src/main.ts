@@ -33,7 +33,6 @@ let nextId = 1;
 let timer: ReturnType<typeof setTimeout> | undefined;
 /** What the last lint saw, by pane id: a fix is applied only to the text it was computed for. */
 let linted = new Map<number, string>();
-let lastReport: LintReport | undefined;
 
 function status(text: string): void {
   $('status').textContent = text;
@@ -123,7 +122,6 @@ function lintNow(): void {
     document.body.dataset.lintState = 'error';
     return;
   }
-  lastReport = report;
   linted = new Map(panes.map((p, i) => [p.id, files[i]!.text] as const));
   const byPath = new Map(panes.map((p) => [pathOf(p), p] as const));
   const perPane = new Map<Pane, CmDiagnostic[]>(panes.map((p) => [p, []]));
