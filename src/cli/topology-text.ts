@@ -1,4 +1,8 @@
-import { formatBytes, describePlan, type CoreGroup, type CpuRole, type CpuUse, type FileTopology, type PinningMap } from '../topology/index.js';
+// From the modules themselves, not topology/index.js (which also reads files): the playground draws the map in a browser.
+import { formatBytes, type CoreGroup } from '../topology/layout.js';
+import { describePlan } from '../topology/plan.js';
+import type { CpuRole, CpuUse, PinningMap } from '../topology/usage.js';
+import type { FileTopology } from '../topology/files.js';
 import { oneLine } from '../reporters/text.js';
 
 /** Width of one CPU's cell: id (3), isolation flag (1), what runs there and a conflict mark (7). */

@@ -1,0 +1,233 @@
+// The engine's flow for one machine, from inputs (with their texts, or a reader) to a report, and a
+// run's setup from a loaded configuration. No Node API here: src/lint.ts adds files, config files and
+// overrides on disk; the playground's browser bundle (src/lint-texts.ts) uses this as it is.
+import { sourceFile, type SourceFile } from './core/source.js';
+import { builtinDocsUrl, type Rule } from './engine/rule.js';
+import { createDiagnostic, type Diagnostic } from './engine/diagnostic.js';
+import { lintMachine, type ResolvedRule, type SkippedRule } from './engine/run.js';
+import { runFixLoop, type AppliedFix, type UndoneFix } from './engine/fix-loop.js';
+import { countResult, type LintReport, type LintResult } from './engine/result.js';
+import { builtinRules, ENGINE_RULE_IDS } from './rules/index.js';
+import { enabledRules, resolveRuleStates, type Config, type RuleSetting } from './config/config.js';
+import type { LoadedConfig } from './config/load.js';
+import type { Formatter } from './config/plugins.js';
+import type { InputFile } from './pipeline/inputs.js';
+import type { ReadFile } from './pipeline/load.js';
+import { parseFile } from './pipeline/parse.js';
+import { buildMachine } from './model/build.js';
+import type { FileKind, ParsedFile } from './model/machine.js';
+import { classifyText } from './model/classify.js';
+import { KINDS } from './kinds/index.js';
+import type { LiveHost } from './host/live.js';
+
+export interface LintOptions {
+  /** Directory that relative paths and the config search start from (default: process.cwd()). */
+  cwd?: string;
+  /** A configuration object, the path of a config file, or `false` to ignore config files. Default: search upward from cwd. */
+  config?: Config | string | false;
+  /** Rule settings on top of the configuration, like `--rule`. */
+  rules?: Record<string, RuleSetting>;
+  /** Extra rules, same shape as the built-in ones. */
+  customRules?: readonly Rule[];
+  /** Treat every file given as this kind. */
+  kind?: FileKind;
+  /** Kinds for files matching globs (relative to cwd), like `--kind KIND=GLOB`. */
+  kindPatterns?: ReadonlyArray<{ kind: FileKind; patterns: readonly string[] }>;
+  /** Texts to use instead of what is on disk (unsaved editor buffers, stdin), by absolute path. */
+  texts?: ReadonlyMap<string, string>;
+  /** Compute fixed output: `true` applies safe fixes, `'suggestions'` also applies the first suggestion of each finding. */
+  fix?: boolean | 'suggestions';
+  /** Only these rules' fixes are applied (all when omitted). */
+  fixRules?: readonly string[];
+  /** The running host's facts (`--live`, a snapshot folder), for the host model's live part. */
+  live?: LiveHost;
+}
+
+/** Built-in rules carry their published docs page (a custom rule only the one it names itself). Made once, not per lint. */
+export const BUILTIN_WITH_DOCS: readonly Rule[] = builtinRules.map((r) => (r.meta.docs ? r : ({ ...r, meta: { ...r.meta, docs: builtinDocsUrl(r.meta.id) } } as Rule)));
+
+/** Everything resolved from options once per run. */
+export interface RunSetup {
+  cwd: string;
+  rules: ResolvedRule[];
+  allRules: readonly Rule[];
+  config: Config;
+  /** The config file in effect; undefined when none (the built-in defaults, or a config object). */
+  configPath: string | undefined;
+  /** Said once per run by the CLI: e.g. two config files in one directory. */
+  warnings: readonly string[];
+  /** Formatters from the config's plugins, by name. */
+  formatters: ReadonlyMap<string, Formatter>;
+  baseDir: string;
+  baseOff: Set<string>;
+  /** undefined: each syntax problem keeps the severity its parser gave it. */
+  syntax: ResolvedRule['severity'] | 'off' | undefined;
+  knownIds: ReadonlySet<string>;
+  unused: ResolvedRule['severity'] | 'off';
+  rulesMeta: LintReport['rulesMeta'];
+}
+
+/**
+ * A run's setup from a configuration already loaded (a file, an object, or none): which rules run, at
+ * what severity, with what options. `given` is the built-in rules with the caller's custom ones.
+ */
+export function setupFromLoaded(cwd: string, loaded: LoadedConfig, given: readonly Rule[], givenIds: ReadonlyMap<string, Rule>, cliRules: Record<string, RuleSetting> | undefined, rulesOrigin: string): RunSetup {
+  // A plugin's rules are custom rules that the configuration brings.
+  const allRules = loaded.plugins.rules.length > 0 ? [...given, ...loaded.plugins.rules] : given;
+  const known = loaded.plugins.rules.length > 0 ? new Map(allRules.map((r) => [r.meta.id, r] as const)) : givenIds;
+  const states = resolveRuleStates(allRules, loaded.config, cliRules, rulesOrigin);
+  // A rule off in the base config but on in some override runs, and its findings are kept only where the override applies.
+  const baseOff = new Set<string>();
+  for (const o of loaded.config.overrides ?? []) {
+    for (const [id, setting] of Object.entries(o.rules)) {
+      const sev = Array.isArray(setting) ? setting[0] : setting;
+      if (states.get(id)?.severity === 'off' && sev !== 'off' && sev !== 0) {
+        baseOff.add(id);
+        states.set(id, { severity: 'warning', explicit: false, options: states.get(id)!.options });
+      }
+    }
+  }
+  const enabled = enabledRules(allRules, states);
+  return {
+    cwd,
+    // The engine produces those two itself; they are rules only to be configured and documented.
+    rules: enabled.filter((r) => !ENGINE_RULE_IDS.has(r.rule.meta.id)),
+    allRules,
+    config: loaded.config,
+    configPath: loaded.path,
+    warnings: loaded.warnings,
+    formatters: loaded.plugins.formatters,
+    baseDir: loaded.baseDir,
+    baseOff,
+    syntax: syntaxSeverity(states.get('syntax')),
+    knownIds: new Set(known.keys()),
+    unused: loaded.config.reportUnusedSuppressions === false ? 'off' : (states.get('unused-suppression')?.severity ?? 'warning'),
+    // Shared by every report of this setup, so nobody may change it.
+    rulesMeta: Object.freeze(Object.fromEntries(allRules.map((r) => [r.meta.id, r.meta]))),
+  };
+}
+
+/**
+ * What `lintCollected` reads of the options (the rest went into the setup). `lintText`, called once
+ * per file by libraries and editors, builds it as a literal of this shape: a spread copy of the
+ * caller's options was 9% of a small lintText. The CLI, once per run, may pass its whole options.
+ */
+export type CollectOptions = Pick<LintOptions, 'kind' | 'texts' | 'fix' | 'fixRules' | 'live'>;
+
+/**
+ * What the engine's flow needs from outside: reading a file that has no text given, and the config's
+ * per-path overrides. On Node these are src/pipeline/load.ts and src/config/overrides.ts (src/lint.ts);
+ * in the browser every file has its text and there is no config file (src/lint-texts.ts).
+ */
+export interface MachineIo {
+  read(input: InputFile): ReadFile;
+  overrides(list: Diagnostic[], realPath: string): Diagnostic[];
+}
+
+/** The engine's whole flow for one machine: read, parse, model, rules, suppressions, overrides, fixes. */
+export function lintInputs(inputs: readonly InputFile[], unusable: ReadonlyArray<{ path: string; message: string }>, setup: RunSetup, options: CollectOptions, io: MachineIo): LintReport {
+  const reads: ReadFile[] = inputs.map((input) => {
+    // An editor knows a file by the path it opened, which may be a symlink to the file read.
+    const given = options.texts?.get(input.realPath) ?? options.texts?.get(input.displayPath);
+    return given !== undefined ? { input, source: sourceFile(input.displayPath, given), mode: undefined } : io.read(input);
+  });
+  // Editor buffers for files not found by discovery still belong to the machine.
+  for (const [path, text] of options.texts ?? []) {
+    if (reads.some((r) => r.input.realPath === path || r.input.displayPath === path)) continue;
+    const kind = options.kind ?? kindOfText(path, text);
+    if (kind) reads.push({ input: { realPath: path, displayPath: path, systemPath: KINDS.placeOf(kind, path), kind, masked: false }, source: sourceFile(path, text), mode: undefined });
+  }
+
+  const parseCache = new Map<string, ParsedFile>();
+  const parsedFor = (r: ReadFile, text: string): ParsedFile => {
+    const cached = parseCache.get(r.input.realPath);
+    if (cached && cached.source.text === text) return cached;
+    const source = text === r.source.text ? r.source : sourceFile(r.source.path, text, r.source);
+    const parsed = parseFile(source, r.input.kind, r.input.systemPath, r.failure);
+    parseCache.set(r.input.realPath, parsed);
+    return parsed;
+  };
+
+  const lintTexts = (texts: ReadonlyMap<string, string>) => {
+    const files = reads.map((r) => parsedFor(r, texts.get(r.source.path) ?? r.source.text));
+    const machine = buildMachine(files, undefined, options.live);
+    const out = lintMachine(machine, setup.rules, { syntax: setup.syntax, reportUnusedSuppressions: setup.unused, knownRuleIds: setup.knownIds });
+    for (const [path, list] of out.diagnostics) {
+      const read = reads.find((r) => r.source.path === path);
+      out.diagnostics.set(path, io.overrides(list, read?.input.realPath ?? path));
+    }
+    return { diagnostics: out.diagnostics, skipped: out.skipped, failures: out.failures, files };
+  };
+
+  const original = new Map(reads.map((r) => [r.source.path, r.source.text] as const));
+  let applied: AppliedFix[] = [];
+  let undone: UndoneFix[] = [];
+  let finalTexts: ReadonlyMap<string, string> = original;
+  // The fix loop's last lint is always of its final texts: that lint is the result, not a second run.
+  let lastLint: ReturnType<typeof lintTexts> | undefined;
+  if (options.fix) {
+    const byPath = new Map(reads.map((r) => [r.source.path, r] as const));
+    const loop = runFixLoop(original, (texts) => {
+      lastLint = lintTexts(texts);
+      return { diagnostics: [...lastLint.diagnostics.values()].flat() };
+    }, {
+      suggestions: options.fix === 'suggestions',
+      ruleFilter: options.fixRules ? (id) => options.fixRules!.includes(id) : undefined,
+      parseCheck: (path, text) => {
+        const r = byPath.get(path);
+        if (!r) return 'a fix tried to edit a file that is not an input';
+        return parsedFor(r, text).problems.find((p) => p.severity === 'fatal')?.message;
+      },
+    });
+    applied = loop.applied;
+    undone = loop.undone;
+    finalTexts = loop.texts;
+  }
+  const final = lastLint ?? lintTexts(finalTexts);
+
+  const results: LintResult[] = final.files.map((f, i) => {
+    const r = reads[i]!;
+    const text = finalTexts.get(f.source.path)!;
+    return countResult({
+      filePath: r.input.displayPath,
+      kind: r.input.kind,
+      messages: final.diagnostics.get(f.source.path) ?? [],
+      source: r.source.text,
+      output: text !== r.source.text ? text : undefined,
+      realPath: r.input.realPath,
+      systemPath: r.input.systemPath,
+      stored: { encoding: r.source.encoding, bom: r.source.bom, mode: r.mode },
+    });
+  });
+  for (const u of unusable) results.push(unusableResult(u.path, u.message));
+  return {
+    results,
+    skippedRules: dedupeSkipped(final.skipped),
+    failures: final.failures,
+    rulesMeta: setup.rulesMeta,
+    applied,
+    undone,
+  };
+}
+
+/** A text's kind from its path and content, as for a file named on the command line. */
+export function kindOfText(path: string, text: string): FileKind | undefined {
+  const c = classifyText(path, text, { named: true });
+  return c.ok ? c.classification.kind : undefined;
+}
+
+function syntaxSeverity(state: { severity: ResolvedRule['severity'] | 'off'; explicit: boolean } | undefined): RunSetup['syntax'] {
+  if (!state || state.severity === 'off') return 'off';
+  return state.explicit ? state.severity : undefined;
+}
+
+function unusableResult(path: string, message: string): LintResult {
+  const source: SourceFile = sourceFile(path, '');
+  const d: Diagnostic = createDiagnostic(source, { message, ruleId: undefined, severity: 'error', range: { start: 0, end: 0 }, parseFailure: true });
+  return countResult({ filePath: path, kind: undefined, messages: [d], source: undefined, output: undefined, realPath: undefined, systemPath: undefined, stored: undefined });
+}
+
+function dedupeSkipped(list: SkippedRule[]): SkippedRule[] {
+  const seen = new Set<string>();
+  return list.filter((s) => (seen.has(s.ruleId) ? false : (seen.add(s.ruleId), true)));
+}
