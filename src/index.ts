@@ -36,7 +36,7 @@ export type { JsonResult, JsonMessage, JsonEdit, JsonFix, JsonRelated, JsonSugge
 export type { XmlAttribute, XmlElement, XmlText, XmlCData, XmlComment, XmlPI, XmlDoctype, XmlNode, XmlDocument } from './parsers/xml/index.js';
 export { CpuSet } from './core/cpuset.js';
 /** The host's CPU topology with the domains' pinning laid on it, as data to draw (docs/topology.md). */
-export { topologyOfFiles, buildLayout, planPins, describePlan } from './topology/index.js';
+export { topologyOfFiles, buildLayout, planPins, describePlan, topologySvg } from './topology/index.js';
 export type { FileTopology, MachineTopology, TopologyFacts, TopologyCpuFact, CacheFact, NodeFact, TopologyLayout, PackageGroup, NodeGroup, L3Group, CoreGroup, PinningMap, PinnedDomain, CpuUse, CpuRole, Conflict, ConflictKind, PinPlan } from './topology/index.js';
 export { FILE_KINDS };
 /** Thrown by lintFiles/lintText: a path that does not exist, a configuration that is not valid. */

@@ -275,7 +275,7 @@ Other:
   topology [paths]       draw the host's CPUs (from capabilities XML) by package,
                          NUMA node, L3 cache and core, with what each domain pins
                          where, isolated CPUs and conflicts (docs/topology.md);
-                         (an SVG view, --output FILE.svg, is not written yet)
+                         --output FILE.svg writes it as an SVG image instead
   --debug                show stack traces for internal errors
   -v, --version          print the version
   -h, --help             print this help

@@ -181,3 +181,54 @@ function syncDir(fd: number): void {
     // Best effort.
   }
 }
+
+/**
+ * Create or replace an output file (not one that was read: `writeAtomic` is for those) atomically:
+ * a temporary file beside it, fsynced, renamed over it. A reader or a crash sees the old file or the
+ * new one. An existing target must be a regular file (not a directory, a link or a device); it keeps
+ * its mode, a new file gets the umask's.
+ */
+export function writeOutputFile(path: string, bytes: Uint8Array): { ok: true } | { ok: false; message: string } {
+  let mode: number | undefined;
+  try {
+    const st = lstatSync(path);
+    if (st.isDirectory()) return { ok: false, message: 'is a directory; give a file name' };
+    if (st.isSymbolicLink()) return { ok: false, message: 'is a symbolic link; not writing through it' };
+    if (!st.isFile()) return { ok: false, message: 'is not a regular file; not writing it' };
+    mode = st.mode & 0o7777;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return { ok: false, message: describeFsError(err) };
+  }
+  const dir = dirname(path);
+  const tmp = join(dir, tempBaseName(basename(path)));
+  let fd: number | undefined;
+  try {
+    // 0o666 less the umask, as any new file; an existing file's mode is kept.
+    fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o666);
+    if (mode !== undefined) fchmodSync(fd, mode);
+    let off = 0;
+    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
+  } catch (err) {
+    if (fd !== undefined) closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // Never made, or already renamed.
+    }
+    return { ok: false, message: describeFsError(err) };
+  }
+  let dirFd: number | undefined;
+  try {
+    dirFd = openSync(dir, constants.O_RDONLY | (constants.O_DIRECTORY ?? 0));
+    syncDir(dirFd);
+  } catch {
+    // The file is written; only the rename's durability is best effort.
+  } finally {
+    if (dirFd !== undefined) closeSync(dirFd);
+  }
+  return { ok: true };
+}

@@ -53,6 +53,7 @@ import { rule as emulatorOnIsolatedCpu } from './emulator-on-isolated-cpu/index.
 import { rule as vfioPciLateLoad } from './vfio-pci-late-load/index.js';
 import { rule as initramfsModconfMissing } from './initramfs-modconf-missing/index.js';
 import { rule as initramfsVfioOrder } from './initramfs-vfio-order/index.js';
+import { rule as unknownElement } from './unknown-element/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -108,6 +109,7 @@ export const builtinRules: readonly Rule[] = [
   vfioPciLateLoad,
   initramfsModconfMissing,
   initramfsVfioOrder,
+  unknownElement,
   syntax,
   unusedSuppression,
 ];

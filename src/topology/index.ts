@@ -6,3 +6,4 @@ export { planPins, describePlan, type PinPlan } from './plan.js';
 export { machineTopology, disagreements, hostLayout, type MachineTopology } from './machine.js';
 export { topologyOfFiles, type FileTopology } from './files.js';
 export { domainNuma, numaProblems, type DomainNuma } from './numa.js';
+export { topologySvg } from './svg.js';

@@ -79,7 +79,7 @@ function scenario(script: string): ScenarioOut {
 
 const EXPORTS = [
   'ConfigError', 'CpuSet', 'FILE_KINDS', 'InputError', 'XPathError', 'applyEdits', 'attr', 'buildLayout', 'childElements', 'defineRule', 'describePlan', 'elementPath', 'evaluateXPath', 'firstChild',
-  'formatReport', 'jsonResults', 'lintFiles', 'lintText', 'planPins', 'rules', 'selectNodes', 'textContent', 'topologyOfFiles', 'undoneWhy', 'walkElements', 'writeFixes',
+  'formatReport', 'jsonResults', 'lintFiles', 'lintText', 'planPins', 'rules', 'selectNodes', 'textContent', 'topologyOfFiles', 'topologySvg', 'undoneWhy', 'walkElements', 'writeFixes',
 ];
 
 describe.each([

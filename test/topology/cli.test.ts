@@ -1,5 +1,6 @@
-import { describe, it, expect } from 'vitest';
-import { readFileSync, readdirSync } from 'node:fs';
+import { describe, it, expect, afterAll } from 'vitest';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main, type CliIo } from '../../src/cli/main.js';
 
@@ -58,7 +59,7 @@ describe('vfio-lint topology (terminal)', () => {
     expect(xeon.stdout).toContain('Package 1\n NUMA node 1 · 64 GiB memory\n  L3 #1 · 25 MiB · CPUs 10-19,30-39');
   });
 
-  it('says what is missing: no capabilities, --live, no paths, an SVG output (not written yet)', async () => {
+  it('says what is missing: no capabilities, --live, no paths', async () => {
     const none = await run(['topology', 'examples/desktop/win11.xml']);
     expect(none.code).toBe(2);
     expect(none.stdout).toMatch(/no host topology: give the host's capabilities XML/);
@@ -66,7 +67,68 @@ describe('vfio-lint topology (terminal)', () => {
     expect(live.code).toBe(2);
     expect(live.stderr).toMatch(/^vfio-lint: topology --live: reading the live host is not available in this version; .*\n$/);
     expect((await run(['topology'])).stderr).toMatch(/topology needs the host's capabilities XML/);
-    expect((await run(['topology', '--output', 'map.svg', 'examples/desktop'])).stderr).toMatch(/^vfio-lint: topology --output: the SVG map is not available in this version; .*\n$/);
     expect((await run(['--output', 'x.svg', 'examples/desktop'])).stderr).toMatch(/--output goes with topology/);
+  });
+});
+
+describe('vfio-lint topology --output (SVG)', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'vfio-lint-topology-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  const leftovers = () => readdirSync(tmp).filter((f) => f.endsWith('.tmp'));
+
+  it('writes the map as an SVG file, and replaces an earlier one keeping its mode', async () => {
+    const out = join(tmp, 'pinning.svg');
+    const r = await run(['topology', '--output', out, join(HOSTS, 'ryzen-7950x3d')]);
+    expect(r.stderr).toBe(`vfio-lint: wrote the CPU map to ${out}\n`);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(0);
+    const svg = readFileSync(out, 'utf8');
+    expect(svg).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg).toContain('win11: the vCPUs run on 2 L3 caches');
+    chmodSync(out, 0o640);
+    const before = statSync(out).ino;
+    const again = await run(['topology', '--output', out, join(HOSTS, 'intel-12700k')]);
+    expect(again.code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('Alderlake');
+    expect(statSync(out).mode & 0o777).toBe(0o640);
+    // Replaced by a rename (a new inode), not rewritten in place: a reader never sees half a file.
+    expect(statSync(out).ino).not.toBe(before);
+    expect(leftovers()).toEqual([]);
+  });
+
+  it('refuses a directory, a file that is not an SVG, a link and a missing folder, in one line, writing nothing', async () => {
+    const dir = join(tmp, 'maps');
+    mkdirSync(dir);
+    const d = await run(['topology', '--output', dir, join(HOSTS, 'ryzen-7950x3d')]);
+    expect(d.code).toBe(2);
+    expect(d.stderr).toBe(`vfio-lint: cannot write ${dir}: is a directory; give a file name (vfio-lint topology --output pinning.svg ...)\n`);
+    expect(readdirSync(dir)).toEqual([]);
+    // An input named by mistake is not replaced by the image.
+    const xml = join(tmp, 'win11.xml');
+    writeFileSync(xml, '<domain/>');
+    const x = await run(['topology', '--output', xml, join(HOSTS, 'ryzen-7950x3d')]);
+    expect(x.code).toBe(2);
+    expect(x.stderr).toBe(`vfio-lint: cannot write ${xml}: it exists and is not an SVG image; not replacing it (remove it first, or choose another name)\n`);
+    expect(readFileSync(xml, 'utf8')).toBe('<domain/>');
+    const link = join(tmp, 'link.svg');
+    writeFileSync(join(tmp, 'target.svg'), '<svg/>');
+    symlinkSync(join(tmp, 'target.svg'), link);
+    const l = await run(['topology', '--output', link, join(HOSTS, 'ryzen-7950x3d')]);
+    expect(l.stderr).toBe(`vfio-lint: cannot write ${link}: is a symbolic link; not writing through it\n`);
+    expect(readFileSync(join(tmp, 'target.svg'), 'utf8')).toBe('<svg/>');
+    const missing = join(tmp, 'no-such-dir', 'map.svg');
+    const m = await run(['topology', '--output', missing, join(HOSTS, 'ryzen-7950x3d')]);
+    expect(m.code).toBe(2);
+    expect(m.stderr).toBe(`vfio-lint: cannot write ${missing}: no such file or directory\n`);
+    expect(leftovers()).toEqual([]);
+  });
+
+  it('writes nothing when there is nothing to draw, and says why', async () => {
+    const out = join(tmp, 'none.svg');
+    const r = await run(['topology', '--output', out, 'examples/desktop/win11.xml']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/no host topology: give the host's capabilities XML/);
+    expect(r.stderr).toBe(`vfio-lint: nothing to draw; ${out} not written\n`);
+    expect(existsSync(out)).toBe(false);
   });
 });
