@@ -50,6 +50,9 @@ import { rule as efifbOffObsolete } from './efifb-off-obsolete/index.js';
 import { rule as cmdlineParamMissingPrefix } from './cmdline-param-missing-prefix/index.js';
 import { rule as pinsSpanL3 } from './pins-span-l3/index.js';
 import { rule as emulatorOnIsolatedCpu } from './emulator-on-isolated-cpu/index.js';
+import { rule as iommuNotEnabled } from './iommu-not-enabled/index.js';
+import { rule as cmdlineDuplicateParam } from './cmdline-duplicate-param/index.js';
+import { rule as cmdlineListWhitespace } from './cmdline-list-whitespace/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -102,6 +105,9 @@ export const builtinRules: readonly Rule[] = [
   cmdlineParamMissingPrefix,
   pinsSpanL3,
   emulatorOnIsolatedCpu,
+  iommuNotEnabled,
+  cmdlineDuplicateParam,
+  cmdlineListWhitespace,
   syntax,
   unusedSuppression,
 ];
