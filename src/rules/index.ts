@@ -54,6 +54,9 @@ import { rule as vfioPciLateLoad } from './vfio-pci-late-load/index.js';
 import { rule as initramfsModconfMissing } from './initramfs-modconf-missing/index.js';
 import { rule as initramfsVfioOrder } from './initramfs-vfio-order/index.js';
 import { rule as unknownElement } from './unknown-element/index.js';
+import { rule as iommuNotEnabled } from './iommu-not-enabled/index.js';
+import { rule as cmdlineDuplicateParam } from './cmdline-duplicate-param/index.js';
+import { rule as cmdlineListWhitespace } from './cmdline-list-whitespace/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -110,6 +113,9 @@ export const builtinRules: readonly Rule[] = [
   initramfsModconfMissing,
   initramfsVfioOrder,
   unknownElement,
+  iommuNotEnabled,
+  cmdlineDuplicateParam,
+  cmdlineListWhitespace,
   syntax,
   unusedSuppression,
 ];
