@@ -172,11 +172,18 @@ export function lintCollected(inputs: readonly InputFile[], unusable: ReadonlyAr
     return given !== undefined ? { input, source: sourceFile(input.displayPath, given), mode: undefined } : readFile(input);
   });
   // Editor buffers for files not found by discovery still belong to the machine.
-  for (const [path, text] of options.texts ?? []) {
-    if (reads.some((r) => r.input.realPath === path || r.input.displayPath === path)) continue;
-    const kind = options.kind ?? kindOfText(path, text);
-    if (kind) reads.push({ input: { realPath: path, displayPath: path, systemPath: systemPathOf(path, kind), kind, masked: false }, source: sourceFile(path, text), mode: undefined });
+  if (options.texts && options.texts.size > 0) {
+    const known = new Set<string>();
+    for (const r of reads) known.add(r.input.realPath).add(r.input.displayPath);
+    for (const [path, text] of options.texts) {
+      if (known.has(path)) continue;
+      const kind = options.kind ?? kindOfText(path, text);
+      if (kind) reads.push({ input: { realPath: path, displayPath: path, systemPath: systemPathOf(path, kind), kind, masked: false }, source: sourceFile(path, text), mode: undefined });
+    }
   }
+  // Each file by its source path: a lookup per file, never a scan of the list (issue 21).
+  const byPath = new Map<string, ReadFile>();
+  for (const r of reads) if (!byPath.has(r.source.path)) byPath.set(r.source.path, r);
 
   const parseCache = new Map<string, ParsedFile>();
   const parsedFor = (r: ReadFile, text: string): ParsedFile => {
@@ -193,7 +200,7 @@ export function lintCollected(inputs: readonly InputFile[], unusable: ReadonlyAr
     const machine = buildMachine(files, undefined, options.live);
     const out = lintMachine(machine, setup.rules, { syntax: setup.syntax, reportUnusedSuppressions: setup.unused, knownRuleIds: setup.knownIds });
     for (const [path, list] of out.diagnostics) {
-      const read = reads.find((r) => r.source.path === path);
+      const read = byPath.get(path);
       out.diagnostics.set(path, applyOverrides(list, read?.input.realPath ?? path, setup.config.overrides, setup.baseDir, setup.baseOff));
     }
     return { diagnostics: out.diagnostics, skipped: out.skipped, failures: out.failures, files };
@@ -206,7 +213,6 @@ export function lintCollected(inputs: readonly InputFile[], unusable: ReadonlyAr
   // The fix loop's last lint is always of its final texts: that lint is the result, not a second run.
   let lastLint: ReturnType<typeof lintTexts> | undefined;
   if (options.fix) {
-    const byPath = new Map(reads.map((r) => [r.source.path, r] as const));
     const loop = runFixLoop(original, (texts) => {
       lastLint = lintTexts(texts);
       return { diagnostics: [...lastLint.diagnostics.values()].flat() };
