@@ -19,6 +19,7 @@ import type { FileKind, ParsedFile } from './model/machine.js';
 import { classifyText } from './model/classify.js';
 import type { LiveHost } from './host/live.js';
 import { withSnapshots } from './live/inputs.js';
+import { holdDirs } from './io/confined.js';
 
 export interface LintOptions {
   /** Directory that relative paths and the config search start from (default: process.cwd()). */
@@ -166,11 +167,14 @@ export type CollectOptions = Pick<LintOptions, 'kind' | 'texts' | 'fix' | 'fixRu
 
 /** The engine's whole flow for one machine: read, parse, model, rules, suppressions, overrides, fixes. */
 export function lintCollected(inputs: readonly InputFile[], unusable: ReadonlyArray<{ path: string; message: string }>, setup: RunSetup, options: CollectOptions): LintReport {
-  const reads: ReadFile[] = inputs.map((input) => {
-    // An editor knows a file by the path it opened, which may be a symlink to the file read.
-    const given = options.texts?.get(input.realPath) ?? options.texts?.get(input.displayPath);
-    return given !== undefined ? { input, source: sourceFile(input.displayPath, given), mode: undefined } : readFile(input);
-  });
+  // Consecutive files of one directory are read from it opened once (io/confined.ts).
+  const reads: ReadFile[] = holdDirs(() =>
+    inputs.map((input) => {
+      // An editor knows a file by the path it opened, which may be a symlink to the file read.
+      const given = options.texts?.get(input.realPath) ?? options.texts?.get(input.displayPath);
+      return given !== undefined ? { input, source: sourceFile(input.displayPath, given), mode: undefined } : readFile(input);
+    }),
+  );
   // Editor buffers for files not found by discovery still belong to the machine.
   if (options.texts && options.texts.size > 0) {
     const known = new Set<string>();
