@@ -2,7 +2,7 @@ import { existsSync, lstatSync, realpathSync as realpathJs, statSync } from 'nod
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { KINDS, type FileKind } from '../kinds/index.js';
 import { classifyText } from '../model/classify.js';
-import { SNIFF_BYTES, type Preread } from '../host/discover.js';
+import { SNIFF_BYTES } from '../host/discover.js';
 import { describeFsError, notRegularReason, readPrefix } from '../io/read.js';
 import { decodeHead } from '../io/sniff.js';
 import { parseXml } from '../parsers/xml/index.js';
@@ -162,7 +162,7 @@ function collectHeld(paths: readonly string[], options: CollectOptions): Collect
     const c = classifyNamedFile(abs, real, confine);
     if ('problem' in c) main.unusable.push({ path: abs, message: c.problem });
     else if ('skip' in c) main.skipped.push({ path: abs, reason: `${c.skip}; name its kind with --kind KIND=${given}`, note: true });
-    else add(main, { realPath: real, displayPath: abs, systemPath: c.systemPath, kind: c.kind, masked: false, why: c.why, confine, preread: c.preread });
+    else add(main, { realPath: real, displayPath: abs, systemPath: c.systemPath, kind: c.kind, masked: false, why: c.why, confine });
   }
   const machines = main.files.length + main.unusable.length + main.folders.length > 0 || others.length === 0 ? [main, ...others] : others;
   // Skipped files are told once, with the first machine.
@@ -196,26 +196,24 @@ export function collectInputs(paths: readonly string[], options: CollectOptions 
 }
 
 /** A lone file's kind and place, or why it is passed over (a readable file is never an error), or why it cannot be read. */
-function classifyNamedFile(abs: string, real: string, confine: Confinement): { kind: FileKind; systemPath: string; why: string; preread?: Preread } | { skip: string } | { problem: string } {
+function classifyNamedFile(abs: string, real: string, confine: Confinement): { kind: FileKind; systemPath: string; why: string } | { skip: string } | { problem: string } {
   const read = readPrefix(real, SNIFF_BYTES, confine);
   if (!read.ok) return { problem: read.message };
-  // Shorter than the sniff: that is the whole file, as the lint's read would give it (no second open).
-  const preread: Preread | undefined = read.bytes.length < SNIFF_BYTES ? { bytes: read.bytes, mode: read.mode } : undefined;
   const text = decodeHead(read.bytes, read.bytes.length < SNIFF_BYTES);
   if (text === undefined) {
     // Not text: an XML file is still handed to the parser, which says where the encoding breaks.
-    return abs.endsWith('.xml') ? { kind: 'domain', systemPath: KINDS.placeOf('domain', abs), why: 'an .xml file that is not valid text: read as a domain so the error is shown', preread } : { skip: 'not UTF-8 or UTF-16 text' };
+    return abs.endsWith('.xml') ? { kind: 'domain', systemPath: KINDS.placeOf('domain', abs), why: 'an .xml file that is not valid text: read as a domain so the error is shown' } : { skip: 'not UTF-8 or UTF-16 text' };
   }
   const c = classifyText(abs, text, { named: true });
   if (!c.ok) {
     // An XML file named by the user that is not well-formed may be a broken domain: the parse says what is wrong.
     const xml = abs.endsWith('.xml') || text.trimStart().startsWith('<');
     if (xml && !/<(network|networkport|pool|volume|secret|nwfilter|nwfilterbinding|interface|device|domainsnapshot|domaincheckpoint|domainbackup|storagepoolCapabilities|domainCapabilities)>/.test(c.why) && parseXml(text).problems.some((p) => p.severity === 'fatal')) {
-      return { kind: 'domain', systemPath: KINDS.placeOf('domain', abs), why: 'an XML file that does not parse: read as a domain so the parse errors are shown', preread };
+      return { kind: 'domain', systemPath: KINDS.placeOf('domain', abs), why: 'an XML file that does not parse: read as a domain so the parse errors are shown' };
     }
     return { skip: c.why };
   }
-  return { kind: c.classification.kind, systemPath: KINDS.placeOf(c.classification.kind, abs), why: c.classification.why, preread };
+  return { kind: c.classification.kind, systemPath: KINDS.placeOf(c.classification.kind, abs), why: c.classification.why };
 }
 
 function kindLookup(patterns: readonly KindPattern[]): (abs: string) => FileKind | undefined {

@@ -266,7 +266,7 @@ function walkHeld(root: string, options: WalkOptions): WalkResult {
       const noted = byPath !== undefined || ext === '.conf' || ext === '.cfg' || (c.best?.confidence ?? 0) >= CONFIRM_CONFIDENCE;
       return void out.skipped.push({ path: abs, reason: c.why, note: noted });
     }
-    push(rel, real, confine, c.classification.kind, c.classification.why, c.classification, false, sniffed.preread);
+    push(rel, real, confine, c.classification.kind, c.classification.why, c.classification, false);
   }
 
   function addXml(rel: string, real: string, confine: Confinement): void {
@@ -382,10 +382,10 @@ function lstatAt(p: string): { st: BigIntStats } | { error: string } {
 }
 
 /**
- * The first 64 KiB of a file as text, or why it is not a text file to sniff; with the bytes read when
- * they are the whole file, so the lint does not read it again. `size`: what the walk's look saw.
+ * The first 64 KiB of a file as text, or why it is not a text file to sniff. `size`: what the walk's
+ * look saw. (The lint reads the file again: a file replaced after discovery is refused then.)
  */
-function readHead(path: string, confine: Confinement, size: bigint | undefined): { text: string; preread: Preread | undefined } | { reason: string } {
+function readHead(path: string, confine: Confinement, size: bigint | undefined): { text: string } | { reason: string } {
   if (size === undefined) {
     try {
       size = lstatSync(path, { bigint: true }).size;
@@ -398,7 +398,7 @@ function readHead(path: string, confine: Confinement, size: bigint | undefined):
   if (!read.ok) return { reason: read.message };
   const text = decodeHead(read.bytes, read.bytes.length < SNIFF_BYTES);
   if (text === undefined || text.includes('\0')) return { reason: 'not a text file' };
-  return { text, preread: read.bytes.length < SNIFF_BYTES ? { bytes: read.bytes, mode: read.mode } : undefined };
+  return { text };
 }
 
 function tryRealpath(path: string): string | undefined {
