@@ -121,22 +121,33 @@ export type CollectOptions = Pick<LintOptions, 'kind' | 'texts' | 'fix' | 'fixRu
  */
 export interface MachineIo {
   read(input: InputFile): ReadFile;
+  /** Runs all of one machine's reads (on Node: keeps each directory open for the next file in it). */
+  readAll?<T>(reads: () => T): T;
   overrides(list: Diagnostic[], realPath: string): Diagnostic[];
 }
 
 /** The engine's whole flow for one machine: read, parse, model, rules, suppressions, overrides, fixes. */
 export function lintInputs(inputs: readonly InputFile[], unusable: ReadonlyArray<{ path: string; message: string }>, setup: RunSetup, options: CollectOptions, io: MachineIo): LintReport {
-  const reads: ReadFile[] = inputs.map((input) => {
-    // An editor knows a file by the path it opened, which may be a symlink to the file read.
-    const given = options.texts?.get(input.realPath) ?? options.texts?.get(input.displayPath);
-    return given !== undefined ? { input, source: sourceFile(input.displayPath, given), mode: undefined } : io.read(input);
-  });
+  const readEach = () =>
+    inputs.map((input): ReadFile => {
+      // An editor knows a file by the path it opened, which may be a symlink to the file read.
+      const given = options.texts?.get(input.realPath) ?? options.texts?.get(input.displayPath);
+      return given !== undefined ? { input, source: sourceFile(input.displayPath, given), mode: undefined } : io.read(input);
+    });
+  const reads: ReadFile[] = io.readAll ? io.readAll(readEach) : readEach();
   // Editor buffers for files not found by discovery still belong to the machine.
-  for (const [path, text] of options.texts ?? []) {
-    if (reads.some((r) => r.input.realPath === path || r.input.displayPath === path)) continue;
-    const kind = options.kind ?? kindOfText(path, text);
-    if (kind) reads.push({ input: { realPath: path, displayPath: path, systemPath: KINDS.placeOf(kind, path), kind, masked: false }, source: sourceFile(path, text), mode: undefined });
+  if (options.texts && options.texts.size > 0) {
+    const known = new Set<string>();
+    for (const r of reads) known.add(r.input.realPath).add(r.input.displayPath);
+    for (const [path, text] of options.texts) {
+      if (known.has(path)) continue;
+      const kind = options.kind ?? kindOfText(path, text);
+      if (kind) reads.push({ input: { realPath: path, displayPath: path, systemPath: KINDS.placeOf(kind, path), kind, masked: false }, source: sourceFile(path, text), mode: undefined });
+    }
   }
+  // Each file by its source path: a lookup per file, never a scan of the list (issue 21). The first read wins, as find() did.
+  const byPath = new Map<string, ReadFile>();
+  for (const r of reads) if (!byPath.has(r.source.path)) byPath.set(r.source.path, r);
 
   const parseCache = new Map<string, ParsedFile>();
   const parsedFor = (r: ReadFile, text: string): ParsedFile => {
@@ -153,7 +164,7 @@ export function lintInputs(inputs: readonly InputFile[], unusable: ReadonlyArray
     const machine = buildMachine(files, undefined, options.live);
     const out = lintMachine(machine, setup.rules, { syntax: setup.syntax, reportUnusedSuppressions: setup.unused, knownRuleIds: setup.knownIds });
     for (const [path, list] of out.diagnostics) {
-      const read = reads.find((r) => r.source.path === path);
+      const read = byPath.get(path);
       out.diagnostics.set(path, io.overrides(list, read?.input.realPath ?? path));
     }
     return { diagnostics: out.diagnostics, skipped: out.skipped, failures: out.failures, files };
@@ -166,7 +177,6 @@ export function lintInputs(inputs: readonly InputFile[], unusable: ReadonlyArray
   // The fix loop's last lint is always of its final texts: that lint is the result, not a second run.
   let lastLint: ReturnType<typeof lintTexts> | undefined;
   if (options.fix) {
-    const byPath = new Map(reads.map((r) => [r.source.path, r] as const));
     const loop = runFixLoop(original, (texts) => {
       lastLint = lintTexts(texts);
       return { diagnostics: [...lastLint.diagnostics.values()].flat() };

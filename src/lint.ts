@@ -8,6 +8,7 @@ import { configCollectOptions } from './config/discovery.js';
 import { mergeReports } from './config/machines.js';
 import { readFile } from './pipeline/load.js';
 import { withSnapshots } from './live/inputs.js';
+import { holdDirs } from './io/confined.js';
 import { BUILTIN_WITH_DOCS, kindOfText, lintInputs, setupFromLoaded, type CollectOptions, type LintOptions, type RunSetup } from './lint-machine.js';
 
 export type { CollectOptions, LintOptions, RunSetup };
@@ -75,6 +76,8 @@ export async function lintText(text: string, options: LintOptions & { filePath?:
 export function lintCollected(inputs: readonly InputFile[], unusable: ReadonlyArray<{ path: string; message: string }>, setup: RunSetup, options: CollectOptions): LintReport {
   return lintInputs(inputs, unusable, setup, options, {
     read: readFile,
+    // Consecutive files of one directory are read from it opened once (io/confined.ts).
+    readAll: holdDirs,
     overrides: (list, realPath) => applyOverrides(list, realPath, setup.config.overrides, setup.baseDir, setup.baseOff),
   });
 }

@@ -25,6 +25,14 @@ export function plainCommand(label, file, args, options = {}) {
   return { label, file, args, node: false, ...options };
 }
 
+/**
+ * A command that is not Node, with its CPU time: run by bash, whose `times` prints the children's
+ * user and system time after it (a few ms of bash start-up go into the wall time only).
+ */
+export function plainCommandWithCpu(label, file, args, options = {}) {
+  return { label, file: 'bash', args: ['-c', `"$@" >/dev/null 2>&1; code=$?; times >&2; exit $code`, 'bash', file, ...args], node: false, cpuFromTimes: true, ...options };
+}
+
 /** Run once; returns wall ms, and for node commands CPU ms (user + sys) and peak RSS in MB. */
 export function runOnce(cmd, env = cleanEnv()) {
   const t0 = process.hrtime.bigint();
@@ -32,7 +40,8 @@ export function runOnce(cmd, env = cleanEnv()) {
     cwd: cmd.cwd,
     env,
     // Output goes to a pipe, as in CI, a pre-commit hook or an editor (hyperfine --output=pipe does the same).
-    stdio: ['ignore', 'pipe', 'pipe', cmd.node ? 'pipe' : 'ignore'],
+    // `stdout: 'devnull'` sends it to /dev/null instead (a character device, as a terminal is).
+    stdio: ['ignore', cmd.stdout === 'devnull' ? 'ignore' : 'pipe', 'pipe', cmd.node ? 'pipe' : 'ignore'],
     maxBuffer: 256 * 1024 * 1024,
   });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -43,6 +52,14 @@ export function runOnce(cmd, env = cleanEnv()) {
     throw new Error(`${cmd.label}: exit ${r.status ?? r.signal}${err ? `: ${err}` : ''}`);
   }
   const out = { wallMs };
+  if (cmd.cpuFromTimes) {
+    // `times`: the shell's user and system time, then its children's, as `0m0.123s 0m0.004s`.
+    const child = r.stderr.toString().trim().split('\n').pop().split(/\s+/).map((t) => {
+      const m = /^(\d+)m([\d.]+)s$/.exec(t);
+      return m ? Number(m[1]) * 60000 + Number(m[2]) * 1000 : NaN;
+    });
+    out.cpuMs = child[0] + child[1];
+  }
   if (cmd.node) {
     const line = r.output[3]?.toString().trim().split('\n').pop();
     if (line) {

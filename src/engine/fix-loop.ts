@@ -84,7 +84,9 @@ export function runFixLoop(initial: ReadonlyMap<string, string>, lint: (texts: R
     while (passes < MAX_FIX_PASSES) {
       const candidates = collectCandidates(lint(texts).diagnostics, options).filter((c) => !banned.has(fixKey(c)));
       if (candidates.length === 0) return { texts, applied, undone, passes, exhausted: false };
-      const repeated = restarts < MAX_RESTARTS ? candidates.filter((c) => appliedFindings.some((f) => sameFinding(f, c))) : [];
+      // A set of the applied findings, not a scan of them per candidate: --fix over thousands of files stays linear.
+      const appliedKeys = restarts < MAX_RESTARTS ? new Set(appliedFindings.map(appliedKey)) : undefined;
+      const repeated = appliedKeys ? candidates.filter((c) => appliedKeys.has(candidateKey(c))) : [];
       if (repeated.length > 0) {
         for (const c of repeated) {
           banned.add(fixKey(c));
@@ -186,10 +188,17 @@ function findingOf(c: Candidate): AppliedFinding {
   return { key: fixKey(c), message: c.diagnostic.message, path: c.diagnostic.path, start: c.diagnostic.range.start, end: c.diagnostic.range.end };
 }
 
-/** The same finding at the same place, offered the same fix again: applying it did not remove the finding. */
-function sameFinding(f: AppliedFinding, c: Candidate): boolean {
+/**
+ * The same finding at the same place, offered the same fix again: applying it did not remove the finding.
+ * Equal keys are that: same file, place, message and fix (JSON keeps the parts apart whatever they hold).
+ */
+function appliedKey(f: AppliedFinding): string {
+  return JSON.stringify([f.path, f.start, f.end, f.message, f.key]);
+}
+
+function candidateKey(c: Candidate): string {
   const d = c.diagnostic;
-  return f.path === d.path && f.start === d.range.start && f.end === d.range.end && f.message === d.message && f.key === fixKey(c);
+  return JSON.stringify([d.path, d.range.start, d.range.end, d.message, fixKey(c)]);
 }
 
 /** Move a place past the edits applied before it (an insertion at the place itself moves it too). */

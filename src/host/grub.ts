@@ -16,7 +16,7 @@ import { compareNames } from './dirs.js';
 export function grubCmdline(files: readonly ParsedFile[]): CmdlineBase | undefined {
   const grub = files.filter((f) => f.kind === 'grub' && f.ast.kind === 'grub');
   const dropins = grub.filter((f) => f.systemPath.startsWith('/etc/default/grub.d/')).sort((a, b) => compareNames(posix.basename(a.systemPath), posix.basename(b.systemPath)));
-  const mains = grub.filter((f) => !dropins.includes(f));
+  const mains = grub.filter((f) => !f.systemPath.startsWith('/etc/default/grub.d/'));
   const main = mains.find((f) => f.systemPath === '/etc/default/grub') ?? mains[0];
   const ordered = main ? [main, ...dropins] : dropins;
   if (ordered.length === 0) return undefined;

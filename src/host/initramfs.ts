@@ -49,7 +49,7 @@ export function mkinitcpioFacts(files: readonly ParsedFile[]): InitramfsConfig |
 export function dracutFacts(files: readonly ParsedFile[]): InitramfsConfig | undefined {
   if (files.length === 0) return undefined;
   const main = files.filter((f) => f.systemPath === '/etc/dracut.conf');
-  const { effective } = dropinOrder(files.filter((f) => !main.includes(f)), ['etc/dracut.conf.d', 'usr/lib/dracut/dracut.conf.d']);
+  const { effective } = dropinOrder(files.filter((f) => f.systemPath !== '/etc/dracut.conf'), ['etc/dracut.conf.d', 'usr/lib/dracut/dracut.conf.d']);
   const ordered = [...main, ...sortVersion(effective, (f) => posix.basename(f.systemPath))];
   const cfg = dracutConfig(ordered.map((f) => shellOf(f)!));
   const module = (e: ListEntry) => (e as ModuleEntry).module;

@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync, statSync, constants, type BigIntStats } from 'node:fs';
 import { rememberRead } from './identity.js';
-import { ConfinementError, openConfined } from './confined.js';
-import { idOf, type Confinement } from './confinement.js';
+import { ConfinementError, doneWithDir, openConfined, type ReadDir } from './confined.js';
+import { idOf, type Confinement, type FileId } from './confinement.js';
 import { notRegularReason } from './kind.js';
 
 /**
@@ -12,7 +12,8 @@ import { notRegularReason } from './kind.js';
 export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 
 /** `tooLarge` marks a refusal by size alone: the file could still be classified by its start. */
-export type ReadOutcome = { ok: true; bytes: Buffer; mode: number } | { ok: false; message: string; tooLarge?: true };
+/** `id`: the file read, by device and inode (discovery records it when the read was its look). */
+export type ReadOutcome = { ok: true; bytes: Buffer; mode: number; id: FileId } | { ok: false; message: string; tooLarge?: true };
 
 /**
  * Read one input file without ever blocking or reading forever: the file must be
@@ -23,41 +24,39 @@ export type ReadOutcome = { ok: true; bytes: Buffer; mode: number } | { ok: fals
  * discovery started at without following any link, and must be the file
  * discovery saw (see confined.ts).
  */
-export function readInput(path: string, maxBytes = MAX_INPUT_BYTES, confine?: Confinement): ReadOutcome {
-  return readRegular(path, maxBytes, false, confine);
+export function readInput(path: string, maxBytes = MAX_INPUT_BYTES, confine?: Confinement, afterLook?: () => void): ReadOutcome {
+  return readRegular(path, maxBytes, false, confine, afterLook);
 }
 
 /**
  * The first `maxBytes` bytes of a regular file (all of it when shorter), with the
  * same refusals as `readInput`: enough to classify a file without reading all of it.
  */
-export function readPrefix(path: string, maxBytes: number, confine?: Confinement): ReadOutcome {
-  return readRegular(path, maxBytes, true, confine);
+export function readPrefix(path: string, maxBytes: number, confine?: Confinement, afterLook?: () => void): ReadOutcome {
+  return readRegular(path, maxBytes, true, confine, afterLook);
 }
 
 const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY;
 
 /** Open for reading: confined, or (a path the user named, a config file) following links, the type checked first. */
-function openForRead(path: string, confine: Confinement | undefined): { fd: number; st: BigIntStats; dirFd?: number } {
-  if (confine) {
-    const { fd, st, dir } = openConfined(path, confine, READ_FLAGS);
-    return { fd, st, dirFd: dir.fd };
-  }
+function openForRead(path: string, confine: Confinement | undefined, afterLook: (() => void) | undefined): { fd: number; st: BigIntStats; dir?: ReadDir } {
+  if (confine) return openConfined(path, confine, READ_FLAGS, afterLook);
   // The type before the open: opening a FIFO, even non-blocking, would release a writer waiting on it.
   const notRegular = notRegularReason(statSync(path));
   if (notRegular) throw new ConfinementError(notRegular);
+  afterLook?.();
   const fd = openSync(path, READ_FLAGS);
   return { fd, st: fstatSync(fd, { bigint: true }) };
 }
 
-function readRegular(path: string, maxBytes: number, prefix: boolean, confine: Confinement | undefined): ReadOutcome {
+function readRegular(path: string, maxBytes: number, prefix: boolean, confine: Confinement | undefined, afterLook: (() => void) | undefined): ReadOutcome {
   let opened;
   try {
-    opened = openForRead(path, confine);
+    opened = openForRead(path, confine, afterLook);
   } catch (err) {
     return { ok: false, message: describeFsError(err) };
   }
-  const { fd, st, dirFd } = opened;
+  const { fd, st, dir } = opened;
   try {
     // Checked again on the open file: the entry may have been swapped between the look and the open.
     const notRegular = notRegularReason(st);
@@ -82,13 +81,13 @@ function readRegular(path: string, maxBytes: number, prefix: boolean, confine: C
       if (got === Number(st.size) && got > 0) break;
     }
     if (!prefix && got > maxBytes) return { ok: false, message: tooLarge(undefined, maxBytes), tooLarge: true };
-    rememberRead(path, st, dirFd === undefined ? undefined : { within: confine!.within, dir: idOf(fstatSync(dirFd, { bigint: true })) });
-    return { ok: true, bytes: bytes.subarray(0, got), mode: Number(st.mode) };
+    rememberRead(path, st, dir === undefined ? undefined : { within: confine!.within, dir: dir.id() });
+    return { ok: true, bytes: bytes.subarray(0, got), mode: Number(st.mode), id: idOf(st) };
   } catch (err) {
     return { ok: false, message: describeFsError(err) };
   } finally {
     closeSync(fd);
-    if (dirFd !== undefined) closeSync(dirFd);
+    if (dir !== undefined) doneWithDir(dir);
   }
 }
 

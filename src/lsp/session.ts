@@ -7,7 +7,7 @@ import type { Diagnostic } from '../engine/diagnostic.js';
 import type { LintReport } from '../engine/result.js';
 import { selectFixes, type Fix } from '../engine/fix.js';
 import { classifyText } from '../model/classify.js';
-import { plansFor, samePath, type MachinePlan } from './machine.js';
+import { plansFor, type MachinePlan } from './machine.js';
 import { FileTexts, quickFix, toLspDiagnostic, toWorkspaceEdit } from './convert.js';
 import { MAX_INPUT_BYTES } from '../io/read.js';
 
@@ -257,26 +257,37 @@ export class Session {
 
   private lintPlan(plan: MachinePlan, s: Setup, uris: ReadonlySet<string>): { report: LintReport; texts: FileTexts } {
     const texts = new Map<string, string>();
-    const open = this.documents.all();
+    // Open documents by path (the first one opened for a path), and the inputs' paths: one lookup per
+    // file instead of a scan of every open document or every input (issue 21).
+    const openByPath = new Map<string, { doc: TextDocument; order: number }>();
+    for (const [order, doc] of this.documents.all().entries()) {
+      const p = pathOf(doc.uri);
+      if (p !== undefined && !openByPath.has(p)) openByPath.set(p, { doc, order });
+    }
+    // The document that comes first among the open ones with either path, as a scan in that order would find.
+    const openFor = (a: string, b: string): TextDocument | undefined => {
+      const x = openByPath.get(a);
+      const y = openByPath.get(b);
+      return (x === undefined ? y : y === undefined || x.order <= y.order ? x : y)?.doc;
+    };
+    const inputPaths = new Set<string>();
     for (const input of plan.inputs) {
-      const doc = open.find((d) => pathOf(d.uri) !== undefined && samePath(input, pathOf(d.uri)!));
+      inputPaths.add(input.realPath).add(input.displayPath);
+      const doc = openFor(input.realPath, input.displayPath);
       if (doc) texts.set(input.realPath, doc.getText());
     }
     const uriOf = new Map<string, string>();
     for (const uri of uris) {
       const path = pathOf(uri) ?? `/untitled/${basename(uri)}`;
       uriOf.set(path, uri);
-      if (!plan.inputs.some((f) => samePath(f, path))) texts.set(path, this.documents.get(uri)!.getText());
+      if (!inputPaths.has(path)) texts.set(path, this.documents.get(uri)!.getText());
     }
     const report = lintCollected(plan.inputs, plan.unusable, s.setup, { texts });
     for (const f of report.failures) this.showOnce(`vfio-lint: rule ${f.ruleId} failed: ${f.message}`);
     const fileTexts = new FileTexts();
     for (const r of report.results) {
       if (r.source === undefined) continue;
-      const doc = open.find((d) => {
-        const p = pathOf(d.uri);
-        return p !== undefined && (p === r.realPath || p === r.filePath);
-      });
+      const doc = openFor(r.realPath ?? r.filePath, r.filePath);
       fileTexts.add(r.filePath, r.source, doc?.uri ?? uriOf.get(r.filePath));
     }
     this.connection.console.log(`linted ${plan.label}: ${report.results.length} file(s)`);

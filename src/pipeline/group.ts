@@ -47,7 +47,7 @@ export function groupMachines(files: readonly WalkedFile[], grouping: Grouping):
   const byRoot = new Map<string, WalkedFile[]>(roots.map((r) => [r, []]));
   const rest: WalkedFile[] = [];
   for (const f of files) {
-    const root = roots.find((r) => r === '' || isUnder(f, r));
+    const root = deepestRoot(f.relPath, byRoot);
     if (root === undefined) rest.push(f);
     else byRoot.get(root)!.push(f);
   }
@@ -58,8 +58,15 @@ export function groupMachines(files: readonly WalkedFile[], grouping: Grouping):
   return { groups, how: `${groups.length} machines (${names.join(', ')}): ${basis}; every other file joins the deepest of them above it${rest.length > 0 ? ', and files under none of them make the machine "."' : ''}` };
 }
 
-/** Is the file inside the machine folder `root` (relative to the walked folder)? */
-function isUnder(f: WalkedFile, root: string): boolean {
-  const rel = f.relPath;
-  return rel === root || rel.startsWith(`${root}/`);
+/**
+ * The deepest machine folder that holds `rel` (itself, or a folder above it), or `''` when the walked
+ * folder itself is one: each folder on the path is looked up, so a walk with thousands of machines
+ * costs its path depth per file, not a scan of every machine.
+ */
+function deepestRoot(rel: string, roots: ReadonlyMap<string, unknown>): string | undefined {
+  for (let at = rel.length; at > 0; at = rel.lastIndexOf('/', at - 1)) {
+    const folder = rel.slice(0, at);
+    if (roots.has(folder)) return folder;
+  }
+  return roots.has('') ? '' : undefined;
 }

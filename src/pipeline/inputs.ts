@@ -12,6 +12,7 @@ import { walkFolder, type FolderInput, type IgnoreSource, type InputFile, type S
 import { groupMachines, type Grouping } from './group.js';
 import { nameError } from '../core/errors.js';
 import { idOf, type Confinement } from '../io/confinement.js';
+import { holdDirs } from '../io/confined.js';
 
 // One realpath(3) call instead of an lstat per path component; same result on the systems we run on.
 const realpathSync = realpathJs.native;
@@ -74,6 +75,11 @@ nameError(InputError, 'InputError');
  * machine together.
  */
 export function collectMachines(paths: readonly string[], options: CollectOptions = {}): CollectedRun {
+  // Files named in one directory (a glob, a machines config) are read from it opened once (io/confined.ts).
+  return holdDirs(() => collectHeld(paths, options));
+}
+
+function collectHeld(paths: readonly string[], options: CollectOptions): CollectedRun {
   const cwd = options.cwd ?? process.cwd();
   const main: CollectedMachine = { name: undefined, files: [], unusable: [], skipped: [], folders: [] };
   const others: CollectedMachine[] = [];
@@ -103,9 +109,9 @@ export function collectMachines(paths: readonly string[], options: CollectOption
     let st;
     let link: boolean;
     try {
-      st = lstatSync(abs);
+      st = lstatSync(abs, { bigint: true });
       link = st.isSymbolicLink();
-      if (link) st = statSync(abs);
+      if (link) st = statSync(abs, { bigint: true });
     } catch (err) {
       throw new InputError(`${given}: ${describeFsError(err)}`);
     }
@@ -141,8 +147,9 @@ export function collectMachines(paths: readonly string[], options: CollectOption
     let confine: Confinement;
     try {
       real = realPathOf(abs, link);
-      // Read where it is now, and only if it is still the file looked at here.
-      confine = { within: dirname(real), id: idOf(statSync(real, { bigint: true })) };
+      // Read where it is now, and only if it is still the file looked at here (not a link: the lstat above
+      // looked at it; the real path is its directory's real path and its name).
+      confine = { within: dirname(real), id: idOf(link ? statSync(real, { bigint: true }) : st) };
     } catch (err) {
       main.unusable.push({ path: abs, message: describeFsError(err) });
       continue;

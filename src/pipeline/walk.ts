@@ -9,6 +9,7 @@ import { decodeHead } from '../io/sniff.js';
 import { parseXml } from '../parsers/xml/index.js';
 import { IgnoreList } from '../config/ignore.js';
 import { idOf, type Confinement, type FileId } from '../io/confinement.js';
+import { holdDirs } from '../io/confined.js';
 
 /** A file to lint, before reading, with the reason it is the kind it is. */
 export interface InputFile extends DiscoveredFile {
@@ -103,6 +104,11 @@ export function isStaleCopy(name: string): boolean {
  * a folder is not followed.
  */
 export function walkFolder(root: string, options: WalkOptions = {}): WalkResult {
+  // Files are read from the directory the walk is in: its chain of directories is opened once for all of them.
+  return holdDirs(() => walkHeld(root, options));
+}
+
+function walkHeld(root: string, options: WalkOptions): WalkResult {
   const registry = (options.registry ?? KINDS) as Registry<FileKind>;
   const out: WalkResult = { root, files: [], problems: [], skipped: [], folders: [] };
   const rootParts = normalParts(root);
@@ -197,6 +203,7 @@ export function walkFolder(root: string, options: WalkOptions = {}): WalkResult 
     let masked = false;
     // The file discovery found, by device and inode: reads and writes must find this very file (io/confined.ts).
     let id: FileId | undefined;
+    let size: bigint | undefined;
     // Worth a finding when it cannot be read: a file the tools would read, or one the user named.
     const matters = () => given !== undefined || registry.byPath(abs) !== undefined || configDirs.has(name) || name.endsWith('.xml');
     if (d.isSymbolicLink()) {
@@ -217,7 +224,10 @@ export function walkFolder(root: string, options: WalkOptions = {}): WalkResult 
         }
       }
     }
-    if (!masked) {
+    // A plain .xml file is read whole by discovery: that read's own look (lstat) is the look, and its
+    // identity is recorded from it (addXml), so no separate lstat by path first (issue 21).
+    const readWholeNext = !masked && d.isFile() && given === undefined && !name.startsWith('.') && name.endsWith('.xml');
+    if (!masked && !readWholeNext) {
       const at = lstatAt(real);
       walkTestHooks.afterLook?.(real);
       const notRegular = 'error' in at ? at.error : notRegularReason(at.st);
@@ -226,7 +236,10 @@ export function walkFolder(root: string, options: WalkOptions = {}): WalkResult 
         else out.skipped.push({ path: abs, reason: notRegular, note: false });
         return;
       }
-      if (!('error' in at)) id = idOf(at.st);
+      if (!('error' in at)) {
+        id = idOf(at.st);
+        size = at.st.size;
+      }
     }
     const confine: Confinement = { within: confineDir(real), id };
 
@@ -243,8 +256,9 @@ export function walkFolder(root: string, options: WalkOptions = {}): WalkResult 
     if (name.startsWith('.')) return skip(abs, 'a hidden file');
     if (!SNIFF_EXTENSIONS.has(ext) && !byPath) return skip(abs, `not a configuration file name (${ext})`);
     if (ext === '.xml') return addXml(rel, real, confine);
-    const head = readHead(real, confine);
-    if (typeof head !== 'string') return skip(abs, head.reason);
+    const sniffed = readHead(real, confine, size);
+    if ('reason' in sniffed) return skip(abs, sniffed.reason);
+    const head = sniffed.text;
     if (head.trimStart().startsWith('<')) return addXml(rel, real, confine);
     const c = classifyText(abs, head, { registry });
     if (!c.ok) {
@@ -257,10 +271,13 @@ export function walkFolder(root: string, options: WalkOptions = {}): WalkResult 
 
   function addXml(rel: string, real: string, confine: Confinement): void {
     const abs = join(root, rel);
-    // Read as reads after discovery are: confined, and only if it is still the file looked at.
-    const whole = readInput(real, undefined, confine);
-    const read = whole.ok ? whole : whole.tooLarge ? readPrefix(real, SNIFF_BYTES, confine) : whole;
+    // Read as reads after discovery are: confined, and only if it is still the file looked at. Not looked
+    // at yet (no id): this read's look is discovery's, and the file it read is the one recorded.
+    const look = confine.id === undefined ? () => walkTestHooks.afterLook?.(real) : undefined;
+    const whole = readInput(real, undefined, confine, look);
+    const read = whole.ok ? whole : whole.tooLarge ? readPrefix(real, SNIFF_BYTES, confine, look) : whole;
     if (!read.ok) return void out.problems.push({ path: abs, message: read.message });
+    confine.id ??= read.id;
     const preread: Preread | undefined = whole.ok ? { bytes: whole.bytes, mode: whole.mode } : undefined;
     const text = decodeHead(read.bytes, whole.ok || read.bytes.length < SNIFF_BYTES);
     if (text === undefined) return skip(abs, 'not UTF-8 or UTF-16 text', true);
@@ -364,20 +381,24 @@ function lstatAt(p: string): { st: BigIntStats } | { error: string } {
   }
 }
 
-/** The first 64 KiB of a file as text, or why it is not a text file to sniff. */
-function readHead(path: string, confine: Confinement): string | { reason: string } {
-  let size: number;
-  try {
-    size = lstatSync(path).size;
-  } catch (err) {
-    return { reason: describeFsError(err) };
+/**
+ * The first 64 KiB of a file as text, or why it is not a text file to sniff. `size`: what the walk's
+ * look saw. (The lint reads the file again: a file replaced after discovery is refused then.)
+ */
+function readHead(path: string, confine: Confinement, size: bigint | undefined): { text: string } | { reason: string } {
+  if (size === undefined) {
+    try {
+      size = lstatSync(path, { bigint: true }).size;
+    } catch (err) {
+      return { reason: describeFsError(err) };
+    }
   }
   if (size > MAX_SNIFF_FILE) return { reason: `${size} bytes: too large for a configuration file` };
   const read = readPrefix(path, SNIFF_BYTES, confine);
   if (!read.ok) return { reason: read.message };
   const text = decodeHead(read.bytes, read.bytes.length < SNIFF_BYTES);
   if (text === undefined || text.includes('\0')) return { reason: 'not a text file' };
-  return text;
+  return { text };
 }
 
 function tryRealpath(path: string): string | undefined {

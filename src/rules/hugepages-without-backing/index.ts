@@ -37,7 +37,11 @@ export const rule = defineRule({
       const hp = d.view.memoryBacking?.hugepages;
       if (!hp) continue;
       const sizes = hp.pages.length === 0 ? [defaultSize] : hp.pages.map((p) => p.sizeBytes ?? defaultSize);
-      for (const s of sizes) wanted.set(s, [...(wanted.get(s) ?? []), d]);
+      for (const s of sizes) {
+        const list = wanted.get(s);
+        if (list) list.push(d);
+        else wanted.set(s, [d]);
+      }
     }
     const checked = machine.domains.map((d) => d.view.name ?? d.file.source.path).join(', ');
     for (const pool of pools.values()) {

@@ -61,7 +61,7 @@ export const rule = defineRule({
     const sizes = layout.l3SizesDiffer
       ? `. The L3 caches differ: ${sized.map((l) => `#${l.index} (CPUs ${l.cpus.format()}) has ${formatBytes(l.bytes!)}`).join(', ')}; the larger is #${largest.map((l) => l.index).join(', #')}`
       : '';
-    const others = ctx.machine.domains.filter((o) => o !== d).reduce((acc, o) => acc.union(vcpuCpus(o)), CpuSet.EMPTY);
+    const others = othersOf(ctx.machine.domains, d);
     const plan = planPins(layout, vcpus.length, others);
     ctx.report({
       messageId: 'spans',
@@ -75,6 +75,32 @@ export const rule = defineRule({
 
 function size(l: L3Group): string {
   return l.bytes !== undefined ? `, ${formatBytes(l.bytes)}` : '';
+}
+
+/**
+ * The CPUs the other domains of the machine pin: the union of those before `d` and of those after it,
+ * each made once per machine (a union per domain over every other domain was quadratic in domains).
+ */
+const pinnedAround = new WeakMap<readonly DomainInput[], { index: Map<DomainInput, number>; before: CpuSet[]; after: CpuSet[] }>();
+
+function othersOf(domains: readonly DomainInput[], d: DomainInput): CpuSet {
+  let p = pinnedAround.get(domains);
+  if (!p) {
+    const cpus = domains.map(vcpuCpus);
+    const before: CpuSet[] = [CpuSet.EMPTY];
+    for (let i = 0; i < cpus.length; i++) before.push(before[i]!.union(cpus[i]!));
+    const after: CpuSet[] = new Array<CpuSet>(cpus.length + 1);
+    after[cpus.length] = CpuSet.EMPTY;
+    for (let i = cpus.length - 1; i >= 0; i--) after[i] = after[i + 1]!.union(cpus[i]!);
+    const index = new Map<DomainInput, number>();
+    domains.forEach((x, i) => index.set(x, i));
+    p = { index, before, after };
+    pinnedAround.set(domains, p);
+  }
+  const i = p.index.get(d);
+  // A domain not in the list (never in a lint) leaves every domain as another.
+  if (i === undefined) return p.before[domains.length]!;
+  return p.before[i]!.union(p.after[i + 1]!);
 }
 
 function vcpuCpus(d: DomainInput): CpuSet {
