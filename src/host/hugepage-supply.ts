@@ -35,11 +35,12 @@ export function hugepageSupply(host: HostModel, size: number | undefined): Hugep
 }
 
 /** Where reservations were looked for, in words for messages; empty when the host gave nothing that could reserve huge pages. */
-export function reservationSources(host: HostModel): string[] {
-  const out: string[] = [];
-  const cmdline = host.configuredCmdlines[0] ?? host.boot;
-  if (cmdline) out.push(`the kernel command line (${cmdline.label})`);
-  if (host.sysctl.effective.length > 0) out.push(`the sysctl files (${host.sysctl.effective.length})`);
-  if (host.live?.hugepages) out.push(host.live.origin === 'live' ? 'the running kernel (/sys/kernel/mm/hugepages)' : 'the snapshot\'s /sys/kernel/mm/hugepages');
+export function reservationSources(host: HostModel): Array<{ kind: 'cmdline' | 'sysctl' | 'live'; text: string }> {
+  const out: Array<{ kind: 'cmdline' | 'sysctl' | 'live'; text: string }> = [];
+  const cmdline = host.boot;
+  if (cmdline) out.push({ kind: 'cmdline', text: `the kernel command line (${cmdline.label})` });
+  const n = host.sysctl.effective.length;
+  if (n > 0) out.push({ kind: 'sysctl', text: n === 1 ? `the sysctl file ${host.sysctl.effective[0]!.systemPath}` : `the ${n} sysctl files` });
+  if (host.live?.hugepages) out.push({ kind: 'live', text: 'the running kernel' });
   return out;
 }

@@ -50,6 +50,12 @@ import { rule as efifbOffObsolete } from './efifb-off-obsolete/index.js';
 import { rule as cmdlineParamMissingPrefix } from './cmdline-param-missing-prefix/index.js';
 import { rule as pinsSpanL3 } from './pins-span-l3/index.js';
 import { rule as emulatorOnIsolatedCpu } from './emulator-on-isolated-cpu/index.js';
+import { rule as memorybackingWithoutHugepages } from './memorybacking-without-hugepages/index.js';
+import { rule as hugepagesPoolShort } from './hugepages-pool-short/index.js';
+import { rule as hugepagesSysctlSize } from './hugepages-sysctl-size/index.js';
+import { rule as hugetlbShmGroupUnneeded } from './hugetlb-shm-group-unneeded/index.js';
+import { rule as sysctlShadowed } from './sysctl-shadowed/index.js';
+import { rule as hugepagesInsufficient } from './hugepages-insufficient/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -102,6 +108,12 @@ export const builtinRules: readonly Rule[] = [
   cmdlineParamMissingPrefix,
   pinsSpanL3,
   emulatorOnIsolatedCpu,
+  memorybackingWithoutHugepages,
+  hugepagesPoolShort,
+  hugepagesSysctlSize,
+  hugetlbShmGroupUnneeded,
+  sysctlShadowed,
+  hugepagesInsufficient,
   syntax,
   unusedSuppression,
 ];
