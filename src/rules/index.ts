@@ -52,10 +52,7 @@ import { rule as pinsSpanL3 } from './pins-span-l3/index.js';
 import { rule as emulatorOnIsolatedCpu } from './emulator-on-isolated-cpu/index.js';
 import { rule as memorybackingWithoutHugepages } from './memorybacking-without-hugepages/index.js';
 import { rule as hugepagesPoolShort } from './hugepages-pool-short/index.js';
-import { rule as hugepagesSysctlSize } from './hugepages-sysctl-size/index.js';
 import { rule as hugetlbShmGroupUnneeded } from './hugetlb-shm-group-unneeded/index.js';
-import { rule as sysctlShadowed } from './sysctl-shadowed/index.js';
-import { rule as hugepagesInsufficient } from './hugepages-insufficient/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -110,10 +107,7 @@ export const builtinRules: readonly Rule[] = [
   emulatorOnIsolatedCpu,
   memorybackingWithoutHugepages,
   hugepagesPoolShort,
-  hugepagesSysctlSize,
   hugetlbShmGroupUnneeded,
-  sysctlShadowed,
-  hugepagesInsufficient,
   syntax,
   unusedSuppression,
 ];
