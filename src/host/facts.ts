@@ -63,6 +63,8 @@ export interface HugepagePool {
   /** The token that sets the count (a `hugepages=` value or a `vm.nr_hugepages` value). */
   at: Loc;
   sysctl: SysctlFact | undefined;
+  /** Pages per NUMA node when the count is given per node (`hugepages=0:N,1:M`); undefined: spread by the kernel. */
+  nodes?: ReadonlyMap<number, number> | undefined;
 }
 
 /** The huge pages the configured boot reserves. */

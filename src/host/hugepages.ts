@@ -46,8 +46,8 @@ function bootPools(source: CmdlineSource, defaultSize: number): Map<number, Huge
       counted = false;
     } else if (p.key === 'hugepages') {
       if (counted || size === undefined || pools.has(size)) continue;
-      const pages = countPages(p);
-      if (pages !== undefined) pools.set(size, { size, pages, at: p.valueLoc ?? p.loc, sysctl: undefined });
+      const count = countPages(p);
+      if (count !== undefined) pools.set(size, { size, pages: count.pages, at: p.valueLoc ?? p.loc, sysctl: undefined, nodes: count.nodes });
       counted = true;
     } else if (p.key === 'sysctl.vm.nr_hugepages' && /^\d+$/.test(p.value)) {
       pools.set(defaultSize, { size: defaultSize, pages: Number(p.value), at: p.valueLoc ?? p.loc, sysctl: undefined });
@@ -56,10 +56,13 @@ function bootPools(source: CmdlineSource, defaultSize: number): Map<number, Huge
   return pools;
 }
 
-/** `hugepages=N`, or the per-node form `hugepages=0:N,1:M`. */
-function countPages(p: KernelParamFact): number | undefined {
+/** `hugepages=N`, or the per-node form `hugepages=0:N,1:M` (its total, and the count per node). */
+function countPages(p: KernelParamFact): { pages: number; nodes: Map<number, number> | undefined } | undefined {
   const v = p.value!;
-  if (/^\d+$/.test(v)) return Number(v);
-  const nodes = v.split(',').map((part) => /^\d+:(\d+)$/.exec(part));
-  return nodes.every(Boolean) ? nodes.reduce((n, m) => n + Number(m![1]), 0) : undefined;
+  if (/^\d+$/.test(v)) return { pages: Number(v), nodes: undefined };
+  const parts = v.split(',').map((part) => /^(\d+):(\d+)$/.exec(part));
+  if (!parts.every(Boolean)) return undefined;
+  const nodes = new Map<number, number>();
+  for (const m of parts) nodes.set(Number(m![1]), (nodes.get(Number(m![1])) ?? 0) + Number(m![2]));
+  return { pages: [...nodes.values()].reduce((a, b) => a + b, 0), nodes };
 }

@@ -57,6 +57,9 @@ import { rule as unknownElement } from './unknown-element/index.js';
 import { rule as iommuNotEnabled } from './iommu-not-enabled/index.js';
 import { rule as cmdlineDuplicateParam } from './cmdline-duplicate-param/index.js';
 import { rule as cmdlineListWhitespace } from './cmdline-list-whitespace/index.js';
+import { rule as memorybackingWithoutHugepages } from './memorybacking-without-hugepages/index.js';
+import { rule as hugepagesPoolShort } from './hugepages-pool-short/index.js';
+import { rule as hugetlbShmGroupUnneeded } from './hugetlb-shm-group-unneeded/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -116,6 +119,9 @@ export const builtinRules: readonly Rule[] = [
   iommuNotEnabled,
   cmdlineDuplicateParam,
   cmdlineListWhitespace,
+  memorybackingWithoutHugepages,
+  hugepagesPoolShort,
+  hugetlbShmGroupUnneeded,
   syntax,
   unusedSuppression,
 ];
