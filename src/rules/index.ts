@@ -50,6 +50,8 @@ import { rule as efifbOffObsolete } from './efifb-off-obsolete/index.js';
 import { rule as cmdlineParamMissingPrefix } from './cmdline-param-missing-prefix/index.js';
 import { rule as pinsSpanL3 } from './pins-span-l3/index.js';
 import { rule as emulatorOnIsolatedCpu } from './emulator-on-isolated-cpu/index.js';
+import { rule as numaMisaligned } from './numa-misaligned/index.js';
+import { rule as gpuNumaLocality } from './gpu-numa-locality/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -102,6 +104,8 @@ export const builtinRules: readonly Rule[] = [
   cmdlineParamMissingPrefix,
   pinsSpanL3,
   emulatorOnIsolatedCpu,
+  numaMisaligned,
+  gpuNumaLocality,
   syntax,
   unusedSuppression,
 ];
