@@ -56,8 +56,10 @@ export const rule = defineRule({
     const gpu = gpuWords(layout, ctx.machine.host, d.view.hostdevs.map((h) => h.pciAddress));
     const cells = guestCells(d.view);
 
-    // 1. The vCPUs span nodes the guest does not know about.
-    if (vcpuNodes.size > 1 && cells.length === 0) {
+    // 1. The vCPUs span nodes the guest does not know about. Only a layout of node-bound pins counts: a vCPU
+    // whose own set spans nodes is a floating pool (often `<vcpu cpuset>`), whose intent is not a layout.
+    const nodeBound = pinned.every((v) => nodesOf(v.placement.set).size === 1);
+    if (vcpuNodes.size > 1 && cells.length === 0 && nodeBound) {
       const used = pinned.reduce((acc, v) => acc.union(v.placement.set), CpuSet.EMPTY);
       const fits = layout.nodeIds.map((n) => ({ n, size: cpusOfNode(layout, n).size })).filter((x) => x.size >= used.size);
       if (fits.length > 0) {
