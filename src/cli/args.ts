@@ -190,7 +190,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (args.stdinFilename !== undefined && !args.stdin) throw new UsageError('--stdin-filename goes with --stdin');
   if (args.root !== undefined && args.root === '') throw new UsageError('--root needs a directory');
   if (args.command === 'snapshot' && (args.paths.length > 0 || args.stdin || args.fix || args.fixDryRun)) throw new UsageError('snapshot takes one directory and no files to lint (--root DIR reads a tree other than /)');
-  if (args.command === 'topology' && (args.stdin || args.fix || args.fixDryRun || args.root !== undefined)) throw new UsageError('topology takes files and folders to read (capabilities XML, domain XML, /etc), and no --stdin, --fix or --root');
+  if (args.command === 'topology' && (args.stdin || args.fix || args.fixDryRun || (args.root !== undefined && !args.live))) throw new UsageError('topology takes files and folders to read (capabilities XML, domain XML, /etc, a snapshot folder) or --live [--root DIR], and no --stdin or --fix');
   if (args.stdin && args.fix) throw new UsageError('--fix cannot write to standard input; use --fix-dry-run, or --format json for the fixes');
   return args;
 }
@@ -214,7 +214,7 @@ function wrap(text: string, indent: number, width: number): string {
 export const HELP = `Usage: vfio-lint [options] [file|dir ...]
        vfio-lint explain RULE
        vfio-lint snapshot DIR
-       vfio-lint topology [file|dir ...]
+       vfio-lint topology [--live] [file|dir ...]
 
 Lint a VFIO GPU-passthrough setup: libvirt domain XML together with the host's
 /etc/default/grub, kernel command line, modprobe.d, sysctl.d and initramfs
@@ -272,7 +272,8 @@ Other:
                          host names, serials, MACs and UUIDs redacted, to attach
                          to a bug report (docs/snapshot.md); --root DIR reads a
                          tree other than /
-  topology [paths]       draw the host's CPUs (from capabilities XML) by package,
+  topology [paths]       draw the host's CPUs (from --live, a snapshot or
+                         capabilities XML) by package,
                          NUMA node, L3 cache and core, with what each domain pins
                          where, isolated CPUs and conflicts (docs/topology.md);
                          --output FILE.svg writes it as an SVG image instead

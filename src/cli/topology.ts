@@ -3,26 +3,28 @@ import { relative, resolve } from 'node:path';
 import { UsageError, type CliArgs } from './args.js';
 import type { CliIo } from './io.js';
 import { useColor } from './color.js';
-import { topologyOfFiles, topologySvg } from '../topology/index.js';
+import { topologyOfMachines, topologySvg } from '../topology/index.js';
 import { topologyText } from './topology-text.js';
-import { InputError } from '../pipeline/inputs.js';
+import { collectMachines, InputError } from '../pipeline/inputs.js';
+import { liveMachines } from './live.js';
 import { writeOutputFile } from '../io/write.js';
 import { oneLine } from '../reporters/text.js';
 
 /**
- * `vfio-lint topology [paths...]`: the host's CPUs with what each domain pins there, in the terminal,
+ * `vfio-lint topology [--live] [paths...]`: the host's CPUs with what each domain pins there, in the terminal,
  * or with `--output FILE` as an SVG image. Exit 0 when drawn, 2 when nothing could be.
  */
 export async function topologyCommand(args: CliArgs, io: CliIo): Promise<number> {
-  if (args.live) throw new UsageError('topology --live: reading the live host is not available in this version; give the host\'s capabilities XML instead (virsh capabilities > capabilities.xml)');
-  if (args.paths.length === 0) throw new UsageError('topology needs the host\'s capabilities XML (virsh capabilities > capabilities.xml), with the domain XML and /etc files to lay on it: vfio-lint topology capabilities.xml win11.xml /etc');
+  if (args.paths.length === 0 && !args.live) throw new UsageError('topology needs the host\'s topology: --live (this host), a snapshot folder, or its capabilities XML (virsh capabilities > capabilities.xml), with the domain XML and /etc files to lay on it: vfio-lint topology capabilities.xml win11.xml /etc');
   const target = args.topologyOutput === undefined ? undefined : resolve(io.cwd, args.topologyOutput);
   // Refused before any reading: a typo must not cost a run, nor replace a file that is not an image.
   if (target !== undefined) {
     const refusal = notReplaceable(target);
     if (refusal) throw new InputError(`cannot write ${args.topologyOutput}: ${refusal}`);
   }
-  const machines = topologyOfFiles(args.paths, { cwd: io.cwd, kind: args.kind, show: (p) => relative(io.cwd, p) || p });
+  // Snapshot folders bring their host's facts; --live joins the running host's to the first machine (and says what it read).
+  const run = collectMachines(args.paths, { cwd: io.cwd, kind: args.kind });
+  const machines = topologyOfMachines(liveMachines(run, args, io), { show: (p) => relative(io.cwd, p) || p });
   const drawn = machines.some((m) => m.map);
   if (target === undefined) {
     const color = useColor(args.color, io.env, io.stdoutIsTTY);

@@ -44,6 +44,11 @@ export interface HostModel {
   hugepages: HugepageConfig;
   /** The running host as booted (`--live` or a snapshot folder; `live.ts`); undefined when neither was given. */
   live: LiveHost | undefined;
+  /**
+   * Is `module` installed for the running kernel (modules.dep, DKMS modules such as nvidia included, or
+   * built in)? Only the running host or a snapshot can say: undefined without them, never guessed.
+   */
+  moduleInstalled(module: string): boolean | undefined;
 }
 
 export function buildHostModel(files: readonly ParsedFile[], live?: LiveHost): HostModel {
@@ -88,6 +93,7 @@ export function buildHostModel(files: readonly ParsedFile[], live?: LiveHost): H
     vfioIds: effectiveVfioIds(configuredCmdlines, modprobeFactsList),
     hugepages: hugepageConfig(boot, values.get('vm.nr_hugepages')),
     live,
+    moduleInstalled: (module) => live?.modules.installed(module),
   };
 }
 

@@ -1,5 +1,6 @@
 import { CpuSet } from '../core/cpuset.js';
 import type { CapabilitiesView } from './capabilities.js';
+import type { HostModel } from './model.js';
 
 /** One physical core of the host: the CPUs (SMT threads) that share it. */
 export interface HostCore {
@@ -55,8 +56,33 @@ export interface HostTopology {
 }
 
 export function hostTopology(caps: CapabilitiesView): HostTopology {
-  const cores = hostCores(caps);
+  return topologyOf(hostCores(caps));
+}
+
+function topologyOf(cores: HostCore[]): HostTopology {
   const index = new Map<number, HostCore>();
   for (const core of cores) for (const c of core.cpus.toArray()) index.set(c, core);
   return { cores, coreOf: (cpu) => index.get(cpu), smt: cores.some((c) => c.cpus.size > 1) };
+}
+
+const topologies = new WeakMap<HostModel, HostTopology | null>();
+
+/**
+ * The host's cores, one answer for every rule, live first: the running host's (or snapshot's)
+ * thread_siblings_list from sysfs, which is what the booted kernel schedules by, else capabilities XML.
+ * Undefined when neither says.
+ */
+export function hostCpuTopology(host: HostModel): HostTopology | undefined {
+  let t = topologies.get(host);
+  if (t === undefined) {
+    const live = host.live?.cpus;
+    const cpus = live
+      ? (host.live!.facts.cpu.cpus.map((c) => ({ id: c.id, socketId: c.packageId ?? undefined, coreId: c.coreId ?? undefined, siblings: live.siblings(c.id) })) satisfies CoreCpuFacts[])
+      : host.capabilities && host.capabilities.cpus.size > 0
+        ? [...host.capabilities.cpus.values()]
+        : undefined;
+    t = cpus ? topologyOf(coresOf(cpus)) : null;
+    topologies.set(host, t);
+  }
+  return t ?? undefined;
 }

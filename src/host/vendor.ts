@@ -14,12 +14,15 @@ const AMD_MODEL = /^(EPYC|Opteron|Dhyana|phenom|athlon)/i;
 const INTEL_MODEL = /^(Skylake|Cascadelake|Icelake|Sapphire|Broadwell|Haswell|IvyBridge|SandyBridge|Westmere|Nehalem|Penryn|Conroe|Cooperlake|Snowridge|GraniteRapids|SierraForest|Denverton|core2duo|coreduo|Granite)/i;
 
 /**
- * The host CPU vendor (catalog 0.4 vendor(host)): from capabilities XML when
+ * The host CPU vendor (catalog 0.4 vendor(host)): from the running host or a
+ * snapshot (/proc/cpuinfo vendor_id) when read; else from capabilities XML when
  * given; else from the domain's own `<cpu><vendor>` or its model name. Never
  * guessed from kernel parameters: `intel_iommu=on` on AMD hosts is a common
  * mistake, so it proves nothing.
  */
 export function hostVendor(host: HostModel, domain?: DomainView): VendorFact | undefined {
+  const live = host.live?.has('cpuinfo') ? host.live.facts.cpu.vendor : null;
+  if (live) return { vendor: normalize(live), from: host.live!.origin === 'live' ? 'the running host\'s /proc/cpuinfo' : 'the snapshot\'s /proc/cpuinfo' };
   const caps = host.capabilities;
   if (caps?.vendor) return { vendor: normalize(caps.vendor), from: 'capabilities XML' };
   const cpu = domain?.cpu;

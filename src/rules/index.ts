@@ -60,6 +60,8 @@ import { rule as cmdlineListWhitespace } from './cmdline-list-whitespace/index.j
 import { rule as memorybackingWithoutHugepages } from './memorybacking-without-hugepages/index.js';
 import { rule as hugepagesPoolShort } from './hugepages-pool-short/index.js';
 import { rule as hugetlbShmGroupUnneeded } from './hugetlb-shm-group-unneeded/index.js';
+import { rule as numaMisaligned } from './numa-misaligned/index.js';
+import { rule as gpuNumaLocality } from './gpu-numa-locality/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -122,6 +124,8 @@ export const builtinRules: readonly Rule[] = [
   memorybackingWithoutHugepages,
   hugepagesPoolShort,
   hugetlbShmGroupUnneeded,
+  numaMisaligned,
+  gpuNumaLocality,
   syntax,
   unusedSuppression,
 ];

@@ -1,6 +1,8 @@
 import { collectMachines, type CollectOptions } from '../pipeline/inputs.js';
 import { parseFile, readFile } from '../pipeline/load.js';
 import { buildMachine } from '../model/build.js';
+import { withSnapshots, type MachineInputs } from '../live/inputs.js';
+import type { DiscoveredFile } from '../host/discover.js';
 import { machineTopology, type MachineTopology } from './machine.js';
 import type { TopologyFacts } from './facts.js';
 
@@ -11,24 +13,32 @@ export interface FileTopology extends MachineTopology {
   problems: Array<{ path: string; message: string }>;
 }
 
+type TopologyOptions = CollectOptions & { live?: TopologyFacts; show?: (path: string) => string };
+
 /**
- * Read files and folders as the linter does (one machine, or one per machine in a folder of several)
- * and return each machine's topology map. `live` facts, when given, apply to the first machine.
+ * Read files and folders as the linter does (one machine, or one per machine in a folder of several;
+ * a snapshot folder brings its host's facts) and return each machine's topology map. `live` facts,
+ * when given, apply to the first machine.
  */
-export function topologyOfFiles(paths: readonly string[], options: CollectOptions & { live?: TopologyFacts; show?: (path: string) => string } = {}): FileTopology[] {
-  const run = collectMachines(paths, options);
-  return run.machines.map((m, i) => {
-    const problems = m.unusable.map((u) => ({ path: (options.show ?? ((x: string) => x))(u.path), message: u.message }));
+export function topologyOfFiles(paths: readonly string[], options: TopologyOptions = {}): FileTopology[] {
+  return topologyOfMachines(collectMachines(paths, options).machines.flatMap(withSnapshots), options);
+}
+
+/** The maps of machines already collected (with their live facts, as `--live` joins them: src/cli/live.ts). */
+export function topologyOfMachines(machines: ReadonlyArray<MachineInputs<DiscoveredFile>>, options: Pick<TopologyOptions, 'live' | 'show'> = {}): FileTopology[] {
+  const show = options.show ?? ((x: string) => x);
+  return machines.map((m, i) => {
+    const problems = m.unusable.map((u) => ({ path: show(u.path), message: u.message }));
     const files = m.files.map((input) => {
       const r = readFile(input);
       const parsed = parseFile(r.source, input.kind, input.systemPath, r.failure);
       const fatal = parsed.problems.find((p) => p.severity === 'fatal');
       if (fatal) {
         const at = r.source.lines.point(fatal.start);
-        problems.push({ path: `${(options.show ?? ((x: string) => x))(input.displayPath)}:${at.line}:${at.column}`, message: fatal.message });
+        problems.push({ path: `${show(input.displayPath)}:${at.line}:${at.column}`, message: fatal.message });
       }
       return parsed;
     });
-    return { name: m.name, problems, ...machineTopology(buildMachine(files), i === 0 ? options.live : undefined, options.show) };
+    return { name: m.name, problems, ...machineTopology(buildMachine(files, undefined, m.live), i === 0 ? options.live : undefined, show) };
   });
 }

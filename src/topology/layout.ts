@@ -75,7 +75,8 @@ export interface CoreGroup {
 export function buildLayout(facts: TopologyFacts): TopologyLayout {
   const missing: string[] = [];
   const byId = new Map(facts.cpus.map((c) => [c.id, c] as const));
-  if (facts.cpus.length === 0) missing.push(`${facts.label} lists no host CPUs (no <cpu> in <host><topology><cells>): there is nothing to draw`);
+  const caps = facts.source === 'capabilities';
+  if (facts.cpus.length === 0) missing.push(`${facts.label} lists no host CPUs (${caps ? 'no <cpu> in <host><topology><cells>' : 'no cpuN in /sys/devices/system/cpu'}): there is nothing to draw`);
   else if (facts.cpus.every((c) => c.siblings === undefined && c.coreId === undefined)) missing.push(`${facts.label} gives no siblings or core_id for the CPUs: each CPU is drawn as a core of its own`);
   const cores = coresOf(facts.cpus).map((c): CoreGroup => {
     const threads = c.cpus.toArray();
@@ -92,7 +93,7 @@ export function buildLayout(facts: TopologyFacts): TopologyLayout {
   }
 
   const l3Banks = uniqueBanks(facts.caches.filter((b) => b.level === 3));
-  if (facts.cpus.length > 0 && l3Banks.length === 0) missing.push(`${facts.label} has no L3 cache banks (<host><cache>, libvirt 3.1 and later with a kernel that reports them): the CPUs are grouped by NUMA node, not by L3`);
+  if (facts.cpus.length > 0 && l3Banks.length === 0) missing.push(`${facts.label} has no L3 cache banks (${caps ? '<host><cache>, libvirt 3.1 and later with a kernel that reports them' : 'no level 3 in cpuN/cache/index*: a virtual machine often has none'}): the CPUs are grouped by NUMA node, not by L3`);
   const bankOf = (cpu: number) => l3Banks.find((b) => b.cpus.has(cpu));
   const sizes = new Set(l3Banks.map((b) => b.bytes).filter((b) => b !== undefined));
   const l3SizesDiffer = sizes.size > 1;

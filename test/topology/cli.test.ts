@@ -59,14 +59,11 @@ describe('vfio-lint topology (terminal)', () => {
     expect(xeon.stdout).toContain('Package 1\n NUMA node 1 · 64 GiB memory\n  L3 #1 · 25 MiB · CPUs 10-19,30-39');
   });
 
-  it('says what is missing: no capabilities, --live, no paths', async () => {
+  it('says what is missing: no capabilities, no paths', async () => {
     const none = await run(['topology', 'examples/desktop/win11.xml']);
     expect(none.code).toBe(2);
     expect(none.stdout).toMatch(/no host topology: give the host's capabilities XML/);
-    const live = await run(['topology', '--live']);
-    expect(live.code).toBe(2);
-    expect(live.stderr).toMatch(/^vfio-lint: topology --live: reading the live host is not available in this version; .*\n$/);
-    expect((await run(['topology'])).stderr).toMatch(/topology needs the host's capabilities XML/);
+    expect((await run(['topology'])).stderr).toMatch(/topology needs the host's topology: --live \(this host\), a snapshot folder, or its capabilities XML/);
     expect((await run(['--output', 'x.svg', 'examples/desktop'])).stderr).toMatch(/--output goes with topology/);
   });
 });

@@ -6,6 +6,7 @@ import { CpuSet } from '../../core/cpuset.js';
 import { domainPins, resolvePlacement } from '../../domain/pins.js';
 import type { KernelParamFact } from '../../host/facts.js';
 import type { KernelList } from '../../host/cpulists.js';
+import { hostCpuTopology } from '../../host/topology.js';
 
 /** The boot CPU on x86; it cannot be a nohz_full CPU (catalog 3.4 e). */
 const BOOT_CPU = 0;
@@ -42,7 +43,7 @@ export const rule = defineRule({
   },
   check(ctx) {
     const { machine } = ctx;
-    const caps = machine.host.capabilities;
+    const topology = hostCpuTopology(machine.host);
     const host = machine.host.cpus?.all;
 
     // Everything the domains pin, per domain and all together (catalog 3.4 step 3).
@@ -114,13 +115,13 @@ export const rule = defineRule({
       // a, b, f, g are about scheduler isolation: only isolcpus with the domain flag takes CPUs out of load balancing.
       const isolation = iso && isoParsed!.flags.includes('domain') ? iso : undefined;
       const isolationSet = setOf(isolation);
-      // f: a core half isolated (needs the siblings from capabilities XML).
-      if (isolation && isolationSet && caps) {
+      // f: a core half isolated (needs the siblings: the running host's, else capabilities XML).
+      if (isolation && isolationSet && topology) {
         const half: number[] = [];
         const others: number[] = [];
         for (const c of isolationSet.toArray()) {
-          const sib = caps.cpus.get(c)?.siblings;
-          const missing = sib?.toArray().filter((s) => s !== c && !isolationSet.has(s) && caps.cpus.has(s)) ?? [];
+          const sib = topology.coreOf(c)?.cpus;
+          const missing = sib?.toArray().filter((s) => s !== c && !isolationSet.has(s)) ?? [];
           if (missing.length > 0) {
             half.push(c);
             others.push(...missing);

@@ -78,6 +78,8 @@ export const rule = defineRule({
     }
 
     for (const module of GUARDED) {
+      // Not installed for the running kernel (live /lib/modules): it cannot bind the GPU, so there is nothing to keep off.
+      if (host.moduleInstalled(module) === false) continue;
       const guard = guardOf(host, module);
       if (guard.strength === 'strong') continue;
       if (guard.strength === 'weak') {
@@ -97,7 +99,7 @@ export const rule = defineRule({
         ctx.report({ messageId: 'modesetOnly', data: { how: modeset.how, id }, at: modeset.at, severity: 'info', related });
       }
       // nvidia is out of tree: a host whose configuration never names it most likely does not have it.
-      const unknownInstall = module === 'nvidia' && !mentionsNvidia(host);
+      const unknownInstall = module === 'nvidia' && !mentionsNvidia(host) && host.moduleInstalled('nvidia') !== true;
       ctx.report({
         messageId: unknownInstall ? 'unguardedIfInstalled' : 'unguarded',
         data: { module, id, orBlacklist: hostGpu === 'nvidia' ? '' : ` (or \`install ${module} /bin/false\` if the host never uses ${module})` },

@@ -4,7 +4,7 @@ import type { Loc } from '../../engine/rule.js';
 import { CpuSet } from '../../core/cpuset.js';
 import { domainPins } from '../../domain/pins.js';
 import { onlineVcpus } from '../../domain/vcpus.js';
-import { hostTopology, type HostCore } from '../../host/topology.js';
+import { hostCpuTopology, type HostCore } from '../../host/topology.js';
 import { setAttribute } from '../../edit/xml.js';
 import type { DomainInput } from '../../model/machine.js';
 import { listIds } from '../words.js';
@@ -59,10 +59,8 @@ export const rule = defineRule({
     }
 
     // The core checks need the host's layout.
-    const caps = ctx.machine.host.capabilities;
-    if (!caps || caps.cpus.size === 0) return;
-    const host = hostTopology(caps);
-    if (!host.smt) return;
+    const host = hostCpuTopology(ctx.machine.host);
+    if (!host?.smt) return;
     const topo = d.view.cpu?.topology;
     const threads = topo?.threads ?? 1;
 
