@@ -1,7 +1,7 @@
 import { defineRule } from '../../engine/rule.js';
 import type { Loc, RelatedLocation } from '../../engine/rule.js';
 import type { HostModel } from '../../host/model.js';
-import { carriesModprobeConf, guardOf as earlyGuard, modprobeGuard, strongGuard as strong } from '../../host/early-binding.js';
+import { carriesModprobeConf, guardOf as earlyGuard, modesetOff, modprobeGuard, strongGuard as strong } from '../../host/early-binding.js';
 import { softdepSuggestion } from '../softdep-fix.js';
 
 /** The drivers that bind an NVIDIA display function (catalog 3.6). */
@@ -39,7 +39,6 @@ export const rule = defineRule({
       weak: '`{how}` only stops {module} from loading by device alias; an explicit `modprobe {module}` (nvidia-persistenced, a display server) or a load as another module\'s dependency still binds NVIDIA device {id} before vfio-pci. Add `softdep {module} pre: vfio-pci`{orInstall}',
       early: '{module} is loaded early by the initramfs ({where}) before vfio-pci, so it binds NVIDIA device {id} first',
       explicitLoad: '{module} is loaded at boot by {where} and nothing holds it back: it can bind NVIDIA device {id} before vfio-pci',
-      modesetOnly: '`{how}` is not a guard: it only turns off nouveau\'s mode setting, and nouveau still binds NVIDIA device {id}',
       noModconf: 'The initramfs includes nouveau (mkinitcpio `kms` hook) but not the modprobe.d guards (no `modconf` hook), so nouveau can bind NVIDIA device {id} before vfio-pci',
     },
     sources: [
@@ -82,6 +81,8 @@ export const rule = defineRule({
       if (host.moduleInstalled(module) === false) continue;
       const guard = guardOf(host, module);
       if (guard.strength === 'strong') continue;
+      // nouveau with modeset 0 (or nomodeset) never registers its PCI driver, so it binds nothing.
+      if (module === 'nouveau' && modesetOff(host, module)) continue;
       if (guard.strength === 'weak') {
         if (module === 'nouveau' && !nouveauNeedsMore(host)) continue;
         ctx.report({
@@ -93,10 +94,6 @@ export const rule = defineRule({
           suggestions: softdepSuggestion(machine, module),
         });
         continue;
-      }
-      const modeset = modesetOnly(host);
-      if (module === 'nouveau' && modeset) {
-        ctx.report({ messageId: 'modesetOnly', data: { how: modeset.how, id }, at: modeset.at, severity: 'info', related });
       }
       // nvidia is out of tree: a host whose configuration never names it most likely does not have it.
       const unknownInstall = module === 'nvidia' && !mentionsNvidia(host) && host.moduleInstalled('nvidia') !== true;
@@ -139,14 +136,4 @@ function blacklisted(host: HostModel, module: string): boolean {
 /** nouveau loads by device alias, which blacklist stops; only the initramfs can bypass that (kms without modconf). */
 function nouveauNeedsMore(host: HostModel): boolean {
   return host.initramfs.some((c) => c.generator === 'mkinitcpio' && c.hooks.some((h) => h.name === 'kms') && !c.hooks.some((h) => h.name === 'modconf'));
-}
-
-function modesetOnly(host: HostModel): { how: string; at: Loc } | undefined {
-  const opt = host.modprobe.facts.find((f) => f.keyword === 'options' && f.module === 'nouveau' && f.options.some((o) => o.key === 'modeset'));
-  if (opt) return { how: `options nouveau modeset=...`, at: opt.loc };
-  for (const source of host.cmdlines) {
-    const p = source.params.find((x) => x.key === 'nouveau.modeset');
-    if (p) return { how: `${p.name}=${p.value ?? ''}`, at: p.loc };
-  }
-  return undefined;
 }
