@@ -52,6 +52,7 @@ import { rule as pinsSpanL3 } from './pins-span-l3/index.js';
 import { rule as emulatorOnIsolatedCpu } from './emulator-on-isolated-cpu/index.js';
 import { rule as initramfsModconfMissing } from './initramfs-modconf-missing/index.js';
 import { rule as initramfsVfioOrder } from './initramfs-vfio-order/index.js';
+import { rule as vendorResetMisconfig } from './vendor-reset-misconfig/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -106,6 +107,7 @@ export const builtinRules: readonly Rule[] = [
   emulatorOnIsolatedCpu,
   initramfsModconfMissing,
   initramfsVfioOrder,
+  vendorResetMisconfig,
   syntax,
   unusedSuppression,
 ];
