@@ -17,7 +17,8 @@ export function vendorResetFamily(vendor: string, device: string): string | unde
   return Object.hasOwn(load().devices, `${vendor}:${device}`.toLowerCase()) ? load().devices[`${vendor}:${device}`.toLowerCase()] : undefined;
 }
 
-/** The vendor-reset commit the table comes from (for messages and docs). */
+/** The vendor-reset commit the table comes from, short (`084881c (2024-04-17)`), for messages. */
 export function vendorResetVersion(): string {
-  return load().origin.packages[0]?.version ?? 'unknown';
+  const version = load().origin.packages[0]?.version ?? 'unknown';
+  return version.replace(/^([0-9a-f]{7})[0-9a-f]{33}/, '$1');
 }
