@@ -62,6 +62,7 @@ import { rule as hugepagesPoolShort } from './hugepages-pool-short/index.js';
 import { rule as hugetlbShmGroupUnneeded } from './hugetlb-shm-group-unneeded/index.js';
 import { rule as numaMisaligned } from './numa-misaligned/index.js';
 import { rule as gpuNumaLocality } from './gpu-numa-locality/index.js';
+import { rule as vendorResetMisconfig } from './vendor-reset-misconfig/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -126,6 +127,7 @@ export const builtinRules: readonly Rule[] = [
   hugetlbShmGroupUnneeded,
   numaMisaligned,
   gpuNumaLocality,
+  vendorResetMisconfig,
   syntax,
   unusedSuppression,
 ];
