@@ -51,6 +51,7 @@ import { rule as cmdlineParamMissingPrefix } from './cmdline-param-missing-prefi
 import { rule as pinsSpanL3 } from './pins-span-l3/index.js';
 import { rule as emulatorOnIsolatedCpu } from './emulator-on-isolated-cpu/index.js';
 import { rule as vfioPciLateLoad } from './vfio-pci-late-load/index.js';
+import { rule as vfioIdsInvalid } from './vfio-ids-invalid/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -104,6 +105,7 @@ export const builtinRules: readonly Rule[] = [
   pinsSpanL3,
   emulatorOnIsolatedCpu,
   vfioPciLateLoad,
+  vfioIdsInvalid,
   syntax,
   unusedSuppression,
 ];
