@@ -52,6 +52,7 @@ import { rule as pinsSpanL3 } from './pins-span-l3/index.js';
 import { rule as emulatorOnIsolatedCpu } from './emulator-on-isolated-cpu/index.js';
 import { rule as vfioPciLateLoad } from './vfio-pci-late-load/index.js';
 import { rule as vfioIdsInvalid } from './vfio-ids-invalid/index.js';
+import { rule as vfioIdsOverridden } from './vfio-ids-overridden/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -106,6 +107,7 @@ export const builtinRules: readonly Rule[] = [
   emulatorOnIsolatedCpu,
   vfioPciLateLoad,
   vfioIdsInvalid,
+  vfioIdsOverridden,
   syntax,
   unusedSuppression,
 ];
