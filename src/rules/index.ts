@@ -63,6 +63,8 @@ import { rule as hugetlbShmGroupUnneeded } from './hugetlb-shm-group-unneeded/in
 import { rule as numaMisaligned } from './numa-misaligned/index.js';
 import { rule as gpuNumaLocality } from './gpu-numa-locality/index.js';
 import { rule as vendorResetMisconfig } from './vendor-reset-misconfig/index.js';
+import { rule as vfioIdsInvalid } from './vfio-ids-invalid/index.js';
+import { rule as vfioIdsOverridden } from './vfio-ids-overridden/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -128,6 +130,8 @@ export const builtinRules: readonly Rule[] = [
   numaMisaligned,
   gpuNumaLocality,
   vendorResetMisconfig,
+  vfioIdsInvalid,
+  vfioIdsOverridden,
   syntax,
   unusedSuppression,
 ];
