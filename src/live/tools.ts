@@ -32,7 +32,7 @@ export function findTool(tool: string, searchPath: readonly string[]): string | 
   return undefined;
 }
 
-export function defaultSearchPath(env: NodeJS.ProcessEnv = process.env): string[] {
+export function defaultSearchPath(env: Readonly<Record<string, string | undefined>> = process.env): string[] {
   const dirs = (env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(delimiter);
   for (const extra of ['/usr/local/sbin', '/usr/sbin', '/sbin']) if (!dirs.includes(extra)) dirs.push(extra);
   return dirs;
