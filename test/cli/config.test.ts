@@ -134,6 +134,7 @@ describe('machines in the config file', () => {
       'vms/win11.xml:14:17 memballoon-present warning',
       'hosts/laptop/etc/modprobe.d/vfio.conf:2:22 nvidia-not-blacklisted error',
       'hosts/laptop/etc/modprobe.d/vfio.conf:2:22 nvidia-not-blacklisted warning',
+      'hosts/laptop/etc/modprobe.d/vfio.conf:2:22 vfio-pci-late-load warning',
     ]);
   });
 

@@ -58,9 +58,10 @@ describe('--fix-dry-run', () => {
     expect(r.stdout).toBe(
       `--- a/etc/modprobe.d/vfio.conf
 +++ b/etc/modprobe.d/vfio.conf
-@@ -1,2 +1,4 @@
- # The RTX 4090 and its audio function go to vfio-pci.
+@@ -1,3 +1,5 @@
+ # The RTX 4090 and its audio function go to vfio-pci; the audio function before snd_hda_intel.
  options vfio-pci ids=10de:2684,10de:22ba
+ softdep snd_hda_intel pre: vfio-pci
 +softdep nouveau pre: vfio-pci
 +softdep nvidia pre: vfio-pci
 ${SAFE_DIFF}`,

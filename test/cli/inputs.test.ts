@@ -73,7 +73,7 @@ describe('what the command line accepts as input', () => {
       const unguarded = runCli(['--format', 'json', 'hosts/desk/grub', 'hosts/desk/kvm-options'], { cwd: dot });
       expect(unguarded.code).toBe(1);
       // kvm-options sets ignore_msrs without report_ignored_msrs=0 (ignore-msrs-unreported, info).
-      expect(findings(json(unguarded.stdout), dot)).toEqual(['hosts/desk/grub:2:57 nvidia-not-blacklisted error', 'hosts/desk/grub:2:57 nvidia-not-blacklisted warning', 'hosts/desk/kvm-options:1:13 ignore-msrs-unreported info']);
+      expect(findings(json(unguarded.stdout), dot)).toEqual(['hosts/desk/grub:2:57 nvidia-not-blacklisted error', 'hosts/desk/grub:2:57 nvidia-not-blacklisted warning', 'hosts/desk/grub:2:57 vfio-pci-late-load warning', 'hosts/desk/kvm-options:1:13 ignore-msrs-unreported info']);
     });
 
     it('a readable file that is nothing vfio-lint knows is skipped with a note naming --kind, not an error (exit 0)', () => {

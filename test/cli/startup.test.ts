@@ -69,6 +69,8 @@ describe('start-up: the CLI bundle and its V8 code cache', () => {
     cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
     cpSync(bundle, join(dir, 'dist', 'cli.cjs'));
     cpSync(join(ROOT, 'dist', 'language-server.cjs'), join(dir, 'dist', 'language-server.cjs'));
+    // The dictionaries a lint reads (the schema for unknown-element), as the package ships them beside dist/.
+    cpSync(join(ROOT, 'data'), join(dir, 'data'), { recursive: true });
     if (cacheBytes) writeFileSync(join(dir, 'dist', 'cli.cjs.cache'), cacheBytes);
     return dir;
   }

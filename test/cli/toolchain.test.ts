@@ -38,12 +38,12 @@ describe('--fix-dry-run with a UTF-16 file (5)', () => {
     const text = readFileSync(conf, 'utf8').replace(/^# .*\n/, '');
     writeFileSync(conf, `\uFEFF${text}`);
     const r = runCli(['--fix-dry-run', '--fix-suggestions', 'etc/modprobe.d/vfio.conf', 'etc/libvirt'], { cwd: dir });
-    expect(r.stdout).toMatch(/^--- a\/etc\/modprobe.d\/vfio.conf\n\+\+\+ b\/etc\/modprobe.d\/vfio.conf\n@@ -1 \+1,3 @@\n \uFEFFoptions/);
+    expect(r.stdout).toMatch(/^--- a\/etc\/modprobe.d\/vfio.conf\n\+\+\+ b\/etc\/modprobe.d\/vfio.conf\n@@ -1,2 \+1,4 @@\n \uFEFFoptions/);
     const git = (...args: string[]) => spawnSync('git', args, { cwd: dir, encoding: 'utf8', input: r.stdout });
     git('init', '-q');
     const applied = git('apply', '-');
     expect(applied.stderr).toBe('');
-    expect(readFileSync(conf, 'utf8')).toMatch(/^\uFEFFoptions vfio-pci .*\nsoftdep nouveau pre: vfio-pci\n/);
+    expect(readFileSync(conf, 'utf8')).toMatch(/^\uFEFFoptions vfio-pci .*\nsoftdep snd_hda_intel pre: vfio-pci\nsoftdep nouveau pre: vfio-pci\n/);
   });
 });
 
