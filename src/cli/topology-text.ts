@@ -1,5 +1,5 @@
 // From the modules themselves, not topology/index.js (which also reads files): the playground draws the map in a browser.
-import { formatBytes, type CoreGroup } from '../topology/layout.js';
+import { formatBytes, l2Runs, type CoreGroup } from '../topology/layout.js';
 import { describePlan } from '../topology/plan.js';
 import type { CpuRole, CpuUse, PinningMap } from '../topology/usage.js';
 import type { FileTopology } from '../topology/files.js';
@@ -94,17 +94,6 @@ function wrapLine(line: string, width: number): string[] {
   return lines;
 }
 
-/** Cores split where the shared L2 changes, so an E-core cluster gets its own line. */
-function l2Runs(cores: CoreGroup[]): CoreGroup[][] {
-  const runs: CoreGroup[][] = [];
-  for (const c of cores) {
-    const last = runs.at(-1);
-    const key = (x: CoreGroup) => x.sharedL2?.format() ?? '';
-    if (last && key(last[0]!) === key(c)) last.push(c);
-    else runs.push([c]);
-  }
-  return runs;
-}
 
 function coreCell(core: CoreGroup, map: PinningMap, letter: (i: number) => string, paint: (code: string, s: string) => string): string {
   const threads = core.threads.map((cpu) => {

@@ -167,6 +167,18 @@ function uniqueBanks(banks: CacheFact[]): CacheFact[] {
 }
 
 /** `96 MiB`, `1.25 MiB`, `512 KiB`. */
+/** One L3's cores split where the shared L2 changes, so an E-core cluster is drawn (text or SVG) as its own run. */
+export function l2Runs(cores: readonly CoreGroup[]): CoreGroup[][] {
+  const runs: CoreGroup[][] = [];
+  const key = (x: CoreGroup) => x.sharedL2?.format() ?? '';
+  for (const c of cores) {
+    const last = runs.at(-1);
+    if (last && key(last[0]!) === key(c)) last.push(c);
+    else runs.push([c]);
+  }
+  return runs;
+}
+
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let v = bytes;

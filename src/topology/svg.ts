@@ -1,5 +1,5 @@
 import { oneLine } from '../reporters/text.js';
-import { formatBytes, type CoreGroup } from './layout.js';
+import { formatBytes, l2Runs, type CoreGroup } from './layout.js';
 import { describePlan } from './plan.js';
 import type { FileTopology } from './files.js';
 import type { CpuRole, CpuUse, PinningMap } from './usage.js';
@@ -209,17 +209,6 @@ function legend(d: Drawing, map: PinningMap, many: boolean): void {
   d.para('isolcpus: out of the scheduler\'s load balancing · nohz_full, rcu_nocbs, nohz+rcu_nocbs (both): only the tick or RCU callbacks moved away · housekeeping: none of these', { indent: 0 });
 }
 
-/** Cores split where the shared L2 changes, so an E-core cluster gets its own frame. */
-function l2Runs(cores: CoreGroup[]): CoreGroup[][] {
-  const runs: CoreGroup[][] = [];
-  for (const c of cores) {
-    const last = runs.at(-1);
-    const key = (x: CoreGroup) => x.sharedL2?.format() ?? '';
-    if (last && key(last[0]!) === key(c)) last.push(c);
-    else runs.push([c]);
-  }
-  return runs;
-}
 
 function letter(i: number): string {
   return i < 26 ? String.fromCharCode(65 + i) : `${String.fromCharCode(65 + (i % 26))}${Math.floor(i / 26)}`;
