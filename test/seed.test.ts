@@ -63,6 +63,8 @@ describe('the seed guide\'s wrong or dangerous advice', () => {
           'etc/default/grub:5 risky-kernel-param',
           'etc/default/grub:5 risky-kernel-param',
           'etc/modprobe.d/vfio.conf:17 noiommu-mode-enabled',
+          // The guide loads vendor-reset for its NVIDIA card: vendor-reset's table has AMD GPUs only (info).
+          'etc/mkinitcpio.conf:1 vendor-reset-misconfig',
           // Step 10's vm.hugetlb_shm_group = 78: only SysV shared memory uses it, libvirt does not (info).
           'etc/sysctl.conf:2 hugetlb-shm-group-unneeded',
           `win11.xml:${tscLine} unknown-cpu-feature`,
