@@ -41,7 +41,7 @@ export function guardOf(host: HostModel, module: string, rivals: ReadonlySet<str
   return { strength: 'none' };
 }
 
-/** install-false, module_blacklist=, a `softdep m pre: vfio-pci`, vfio-pci loaded first (with its ids) in the initramfs, or built in with command-line ids. */
+/** install-false, module_blacklist=, a `softdep m pre: vfio-pci`, vfio-pci loaded first (with its ids) in the initramfs, built in with command-line ids, or (DRM drivers) mode setting off. */
 export function strongGuard(host: HostModel, module: string, rivals: ReadonlySet<string> = new Set([module]), depends: readonly string[] = []): Guard | undefined {
   const fromModprobe = modprobeGuard(host, module, depends);
   if (fromModprobe) return fromModprobe;
@@ -67,7 +67,8 @@ export function strongGuard(host: HostModel, module: string, rivals: ReadonlySet
   if (host.live?.modules.builtin('vfio_pci') === true && host.vfioIds?.from === 'cmdline') {
     return { strength: 'strong', how: `vfio-pci built into ${host.live.kernelRelease ?? 'the running kernel'} with vfio-pci.ids= on the command line`, at: host.vfioIds.ids[0]?.loc };
   }
-  return undefined;
+  // A DRM driver with mode setting off never registers its PCI driver, so it binds nothing.
+  return modesetOff(host, module);
 }
 
 /**

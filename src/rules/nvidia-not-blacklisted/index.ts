@@ -1,7 +1,7 @@
 import { defineRule } from '../../engine/rule.js';
 import type { Loc, RelatedLocation } from '../../engine/rule.js';
 import type { HostModel } from '../../host/model.js';
-import { carriesModprobeConf, guardOf as earlyGuard, modesetOff, modprobeGuard, strongGuard as strong } from '../../host/early-binding.js';
+import { carriesModprobeConf, guardOf as earlyGuard, modprobeGuard, strongGuard as strong } from '../../host/early-binding.js';
 import { softdepSuggestion } from '../softdep-fix.js';
 
 /** The drivers that bind an NVIDIA display function (catalog 3.6). */
@@ -81,8 +81,6 @@ export const rule = defineRule({
       if (host.moduleInstalled(module) === false) continue;
       const guard = guardOf(host, module);
       if (guard.strength === 'strong') continue;
-      // nouveau with modeset 0 (or nomodeset) never registers its PCI driver, so it binds nothing.
-      if (module === 'nouveau' && modesetOff(host, module)) continue;
       if (guard.strength === 'weak') {
         if (module === 'nouveau' && !nouveauNeedsMore(host)) continue;
         ctx.report({

@@ -2,7 +2,7 @@ import { defineRule } from '../../engine/rule.js';
 import type { RelatedLocation } from '../../engine/rule.js';
 import type { Suggestion } from '../../engine/fix.js';
 import type { VfioId } from '../../host/facts.js';
-import { carriesModprobeConf, guardOf, modesetOff } from '../../host/early-binding.js';
+import { carriesModprobeConf, guardOf } from '../../host/early-binding.js';
 import type { HostModel } from '../../host/model.js';
 import { describeDevice, sysfsLoc } from '../../host/vfio-targets.js';
 import { pciDriverDepends, pciDriversByClass, pciDriversById, pciDriversKernel, pciVendorClassDrivers } from '../../data/pci-drivers.js';
@@ -126,7 +126,7 @@ export const rule = defineRule({
 
 /** Nothing loads vfio-pci before `driver`, and the driver is not kept from registering (nomodeset, modeset=0). */
 function unguarded(host: HostModel, driver: string): boolean {
-  return guardOf(host, driver, new Set([driver]), pciDriverDepends(driver)).strength === 'none' && !modesetOff(host, driver);
+  return guardOf(host, driver, new Set([driver]), pciDriverDepends(driver)).strength === 'none';
 }
 
 /** A softdep that would load vfio-pci first but is not the line kmod uses (it reads a module's first softdep only). */
