@@ -1,3 +1,4 @@
+import { displayDriversOf } from '../../host/display-drivers.js';
 import { defineRule } from '../../engine/rule.js';
 import type { Loc, RelatedLocation } from '../../engine/rule.js';
 import type { HostModel } from '../../host/model.js';
@@ -6,7 +7,7 @@ import { softdepSuggestion } from '../softdep-fix.js';
 
 /** The drivers that bind an NVIDIA display function (catalog 3.6). */
 const GUARDED = ['nouveau', 'nvidia'] as const;
-const DISPLAY = new Set(['nouveau', 'nvidia', 'nvidia_drm', 'nvidia_modeset', 'nvidia_uvm', 'nvidia_peermem', 'nvidiafb']);
+const DISPLAY = new Set(displayDriversOf('10de'));
 
 /**
  * The module that actually binds the PCI device when `m` loads: nvidia_drm,

@@ -1,3 +1,4 @@
+import { VENDOR_NAMES } from '../../host/display-drivers.js';
 import { defineRule } from '../../engine/rule.js';
 import type { Loc } from '../../engine/rule.js';
 import type { Machine } from '../../model/machine.js';
@@ -9,7 +10,8 @@ import { vendorResetFamily, vendorResetVersion } from '../../data/vendor-reset.j
 
 const MODULE = 'vendor_reset';
 /** Vendors whose GPUs people pass through and might expect vendor-reset to handle. */
-const GPU_VENDORS: Record<string, string> = { '1002': 'AMD', '10de': 'NVIDIA' };
+/** The GPU vendors vendor-reset is ever loaded for (its table is AMD only; NVIDIA cards are the common mistake). */
+const GPU_VENDORS: ReadonlySet<string> = new Set(['1002', '10de']);
 /** Kernel command line lists whose modules are loaded at boot (systemd and dracut). */
 const CMDLINE_LOADS = ['modules-load', 'rd.modules-load', 'rd.driver.pre', 'rd.driver.post'];
 
@@ -44,12 +46,12 @@ export const rule = defineRule({
     const supported = passed.filter((p) => p.family !== undefined);
     if (loads.length > 0) {
       if (supported.length > 0) return;
-      const gpus = passed.filter((p) => GPU_VENDORS[p.vendor] && p.display !== false);
+      const gpus = passed.filter((p) => GPU_VENDORS.has(p.vendor) && p.display !== false);
       if (gpus.length === 0) return;
       const first = loads[0]!;
       ctx.report({
         messageId: 'unsupported',
-        data: { where: first.label, devices: gpus.map((g) => `${GPU_VENDORS[g.vendor]} ${g.vendor}:${g.device}`).filter(unique).join(', '), version: vendorResetVersion() },
+        data: { where: first.label, devices: gpus.map((g) => `${VENDOR_NAMES[g.vendor]} ${g.vendor}:${g.device}`).filter(unique).join(', '), version: vendorResetVersion() },
         at: first.loc,
         related: gpus.map((g) => ({ ...g.loc, message: `${g.vendor}:${g.device} is passed through here (${g.how})` })),
         severity: 'info',
