@@ -1,4 +1,5 @@
 import { oneLine } from '../reporters/text.js';
+import { xmlText } from '../reporters/xml-text.js';
 import { formatBytes, l2Runs, type CoreGroup } from './layout.js';
 import { describePlan } from './plan.js';
 import type { FileTopology } from './files.js';
@@ -20,14 +21,10 @@ export function topologySvg(machines: readonly FileTopology[]): string {
   return d.finish(titleOf(machines));
 }
 
-/** Text for XML character data or an attribute value: markup escaped, control characters shown as `\xNN`, characters XML cannot hold replaced. */
+/** Text for the SVG's character data, on one line: the XML formats' escaping (src/reporters/xml-text.ts). */
 export function xmlEscape(s: string): string {
-  return oneLine(s)
-    .replace(/[^\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
-    .replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+  return xmlText(oneLine(s));
 }
-
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
 // Geometry, in CSS pixels. Monospace text so widths can be known without font metrics.
 const FONT = "'DejaVu Sans Mono', Menlo, Consolas, 'Liberation Mono', monospace";
