@@ -65,6 +65,9 @@ import { rule as gpuNumaLocality } from './gpu-numa-locality/index.js';
 import { rule as vendorResetMisconfig } from './vendor-reset-misconfig/index.js';
 import { rule as vfioIdsInvalid } from './vfio-ids-invalid/index.js';
 import { rule as vfioIdsOverridden } from './vfio-ids-overridden/index.js';
+import { rule as softdepIneffective } from './softdep-ineffective/index.js';
+import { rule as blacklistIneffective } from './blacklist-ineffective/index.js';
+import { rule as blacklistHostDriver } from './blacklist-host-driver/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -132,6 +135,9 @@ export const builtinRules: readonly Rule[] = [
   vendorResetMisconfig,
   vfioIdsInvalid,
   vfioIdsOverridden,
+  softdepIneffective,
+  blacklistIneffective,
+  blacklistHostDriver,
   syntax,
   unusedSuppression,
 ];

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { fnmatchModule } from '../../src/host/module-pattern.js';
+
+// kmod matches a softdep's module with fnmatch(3), flags 0 (libkmod-module.c, kmod_module_get_softdeps).
+describe('fnmatchModule', () => {
+  it('compares plain names exactly', () => {
+    expect(fnmatchModule('snd_hda_intel', 'snd_hda_intel')).toBe(true);
+    expect(fnmatchModule('snd_hda', 'snd_hda_intel')).toBe(false);
+  });
+  it('reads *, ? and bracket classes as fnmatch does', () => {
+    expect(fnmatchModule('snd*', 'snd_hda_intel')).toBe(true);
+    expect(fnmatchModule('xhci*', 'ehci_pci')).toBe(false);
+    expect(fnmatchModule('xhci?pci', 'xhci_pci')).toBe(true);
+    expect(fnmatchModule('[ae]hci_pci', 'ehci_pci')).toBe(true);
+    expect(fnmatchModule('[!e]hci_pci', 'ehci_pci')).toBe(false);
+    expect(fnmatchModule('[!e]hci_pci', 'ohci_pci')).toBe(true);
+  });
+  it('takes regular-expression characters literally', () => {
+    expect(fnmatchModule('a.c*', 'abc_x')).toBe(false);
+    expect(fnmatchModule('a.c*', 'a.c_x')).toBe(true);
+  });
+});
