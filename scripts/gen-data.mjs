@@ -37,16 +37,19 @@ const GENERATOR = 'scripts/gen-data.mjs';
 function writeDictionary(name, object) {
   const lines = [];
   const keys = Object.keys(object);
+  // Non-ASCII characters as \u escapes: the same value, and a reader searching the bytes for a key's
+  // line (src/data/lazy-record.ts) can spell the key one way.
+  const ascii = (json) => json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   for (const [i, key] of keys.entries()) {
     const value = object[key];
     const comma = i < keys.length - 1 ? ',' : '';
     const big = value && typeof value === 'object' && (Array.isArray(value) ? value.length : Object.keys(value).length) > 50;
     if (!big) {
-      lines.push(`${JSON.stringify(key)}:${JSON.stringify(value)}${comma}`);
+      lines.push(ascii(`${JSON.stringify(key)}:${JSON.stringify(value)}${comma}`));
     } else if (Array.isArray(value)) {
-      lines.push(`${JSON.stringify(key)}:[`, value.map((v) => JSON.stringify(v)).join(',\n'), `]${comma}`);
+      lines.push(`${JSON.stringify(key)}:[`, ascii(value.map((v) => JSON.stringify(v)).join(',\n')), `]${comma}`);
     } else {
-      lines.push(`${JSON.stringify(key)}:{`, Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',\n'), `}${comma}`);
+      lines.push(`${JSON.stringify(key)}:{`, ascii(Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',\n')), `}${comma}`);
     }
   }
   const path = join(dataDir, `${name}.json`);

@@ -49,7 +49,27 @@ function modelName(name: QName): string | undefined {
 export function rootPlace(name: QName | string = 'domain'): SchemaPlace | undefined {
   const key = typeof name === 'string' ? name : modelName(name);
   const ids = key === undefined ? undefined : schema().root[key];
-  return ids ? { shapes: ids } : undefined;
+  return ids ? placeFor(ids) : undefined;
+}
+
+// A rule walks every element of a domain, asking the same few questions of the same places again and
+// again (a 1 MB domain has thousands of <hostdev>s): places are made once per set of shapes, and each
+// place remembers its answers.
+const places = new Map<string, SchemaPlace>();
+const childAnswers = new WeakMap<SchemaPlace, Map<string, ChildLookup>>();
+const attributeAnswers = new WeakMap<SchemaPlace, Map<string, boolean>>();
+
+function placeFor(shapes: readonly number[]): SchemaPlace {
+  const key = shapes.join(',');
+  let place = places.get(key);
+  if (!place) places.set(key, (place = { shapes }));
+  return place;
+}
+
+function answers<T>(cache: WeakMap<SchemaPlace, Map<string, T>>, place: SchemaPlace): Map<string, T> {
+  let m = cache.get(place);
+  if (!m) cache.set(place, (m = new Map()));
+  return m;
 }
 
 export type ChildLookup =
@@ -61,6 +81,14 @@ export type ChildLookup =
 /** Whether an element may appear as a child at this place, and its place if so. */
 export function childOf(place: SchemaPlace, name: QName | string): ChildLookup {
   const q = typeof name === 'string' ? { local: name } : name;
+  const asked = answers(childAnswers, place);
+  const askedKey = q.uri ? `${q.uri} ${q.local}` : q.local;
+  let answer = asked.get(askedKey);
+  if (!answer) asked.set(askedKey, (answer = lookUpChild(place, q)));
+  return answer;
+}
+
+function lookUpChild(place: SchemaPlace, q: QName): ChildLookup {
   const key = modelName(q);
   const shapes: number[] = [];
   let open = false;
@@ -72,7 +100,7 @@ export function childOf(place: SchemaPlace, name: QName | string): ChildLookup {
     // libvirt's own namespace is "no namespace"; any namespaced element fits "other-namespace".
     if (e.anyChildren?.includes('other-namespace') && q.uri) open = true;
   }
-  if (shapes.length) return { allowed: true, place: { shapes: [...new Set(shapes)] } };
+  if (shapes.length) return { allowed: true, place: placeFor([...new Set(shapes)]) };
   return open ? { allowed: 'open' } : { allowed: false };
 }
 
@@ -82,10 +110,16 @@ export function childOf(place: SchemaPlace, name: QName | string): ChildLookup {
  */
 export function attributeAllowed(place: SchemaPlace, name: string): boolean {
   if (name === 'xmlns' || name.startsWith('xmlns:')) return true;
-  return place.shapes.some((id) => {
-    const e = schema().elements[id]!;
-    return e.anyAttributes === true || e.attributes?.includes(name) === true;
-  });
+  const asked = answers(attributeAnswers, place);
+  let answer = asked.get(name);
+  if (answer === undefined) {
+    answer = place.shapes.some((id) => {
+      const e = schema().elements[id]!;
+      return e.anyAttributes === true || e.attributes?.includes(name) === true;
+    });
+    asked.set(name, answer);
+  }
+  return answer;
 }
 
 export const childNames = (place: SchemaPlace): string[] => [...new Set(place.shapes.flatMap((id) => Object.keys(schema().elements[id]!.children ?? {})))];

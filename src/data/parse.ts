@@ -1,5 +1,7 @@
 // Checking a dictionary's text, shared by every place one comes from (files, the single executable's
 // assets, the playground's bundle): no I/O here, so the browser build can use it.
+import { DictionaryError } from './dictionary-error.js';
+import { parseLineLayout, type DictionaryText } from './lazy-record.js';
 
 /** Where every dictionary says it came from (written by scripts/gen-data.mjs or kept by hand). */
 export interface PackageOrigin {
@@ -14,17 +16,20 @@ export interface DictionaryOrigin {
   packages: PackageOrigin[];
 }
 
-export class DictionaryError extends Error {
-  override name = 'DictionaryError';
-}
+export { DictionaryError };
+
+/** Below this size a dictionary is parsed whole: a millisecond or two, and plain objects. */
+const LAZY_MIN_BYTES = 100_000;
 
 /** JSON whose "dictionary" field names it; `where` names the file in the error. */
-export function parseDictionary<T>(text: string, where: string, name: string): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new DictionaryError(`${where}: cannot read the dictionary (${(err as Error).message.split('\n')[0]})`);
+export function parseDictionary<T>(text: DictionaryText, where: string, name: string): T {
+  let value: unknown = text.length >= LAZY_MIN_BYTES ? parseLineLayout(text, where) : undefined;
+  if (value === undefined) {
+    try {
+      value = JSON.parse(typeof text === 'string' ? text : text.toString('utf8', 0, text.length));
+    } catch (err) {
+      throw new DictionaryError(`${where}: cannot read the dictionary (${(err as Error).message.split('\n')[0]})`);
+    }
   }
   if (typeof value !== 'object' || value === null || (value as { dictionary?: unknown }).dictionary !== name) {
     throw new DictionaryError(`${where}: not the "${name}" dictionary`);

@@ -39,9 +39,10 @@ function seaAsset(key: string): string | undefined {
 
 /** Reads and checks one dictionary file: JSON whose "dictionary" field names it. */
 export function readDictionaryFile<T>(path: string, name: string): T {
-  let text: string;
+  // The bytes, not a string: a big dictionary is searched in them and only the entries asked for are decoded.
+  let text: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileSync(path);
   } catch (err) {
     throw new DictionaryError(`${path}: cannot read the dictionary (${(err as Error).message.split('\n')[0]})`);
   }

@@ -10,12 +10,16 @@ export class FileTexts {
   private readonly docs = new Map<string, TextDocument>();
   private readonly uris = new Map<string, string>();
 
-  /** `uri` is the editor's own URI for an open document; other files get a file: URI of their path. */
-  add(path: string, text: string, uri?: string): void {
+  /**
+   * `uri` is the editor's own URI for an open document; other files get a file: URI of their path.
+   * `open` is that document: when it holds `text`, its positions are used, whose line index the editor's
+   * incremental changes keep up to date (a new document would index a 1 MB text again at each keystroke).
+   */
+  add(path: string, text: string, uri?: string, open?: TextDocument): void {
     if (this.docs.has(path)) return;
     const u = uri ?? pathToFileURL(path).href;
     this.uris.set(path, u);
-    this.docs.set(path, TextDocument.create(u, '', 0, text));
+    this.docs.set(path, open !== undefined && open.uri === u && open.getText() === text ? open : TextDocument.create(u, '', 0, text));
   }
 
   uri(path: string): string {

@@ -288,7 +288,8 @@ export class Session {
     for (const r of report.results) {
       if (r.source === undefined) continue;
       const doc = openFor(r.realPath ?? r.filePath, r.filePath);
-      fileTexts.add(r.filePath, r.source, doc?.uri ?? uriOf.get(r.filePath));
+      const uri = doc?.uri ?? uriOf.get(r.filePath);
+      fileTexts.add(r.filePath, r.source, uri, doc ?? (uri === undefined ? undefined : this.documents.get(uri)));
     }
     this.connection.console.log(`linted ${plan.label}: ${report.results.length} file(s)`);
     return { report, texts: fileTexts };

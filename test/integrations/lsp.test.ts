@@ -159,6 +159,24 @@ describe('the language server over stdio', () => {
     expect(client.published.slice(published).filter((p) => p.uri === domain).map((p) => p.version)).toEqual([4]);
   });
 
+  it('an edit re-lints only what depends on it: an open domain of another machine is not linted again', async () => {
+    const other = copyFixture('desk');
+    client = LspClient.start();
+    await client.initialize(desk, { debounceMs: 0 });
+    const domain = uriOf(join(desk, 'win11.xml'));
+    const unrelated = uriOf(join(other, 'win11.xml'));
+    client.open(domain, domainText);
+    client.open(unrelated, domainText);
+    await client.diagnostics(domain);
+    await client.diagnostics(unrelated);
+    const published = client.published.length;
+    client.notify('textDocument/didChange', { textDocument: { uri: domain, version: 2 }, contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '<!-- a -->' }] });
+    await client.diagnostics(domain, (p) => p.version === 2);
+    // A request answered after the re-lint: everything the server published for that change has arrived.
+    await client.request('textDocument/codeAction', { textDocument: { uri: domain }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } });
+    expect(client.published.slice(published).map((p) => p.uri)).toEqual([domain]);
+  });
+
   it('a file that is no VFIO input gets no findings; a broken XML gets one fatal finding without a rule', async () => {
     client = LspClient.start();
     await client.initialize(desk);

@@ -1,0 +1,75 @@
+import { describe, it, expect } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDictionary } from '../../src/data/parse.js';
+import { parseLineLayout } from '../../src/data/lazy-record.js';
+import { DictionaryError } from '../../src/data/load.js';
+
+const dataDir = join(import.meta.dirname, '..', '..', 'data');
+const files = readdirSync(dataDir).filter((f) => f.endsWith('.json'));
+
+/** A dictionary in the generator's layout, big enough (>= 100 KB) to be read lazily. */
+function generated(entries: Record<string, unknown>, pad = 0): string {
+  const lines = Object.entries(entries).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`);
+  return `{\n"dictionary":"test",\n"note":${JSON.stringify('x'.repeat(pad))},\n"map":{\n${lines.join(',\n')}\n},\n"list":[\n1,\n2\n]\n}\n`;
+}
+
+describe('the dictionaries read lazily', () => {
+  it('equal what JSON.parse makes of every data/*.json, from a string and from bytes', () => {
+    for (const f of files) {
+      const bytes = readFileSync(join(dataDir, f));
+      const name = JSON.parse(bytes.toString('utf8')).dictionary as string;
+      const plain = JSON.stringify(JSON.parse(bytes.toString('utf8')));
+      expect(JSON.stringify(parseDictionary(bytes, f, name)), f).toBe(plain);
+      expect(JSON.stringify(parseDictionary(bytes.toString('utf8'), f, name)), f).toBe(plain);
+    }
+  });
+
+  it('reads the big generated ones lazily (the layout is recognised)', () => {
+    for (const f of ['kernel-modules.json', 'pci-drivers.json']) expect(parseLineLayout(readFileSync(join(dataDir, f)), f), f).toBeDefined();
+  });
+
+  it('answers lookups as a plain object would, keys in the same order', () => {
+    const entries = { zeta: { a: 1 }, '10': [1], alpha: 'x', '2': null, 'odd "key"': 3, 'Intel\u00ae': 4 };
+    const text = generated(entries, 100_000);
+    const lazy = parseDictionary<{ map: Record<string, unknown>; list: number[] }>(Buffer.from(text), 't', 'test');
+    const plain = JSON.parse(text) as { map: Record<string, unknown> };
+    expect(lazy.map.zeta).toEqual({ a: 1 });
+    expect(lazy.map.zeta).toBe(lazy.map.zeta);
+    expect(Object.hasOwn(lazy.map, 'alpha')).toBe(true);
+    expect(Object.hasOwn(lazy.map, 'missing')).toBe(false);
+    expect(Object.hasOwn(lazy.map, 'note')).toBe(false);
+    expect('2' in lazy.map).toBe(true);
+    expect(lazy.map['2']).toBeNull();
+    expect(lazy.map['odd "key"']).toBe(3);
+    expect(lazy.map['Intel\u00ae']).toBe(4);
+    expect(Object.keys(lazy.map)).toEqual(Object.keys(plain.map));
+    expect(Object.entries(lazy.map)).toEqual(Object.entries(plain.map));
+    expect(lazy.list).toEqual([1, 2]);
+  });
+
+  it('parses only the entries read: a damaged entry fails when read, naming the file, and not before', () => {
+    const text = generated({ good: 1, bad: 2 }, 100_000).replace('"bad":2', '"bad":{oops');
+    const lazy = parseDictionary<{ map: Record<string, unknown> }>(text, '/data/x.json', 'test');
+    expect(lazy.map.good).toBe(1);
+    expect(() => lazy.map.bad).toThrow(DictionaryError);
+    expect(() => lazy.map.bad).toThrow(/^\/data\/x\.json: cannot read the dictionary \(at "bad": /);
+  });
+
+  it('is read-only', () => {
+    const lazy = parseDictionary<{ map: Record<string, unknown> }>(generated({ a: 1 }, 100_000), 't', 'test');
+    expect(() => {
+      'use strict';
+      lazy.map.a = 2;
+    }).toThrow(TypeError);
+    expect(lazy.map.a).toBe(1);
+  });
+
+  it('parses other layouts whole, and still checks the name', () => {
+    const indented = JSON.stringify({ dictionary: 'test', map: { a: 1 }, pad: 'x'.repeat(100_000) }, null, 1);
+    expect(parseLineLayout(indented, 't')).toBeUndefined();
+    expect(parseDictionary<{ map: object }>(indented, 't', 'test').map).toEqual({ a: 1 });
+    expect(() => parseDictionary(generated({ a: 1 }, 100_000), 'f.json', 'other')).toThrow(/^f\.json: not the "other" dictionary$/);
+    expect(() => parseDictionary(`${generated({ a: 1 }, 100_000).slice(0, -3)}`, 'f.json', 'test')).toThrow(/^f\.json: cannot read the dictionary/);
+  });
+});
