@@ -118,7 +118,7 @@ async function main() {
   try {
     const bundle = join(dir, 'bundle.mjs');
     const entry = join(dir, 'entry.ts');
-    writeFileSync(entry, `export { parseByKind } from ${JSON.stringify(join(ROOT, 'src/parsers/index.ts'))};\nexport { lintText, formatReport } from ${JSON.stringify(join(ROOT, 'src/index.ts'))};\n`);
+    writeFileSync(entry, `export { parseByKind } from ${JSON.stringify(join(ROOT, 'src/kinds/index.ts'))};\nexport { lintText, formatReport } from ${JSON.stringify(join(ROOT, 'src/index.ts'))};\n`);
     await build({ absWorkingDir: ROOT, entryPoints: [entry], bundle: true, platform: 'node', target: 'node20', format: 'esm', outfile: bundle, logLevel: 'warning' });
     writeFileSync(join(dir, 'child.mjs'), CHILD);
     const idle = idleRssKb(dir, bundle);
