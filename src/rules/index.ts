@@ -65,6 +65,9 @@ import { rule as gpuNumaLocality } from './gpu-numa-locality/index.js';
 import { rule as vendorResetMisconfig } from './vendor-reset-misconfig/index.js';
 import { rule as vfioIdsInvalid } from './vfio-ids-invalid/index.js';
 import { rule as vfioIdsOverridden } from './vfio-ids-overridden/index.js';
+import { rule as hugepagesInsufficient } from './hugepages-insufficient/index.js';
+import { rule as hugepagesSysctlSize } from './hugepages-sysctl-size/index.js';
+import { rule as sysctlShadowed } from './sysctl-shadowed/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -132,6 +135,9 @@ export const builtinRules: readonly Rule[] = [
   vendorResetMisconfig,
   vfioIdsInvalid,
   vfioIdsOverridden,
+  hugepagesInsufficient,
+  hugepagesSysctlSize,
+  sysctlShadowed,
   syntax,
   unusedSuppression,
 ];
