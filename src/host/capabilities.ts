@@ -24,6 +24,8 @@ export interface CapabilitiesView {
   hostCpuSet: CpuSet;
   /** Huge pages available per page size in bytes, summed over NUMA cells. */
   pagesBySize: Map<number, number>;
+  /** The host's memory: `<cell><memory>` summed over NUMA cells; undefined when no cell gives it. */
+  memoryBytes: number | undefined;
   iommuSupport: boolean | undefined;
 }
 
@@ -37,9 +39,13 @@ export function capabilitiesView(root: XmlElement): CapabilitiesView {
 
   const cpus = new Map<number, HostCpu>();
   const pagesBySize = new Map<number, number>();
+  let memoryBytes: number | undefined;
   const cells = host && firstChild(host, 'topology') && firstChild(firstChild(host, 'topology')!, 'cells');
   if (cells) {
     for (const cell of childElements(cells, 'cell')) {
+      const mem = firstChild(cell, 'memory');
+      const bytes = mem && parseLibvirtScaled(textContent(mem).trim(), attr(mem, 'unit')?.value, 'KiB');
+      if (bytes?.ok) memoryBytes = (memoryBytes ?? 0) + bytes.bytes;
       for (const pages of childElements(cell, 'pages')) {
         const size = parseLibvirtScaled(attr(pages, 'size')?.value ?? '', attr(pages, 'unit')?.value, 'KiB');
         const count = Number(textContent(pages).trim());
@@ -67,6 +73,7 @@ export function capabilitiesView(root: XmlElement): CapabilitiesView {
     cpus,
     hostCpuSet: CpuSet.of(...cpus.keys()),
     pagesBySize,
+    memoryBytes,
     iommuSupport: support === undefined ? undefined : support === 'yes',
   };
 }

@@ -63,6 +63,8 @@ export interface HugepagePool {
   /** The token that sets the count (a `hugepages=` value or a `vm.nr_hugepages` value). */
   at: Loc;
   sysctl: SysctlFact | undefined;
+  /** The `hugepages=` (or `sysctl.vm.nr_hugepages=`) parameter, when the count comes from the command line (for edits). */
+  param?: KernelParamFact | undefined;
   /** Pages per NUMA node when the count is given per node (`hugepages=0:N,1:M`); undefined: spread by the kernel. */
   nodes?: ReadonlyMap<number, number> | undefined;
 }

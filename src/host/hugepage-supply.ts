@@ -44,3 +44,45 @@ export function reservationSources(host: HostModel): Array<{ kind: 'cmdline' | '
   if (host.live?.hugepages) out.push({ kind: 'live', text: 'the running kernel' });
   return out;
 }
+
+/** The pages of one size guests can have, and where that number comes from. */
+export interface HugepageCapacity {
+  size: number;
+  /** Persistent pages: the configured pool, else (nothing configured) the running kernel's persistent pool. */
+  pages: number;
+  /** Surplus pages the kernel may add on demand (`vm.nr_overcommit_hugepages`, or the running kernel's limit). */
+  overcommit: number;
+  /** Pages per host NUMA node where exactly known: `hugepages=0:N,1:M`, or the running kernel's nodes when they hold the pool counted. */
+  nodes: ReadonlyMap<number, number> | undefined;
+  /** The configured pool (its token, its sysctl line or parameter); undefined when the count is the running kernel's. */
+  pool: HugepagePool | undefined;
+  /** For messages: `vm.nr_hugepages = 8192`, `the kernel command line (/etc/default/grub)`, `the running kernel`. */
+  what: string;
+}
+
+/**
+ * How many pages of one size (undefined: the default size) the host has for guests: the pool the
+ * configured boot reserves, or, when nothing configured reserves one, the running kernel's pool.
+ * undefined when neither is known.
+ */
+export function hugepageCapacity(host: HostModel, size: number | undefined): HugepageCapacity | undefined {
+  const supply = hugepageSupply(host, size);
+  const over = supply.overcommit ? Number(supply.overcommit.value.trim()) : 0;
+  const live = supply.live && supply.live.total !== null ? supply.live.total - (supply.live.surplus ?? 0) : undefined;
+  const pool = supply.configured;
+  if (pool) {
+    // The running kernel's nodes describe this pool only when it has exactly the pages configured.
+    const nodes = pool.nodes ?? (live === pool.pages && supply.liveNodes && supply.liveNodes.size > 0 ? supply.liveNodes : undefined);
+    return { size: supply.size, pages: pool.pages, overcommit: over, nodes, pool, what: describePool(host, pool) };
+  }
+  if (live === undefined) return undefined;
+  const nodes = supply.liveNodes && supply.liveNodes.size > 0 ? supply.liveNodes : undefined;
+  return { size: supply.size, pages: live, overcommit: Math.max(over, supply.live?.overcommit ?? 0), nodes, pool: undefined, what: 'the running kernel' };
+}
+
+/** A configured pool in words: its sysctl line, or the command line it is on. */
+export function describePool(host: HostModel, pool: HugepagePool): string {
+  if (pool.sysctl) return `${pool.sysctl.key} = ${pool.sysctl.value}`;
+  const param = pool.param ? `${pool.param.name}=${pool.param.value ?? ''}` : 'hugepages=';
+  return host.boot ? `${param} on the kernel command line (${host.boot.label})` : `${param} on the kernel command line`;
+}

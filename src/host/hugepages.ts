@@ -47,10 +47,10 @@ function bootPools(source: CmdlineSource, defaultSize: number): Map<number, Huge
     } else if (p.key === 'hugepages') {
       if (counted || size === undefined || pools.has(size)) continue;
       const count = countPages(p);
-      if (count !== undefined) pools.set(size, { size, pages: count.pages, at: p.valueLoc ?? p.loc, sysctl: undefined, nodes: count.nodes });
+      if (count !== undefined) pools.set(size, { size, pages: count.pages, at: p.valueLoc ?? p.loc, sysctl: undefined, param: p, nodes: count.nodes });
       counted = true;
     } else if (p.key === 'sysctl.vm.nr_hugepages' && /^\d+$/.test(p.value)) {
-      pools.set(defaultSize, { size: defaultSize, pages: Number(p.value), at: p.valueLoc ?? p.loc, sysctl: undefined });
+      pools.set(defaultSize, { size: defaultSize, pages: Number(p.value), at: p.valueLoc ?? p.loc, sysctl: undefined, param: p });
     }
   }
   return pools;

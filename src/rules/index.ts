@@ -68,6 +68,9 @@ import { rule as vfioIdsOverridden } from './vfio-ids-overridden/index.js';
 import { rule as softdepIneffective } from './softdep-ineffective/index.js';
 import { rule as blacklistIneffective } from './blacklist-ineffective/index.js';
 import { rule as blacklistHostDriver } from './blacklist-host-driver/index.js';
+import { rule as hugepagesInsufficient } from './hugepages-insufficient/index.js';
+import { rule as hugepagesSysctlSize } from './hugepages-sysctl-size/index.js';
+import { rule as sysctlShadowed } from './sysctl-shadowed/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -138,6 +141,9 @@ export const builtinRules: readonly Rule[] = [
   softdepIneffective,
   blacklistIneffective,
   blacklistHostDriver,
+  hugepagesInsufficient,
+  hugepagesSysctlSize,
+  sysctlShadowed,
   syntax,
   unusedSuppression,
 ];

@@ -5,6 +5,7 @@ import type { HugepagePool } from '../../host/facts.js';
 import type { DomainInput } from '../../model/machine.js';
 import { insertAfter, insertLastChild, quoteOf } from '../../edit/xml.js';
 import { deleteLine } from '../../edit/lines.js';
+import { sysctlWrongSize } from '../hugepage-sizes.js';
 
 export const rule = defineRule({
   meta: {
@@ -43,9 +44,11 @@ export const rule = defineRule({
         else wanted.set(s, [d]);
       }
     }
+    // vm.nr_hugepages set for domains of another size is hugepages-sysctl-size's finding (the sysctl cannot reserve that size).
+    const wrongSize = sysctlWrongSize(machine.host, machine.domains)?.pool;
     const checked = machine.domains.map((d) => d.view.name ?? d.file.source.path).join(', ');
     for (const pool of pools.values()) {
-      if (pool.pages <= 0 || wanted.has(pool.size)) continue;
+      if (pool.pages <= 0 || wanted.has(pool.size) || pool === wrongSize) continue;
       const what = pool.sysctl ? `${pool.sysctl.key} = ${pool.sysctl.value}` : 'The kernel command line';
       const data = { what, total: formatBytes(pool.pages * pool.size), size: formatBytes(pool.size), pages: pool.pages, domains: checked, asked: [...wanted.keys()].map(formatBytes).join(', ') };
       ctx.report({
