@@ -16,6 +16,7 @@
 // (docs/contributing.md, "Mutation testing"); the script exits 1 when an area it prints is below it.
 // It is not part of `npm test` or CI.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,7 +90,11 @@ function stryker(globs, known) {
   const bin = join(root, 'node_modules', '.bin', 'stryker');
   // Stryker runs the tests in a sandbox under .stryker-tmp/, where ../shared is not the corpus: name it.
   const env = { ...process.env, VFIO_LINT_CORPUS: process.env.VFIO_LINT_CORPUS ?? join(root, '..', 'shared', 'corpus') };
-  const r = spawnSync(bin, ['run', 'stryker.config.mjs', '--mutate', globs.join(','), '--concurrency', '1'], { cwd: root, stdio: 'inherit', env });
+  // Stryker's incremental mode, one file per slice: a run of the same slice again re-tests only the mutants
+  // whose code or covering tests changed (the survivors a new test now covers), and reuses the rest.
+  const key = createHash('sha1').update([...globs].sort().join(',')).digest('hex').slice(0, 12);
+  const incremental = join(dir, 'incremental', `${key}.json`);
+  const r = spawnSync(bin, ['run', 'stryker.config.mjs', '--mutate', globs.join(','), '--concurrency', '1', '--incremental', '--incrementalFile', incremental], { cwd: root, stdio: 'inherit', env });
   if (r.status !== 0 || !existsSync(out)) {
     console.error(`mutate: stryker failed on ${globs.join(',')} (exit ${r.status ?? r.signal})`);
     process.exit(1);
