@@ -53,6 +53,7 @@ function cpuListParams(get: (key: string) => KernelParamFact | undefined, nrCpus
     return param && { param, list: kernelList(param.value!, nrCpus) };
   };
   return {
+    // Stryker disable next-line LogicalOperator: isoValue is set exactly when iso is (it is there for the type only)
     isolcpus: iso && isoValue && { param: iso, list: isoValue.list, flags: isoValue.flags, flagText: isoValue.flagText },
     nohzFull: list('nohz_full'),
     rcuNocbs: list('rcu_nocbs'),
