@@ -31,6 +31,7 @@ export function cmdlineSource(base: CmdlineBase, nrCpus: number | undefined): Cm
   }
   const effective = new Map<string, KernelParamFact | undefined>();
   const get = (key: string) => {
+    // Stryker disable next-line ConditionalExpression,ArrayDeclaration: a cache (recomputing gives the same), and a missing name and an empty list both give undefined
     if (!effective.has(key)) effective.set(key, effectiveParam(byKey.get(key) ?? [], key));
     return effective.get(key);
   };

@@ -52,6 +52,7 @@ export interface ModuleParamSetting {
 export function moduleParamSettings(facts: readonly ModprobeFact[], configured: readonly CmdlineSource[], module: string, param: string): ModuleParamSetting[] {
   const out: ModuleParamSetting[] = [];
   for (const f of facts) {
+    // Stryker disable next-line ConditionalExpression: only options lines have options, so the keyword test changes nothing but speed
     if (f.keyword !== 'options' || f.module !== module) continue;
     for (const p of f.options) if (p.key === param) out.push({ param: p, options: f, source: f.file.source, token: paramToken(p), written: `options ${module} ${paramToken(p)}` });
   }

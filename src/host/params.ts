@@ -7,6 +7,7 @@ import type { KernelParamFact } from './facts.js';
 /** `source` is the file the offsets point into: a value is editable in place only where the file reads exactly as the kernel gets it. */
 export function paramFact(source: SourceFile, p: KernelParam): KernelParamFact {
   const path = source.path;
+  // Stryker disable next-line ConditionalExpression: a slice of the text never equals undefined; the check is for the type
   const editable = p.value !== undefined && source.text.slice(p.valueStart, p.valueEnd) === p.value;
   return {
     name: p.name,
@@ -31,6 +32,7 @@ export function paramToken(p: KernelParamFact): string {
  */
 export function kernelBool(value: string | undefined): boolean | undefined {
   if (value === undefined) return true;
+  // Stryker disable next-line StringLiteral: any default that is not o, y, 1, t, n, 0 or f reads the same
   const [first = '', second = ''] = value.toLowerCase();
   if (first === 'o') return second === 'n' ? true : second === 'f' ? false : undefined;
   if (first !== '' && 'y1t'.includes(first)) return true;

@@ -33,5 +33,6 @@ describe('parameter facts', () => {
     expect(valueItems(p).map((i) => [i.text, i.loc.start, i.loc.end])).toEqual([['nvidia-drm', 21, 31], ['', 32, 32], ['nouveau', 33, 40]]);
     expect(moduleItems(p)).toEqual(['nvidia_drm', '', 'nouveau']);
     expect(valueItems(c.all('x')[0]!)).toEqual([]);
+    expect(moduleItems(cmdline('"modprobe.blacklist=nvidia, nouveau"').get('modprobe.blacklist')!)).toEqual(['nvidia', 'nouveau']);
   });
 });
