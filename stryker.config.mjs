@@ -1,5 +1,5 @@
 // StrykerJS configuration for `npm run mutate` (scripts/mutate.mjs runs one area at a time with
-// --mutate set to that area's files). One test process at a time: the machine is shared.
+// --mutate set to an area's files or a slice of them). One test process at a time: the machine is shared.
 export default {
   testRunner: 'vitest',
   plugins: ['@stryker-mutator/vitest-runner'],

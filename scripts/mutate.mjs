@@ -1,86 +1,199 @@
-// Mutation testing on demand: `npm run mutate` runs StrykerJS (stryker.config.mjs) over each area in
-// turn, one test process at a time, and prints each area's score and every surviving mutant.
+// Mutation testing on demand: `npm run mutate` runs StrykerJS (stryker.config.mjs) with one test
+// process and prints each area's score, each file's score and every surviving mutant.
 //
-//   npm run mutate                       every area: rules, engine, edit, host
+//   npm run mutate                       every area, one Stryker run per area: rules, engine, edit, host
 //   npm run mutate -- engine edit        only these areas
-//   npm run mutate -- --mutate 'src/engine/fix.ts,src/engine/fix-loop.ts'   files or globs, comma-separated
-//                                        (Stryker splits on commas, so no {a,b} braces); reported as "custom"
-//   npm run mutate -- --report-only      re-print the last reports without running anything
+//   npm run mutate -- --files src/host/modprobe.ts,src/host/grub.ts   a slice: these files or globs
+//                                        (comma-separated, no {a,b} braces: Stryker splits on commas),
+//                                        each inside an area; its results are merged into that area's report
+//   npm run mutate -- host --report-only re-print the reports without running anything
 //
-// Each area's JSON report is kept in reports/mutation/<area>.json. The bar is 80% killed per area
-// (docs/contributing.md, "Mutation testing"); the script exits 1 when an area it ran is below it.
-// It is not part of `npm test` or CI: a full run takes tens of minutes.
+// Each area's report, reports/mutation/<area>.json, holds the mutants of each of its files from the
+// last run that mutated that file, so an area's score can be built over several runs (a whole engine
+// run takes hours on a loaded machine). A whole-area run replaces the report. A file whose source
+// changed since its mutants were recorded is reported as stale and left out of the score, and the
+// area's score says how many of its files it covers. The bar is 80% killed per area
+// (docs/contributing.md, "Mutation testing"); the script exits 1 when an area it prints is below it.
+// It is not part of `npm test` or CI.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
-const AREAS = {
-  rules: ['src/rules/**/*.ts'],
-  engine: ['src/engine/**/*.ts'],
-  edit: ['src/edit/**/*.ts'],
-  host: ['src/host/**/*.ts'],
-};
+const AREAS = { rules: 'src/rules', engine: 'src/engine', edit: 'src/edit', host: 'src/host' };
 const BAR = 80;
+const dir = join(root, 'reports', 'mutation');
 
 const args = process.argv.slice(2);
 const reportOnly = args.includes('--report-only');
-const custom = args.includes('--mutate') ? args[args.indexOf('--mutate') + 1] : undefined;
-const named = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--mutate');
-for (const a of named) {
-  if (!(a in AREAS)) {
-    console.error(`mutate: unknown area '${a}' (areas: ${Object.keys(AREAS).join(', ')})`);
-    process.exit(2);
-  }
-}
-const runs = custom ? [['custom', [custom]]] : (named.length > 0 ? named : Object.keys(AREAS)).map((a) => [a, AREAS[a]]);
-const dir = join(root, 'reports', 'mutation');
+const filesArg = args.includes('--files') ? args[args.indexOf('--files') + 1] : undefined;
+const named = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--files');
+const fail = (msg) => {
+  console.error(`mutate: ${msg}`);
+  process.exit(2);
+};
+for (const a of args) if (a.startsWith('--') && !['--files', '--report-only'].includes(a)) fail(`unknown option '${a}' (options: --files LIST, --report-only)`);
+for (const a of named) if (!(a in AREAS)) fail(`unknown area '${a}' (areas: ${Object.keys(AREAS).join(', ')})`);
+if (args.includes('--files') && !filesArg) fail('--files needs a comma-separated list of files or globs');
+if (filesArg && reportOnly) fail('--files and --report-only do not go together');
+
 mkdirSync(dir, { recursive: true });
 
-let below = false;
-for (const [area, globs] of runs) {
-  const report = join(dir, `${area}.json`);
+if (filesArg) {
+  // A slice: every entry must lie inside one area (inside a named one, when areas are named).
+  const entries = filesArg.split(',').map((s) => s.trim().replace(/^\.\//, '')).filter(Boolean);
+  const areas = new Set();
+  for (const e of entries) {
+    const area = areaOf(e);
+    if (!area) fail(`'${e}' is in no area (areas: ${Object.entries(AREAS).map(([a, d]) => `${a} = ${d}/`).join(', ')})`);
+    if (named.length > 0 && !named.includes(area)) fail(`'${e}' is in area ${area}, not in ${named.join(', ')}`);
+    if (!/[*?[\]]/.test(e) && !existsSync(join(root, e))) fail(`'${e}': no such file`);
+    areas.add(area);
+  }
+  const run = stryker(entries, entries.filter((e) => !/[*?[\]]/.test(e)));
+  const got = Object.keys(run.files);
+  if (got.length === 0) fail(`'${filesArg}' matched no file with a mutant`);
+  for (const area of areas) {
+    const mine = Object.fromEntries(Object.entries(run.files).filter(([f]) => areaOf(f) === area));
+    save(area, { ...load(area), ...mine });
+    console.log(`\n== ${area}: merged ${Object.keys(mine).length} file(s) into reports/mutation/${area}.json`);
+  }
+  finish([...areas]);
+} else {
+  const areas = named.length > 0 ? named : Object.keys(AREAS);
   if (!reportOnly) {
-    console.log(`\n== ${area}: mutating ${globs.join(' ')}`);
-    const bin = join(root, 'node_modules', '.bin', 'stryker');
-    // Stryker runs the tests in a sandbox under .stryker-tmp/, where ../shared is not the corpus: name it.
-    const env = { ...process.env, VFIO_LINT_CORPUS: process.env.VFIO_LINT_CORPUS ?? join(root, '..', 'shared', 'corpus') };
-    const r = spawnSync(bin, ['run', 'stryker.config.mjs', '--mutate', globs.join(','), '--concurrency', '1'], { cwd: root, stdio: 'inherit', env });
-    if (r.status !== 0) {
-      console.error(`mutate: stryker failed on ${area} (exit ${r.status ?? r.signal})`);
-      process.exit(1);
+    for (const area of areas) {
+      const run = stryker([`${AREAS[area]}/**/*.ts`], areaFiles(area));
+      save(area, run.files);
     }
-    renameSync(join(dir, 'mutation.json'), report);
   }
-  if (!existsSync(report)) {
-    console.log(`== ${area}: no report yet (run npm run mutate -- ${area})`);
-    continue;
-  }
-  const score = summarize(area, JSON.parse(readFileSync(report, 'utf8')));
-  if (score < BAR) below = true;
+  finish(areas);
 }
-process.exit(below ? 1 : 0);
 
-/** Print an area's score and its survivors (file:line:col mutator: the replacement); return the score. */
-function summarize(area, report) {
-  const count = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, other: 0 };
+/** The area a repository path (file or glob) lies in, or undefined. */
+function areaOf(path) {
+  return Object.keys(AREAS).find((a) => path.startsWith(`${AREAS[a]}/`));
+}
+
+/**
+ * One Stryker run over these files or globs. Returns its files, each with the run's time, and with
+ * killedBy as test names: test ids are numbered per run, so they mean nothing once runs are merged.
+ * Stryker leaves a file without mutants out of its report; each of `known` (files the run surely
+ * covered) is recorded all the same, so it does not show as never mutated.
+ */
+function stryker(globs, known) {
+  console.log(`\n== mutating ${globs.join(' ')}`);
+  const out = join(dir, 'mutation.json');
+  rmSync(out, { force: true });
+  const bin = join(root, 'node_modules', '.bin', 'stryker');
+  // Stryker runs the tests in a sandbox under .stryker-tmp/, where ../shared is not the corpus: name it.
+  const env = { ...process.env, VFIO_LINT_CORPUS: process.env.VFIO_LINT_CORPUS ?? join(root, '..', 'shared', 'corpus') };
+  // Stryker's incremental mode, one file per slice: a run of the same slice again re-tests only the mutants
+  // whose code or covering tests changed (the survivors a new test now covers), and reuses the rest.
+  const key = createHash('sha1').update([...globs].sort().join(',')).digest('hex').slice(0, 12);
+  const incremental = join(dir, 'incremental', `${key}.json`);
+  const r = spawnSync(bin, ['run', 'stryker.config.mjs', '--mutate', globs.join(','), '--concurrency', '1', '--incremental', '--incrementalFile', incremental], { cwd: root, stdio: 'inherit', env });
+  if (r.status !== 0 || !existsSync(out)) {
+    console.error(`mutate: stryker failed on ${globs.join(',')} (exit ${r.status ?? r.signal})`);
+    process.exit(1);
+  }
+  const report = JSON.parse(readFileSync(out, 'utf8'));
+  rmSync(out);
+  const names = new Map();
+  for (const [file, { tests }] of Object.entries(report.testFiles ?? {})) for (const t of tests) names.set(t.id, `${file} > ${t.name}`);
+  const at = new Date().toISOString();
+  const files = {};
+  for (const [file, entry] of Object.entries(report.files)) {
+    const mutants = entry.mutants.map(({ coveredBy, killedBy, ...m }) => (killedBy ? { ...m, killedBy: killedBy.map((id) => names.get(id) ?? id) } : m));
+    files[file] = { source: entry.source, mutatedAt: at, mutants };
+  }
+  for (const file of known) files[file] ??= { source: readFileSync(join(root, file), 'utf8'), mutatedAt: at, mutants: [] };
+  return { files };
+}
+
+function reportPath(area) {
+  return join(dir, `${area}.json`);
+}
+
+/** An area's merged files (path -> { source, mutatedAt, mutants }), empty when none is recorded. */
+function load(area) {
+  const p = reportPath(area);
+  if (!existsSync(p)) return {};
+  const report = JSON.parse(readFileSync(p, 'utf8'));
+  // A report from before merging (Stryker's own JSON) has no mutatedAt; its files count all the same.
+  return report.files ?? {};
+}
+
+function save(area, files) {
+  const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)));
+  writeFileSync(reportPath(area), `${JSON.stringify({ area, files: sorted })}\n`);
+}
+
+/** The .ts files of an area, as repository paths. */
+function areaFiles(area) {
+  return readdirSync(join(root, AREAS[area]), { recursive: true })
+    .map((f) => `${AREAS[area]}/${f}`.replaceAll('\\', '/'))
+    .filter((f) => f.endsWith('.ts'))
+    .sort();
+}
+
+function finish(areas) {
+  let below = false;
+  for (const area of areas) if (summarize(area) < BAR) below = true;
+  process.exit(below ? 1 : 0);
+}
+
+/**
+ * Print an area's score, each file's score and the survivors (file:line:col mutator: replacement);
+ * return the area's score. Only files whose recorded source is the current one count.
+ */
+function summarize(area) {
+  const files = load(area);
+  const all = areaFiles(area);
+  if (Object.keys(files).length === 0) {
+    console.log(`\n== ${area}: no report yet (npm run mutate -- ${area}, or --files for a slice)`);
+    return Infinity;
+  }
+  const total = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, other: 0 };
+  const rows = [];
   const survivors = [];
-  for (const [file, { mutants }] of Object.entries(report.files)) {
-    for (const m of mutants) {
-      if (m.status in count) count[m.status]++;
-      else count.other++;
+  const stale = [];
+  for (const [file, entry] of Object.entries(files)) {
+    if (!all.includes(file)) continue; // removed since
+    const current = readFileSync(join(root, file), 'utf8');
+    if (current !== entry.source) {
+      stale.push(file);
+      continue;
+    }
+    const count = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, other: 0 };
+    for (const m of entry.mutants) {
+      const k = m.status in count ? m.status : 'other';
+      count[k]++;
+      total[k]++;
       if (m.status === 'Survived' || m.status === 'NoCoverage') {
-        const at = `${relative(root, join(root, file))}:${m.location.start.line}:${m.location.start.column}`;
-        survivors.push(`  ${at} ${m.mutatorName}${m.status === 'NoCoverage' ? ' (no test runs it)' : ''}: ${JSON.stringify(m.replacement ?? '')}`);
+        survivors.push(`  ${file}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName}${m.status === 'NoCoverage' ? ' (no test runs it)' : ''}: ${JSON.stringify(m.replacement ?? '')}`);
       }
     }
+    const valid = count.Killed + count.Timeout + count.Survived + count.NoCoverage;
+    if (valid > 0) rows.push(`  ${score(count).toFixed(1).padStart(5)}%  ${String(count.Survived + count.NoCoverage).padStart(3)} left of ${String(valid).padStart(3)}  ${file}${entry.mutatedAt ? `  (${entry.mutatedAt.slice(0, 16)})` : ''}`);
   }
-  const detected = count.Killed + count.Timeout;
-  const valid = detected + count.Survived + count.NoCoverage;
-  // No mutant at all is a glob that matched nothing, not a perfect score.
-  const score = valid === 0 ? 0 : (100 * detected) / valid;
-  console.log(`\n== ${area}: ${score.toFixed(1)}% killed (${count.Killed} killed, ${count.Timeout} timed out, ${count.Survived} survived, ${count.NoCoverage} not covered; ${count.other} invalid or ignored)${valid === 0 ? ' — no mutants: the glob matched no file' : score < BAR ? ` — below ${BAR}%` : ''}`);
-  for (const s of survivors) console.log(s);
-  return score;
+  const missing = all.filter((f) => !(f in files));
+  const counted = all.length - missing.length - stale.length;
+  const valid = total.Killed + total.Timeout + total.Survived + total.NoCoverage;
+  const s = score(total);
+  const coverage = counted === all.length ? '' : ` — over ${counted} of ${all.length} files`;
+  console.log(`\n== ${area}: ${s.toFixed(1)}% killed (${total.Killed} killed, ${total.Timeout} timed out, ${total.Survived} survived, ${total.NoCoverage} not covered; ${total.other} invalid or ignored)${coverage}${valid === 0 ? ' — no mutants' : s < BAR ? ` — below ${BAR}%` : ''}`);
+  for (const r of rows) console.log(r);
+  if (stale.length > 0) console.log(`  stale (source changed since mutated; run --files again): ${stale.join(', ')}`);
+  if (missing.length > 0 && missing.length < all.length) console.log(`  not mutated yet: ${missing.length} file(s)${missing.length <= 12 ? `: ${missing.join(', ')}` : ''}`);
+  for (const line of survivors) console.log(line);
+  return valid === 0 ? 0 : s;
+}
+
+function score(c) {
+  const detected = c.Killed + c.Timeout;
+  const valid = detected + c.Survived + c.NoCoverage;
+  return valid === 0 ? 0 : (100 * detected) / valid;
 }

@@ -31,6 +31,7 @@ export function cmdlineSource(base: CmdlineBase, nrCpus: number | undefined): Cm
   }
   const effective = new Map<string, KernelParamFact | undefined>();
   const get = (key: string) => {
+    // Stryker disable next-line ConditionalExpression,ArrayDeclaration: a cache (recomputing gives the same), and a missing name and an empty list both give undefined
     if (!effective.has(key)) effective.set(key, effectiveParam(byKey.get(key) ?? [], key));
     return effective.get(key);
   };
@@ -53,6 +54,7 @@ function cpuListParams(get: (key: string) => KernelParamFact | undefined, nrCpus
     return param && { param, list: kernelList(param.value!, nrCpus) };
   };
   return {
+    // Stryker disable next-line LogicalOperator: isoValue is set exactly when iso is (it is there for the type only)
     isolcpus: iso && isoValue && { param: iso, list: isoValue.list, flags: isoValue.flags, flagText: isoValue.flagText },
     nohzFull: list('nohz_full'),
     rcuNocbs: list('rcu_nocbs'),

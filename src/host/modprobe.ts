@@ -18,6 +18,7 @@ export interface ModprobeQueries {
 export function modprobeQueries(facts: readonly ModprobeFact[]): ModprobeQueries {
   const first = new Map<string, ModprobeFact>();
   for (const f of facts) {
+    // Stryker disable next-line ConditionalExpression: other keywords would only add keys no query asks for
     if (f.keyword !== 'softdep' && f.keyword !== 'install' && f.keyword !== 'blacklist') continue;
     const key = `${f.keyword} ${f.module}`;
     if (!first.has(key)) first.set(key, f);
@@ -51,6 +52,7 @@ export interface ModuleParamSetting {
 export function moduleParamSettings(facts: readonly ModprobeFact[], configured: readonly CmdlineSource[], module: string, param: string): ModuleParamSetting[] {
   const out: ModuleParamSetting[] = [];
   for (const f of facts) {
+    // Stryker disable next-line ConditionalExpression: only options lines have options, so the keyword test changes nothing but speed
     if (f.keyword !== 'options' || f.module !== module) continue;
     for (const p of f.options) if (p.key === param) out.push({ param: p, options: f, source: f.file.source, token: paramToken(p), written: `options ${module} ${paramToken(p)}` });
   }

@@ -7,6 +7,7 @@ import type { KernelParamFact } from './facts.js';
 /** `source` is the file the offsets point into: a value is editable in place only where the file reads exactly as the kernel gets it. */
 export function paramFact(source: SourceFile, p: KernelParam): KernelParamFact {
   const path = source.path;
+  // Stryker disable next-line ConditionalExpression: a slice of the text never equals undefined; the check is for the type
   const editable = p.value !== undefined && source.text.slice(p.valueStart, p.valueEnd) === p.value;
   return {
     name: p.name,
@@ -24,14 +25,18 @@ export function paramToken(p: KernelParamFact): string {
   return p.value === undefined ? p.name : `${p.name}=${p.value}`;
 }
 
-/** The kernel's bool parsing (kstrtobool): y/Y/1/t/T/on true, n/N/0/f/F/off false, no value true. */
+/**
+ * The kernel's bool parsing (kstrtobool, lib/kstrtox.c): it reads the first character, y/Y/1/t/T true and
+ * n/N/0/f/F false, and after o/O the second, n true and f false (`on`, `off`, also `onx`); anything else,
+ * an empty value too, fails. No value at all (the flag form) is true.
+ */
 export function kernelBool(value: string | undefined): boolean | undefined {
   if (value === undefined) return true;
-  const v = value.toLowerCase();
-  if (v === 'on') return true;
-  if (v === 'off') return false;
-  if ('y1t'.includes(v[0] ?? '')) return true;
-  if ('n0f'.includes(v[0] ?? '')) return false;
+  // Stryker disable next-line StringLiteral: any default that is not o, y, 1, t, n, 0 or f reads the same
+  const [first = '', second = ''] = value.toLowerCase();
+  if (first === 'o') return second === 'n' ? true : second === 'f' ? false : undefined;
+  if (first !== '' && 'y1t'.includes(first)) return true;
+  if (first !== '' && 'n0f'.includes(first)) return false;
   return undefined;
 }
 
