@@ -54,6 +54,7 @@ const INPUT_NAMES: Record<string, string> = {
   sysctl: 'sysctl configuration (/etc/sysctl.conf, /etc/sysctl.d)',
   initramfs: 'an initramfs configuration (mkinitcpio, dracut or initramfs-tools)',
   live: 'the running host (`--live`, or a snapshot folder from `vfio-lint snapshot`)',
+  'initramfs-image': "the running kernel's initramfs image and the times of the /etc files that go into it (read by `--live`; a snapshot records them from format version 2 on)",
 };
 
 export function lintMachine(machine: Machine, rules: readonly ResolvedRule[], options: LintMachineOptions = {}): MachineLint {
@@ -91,7 +92,8 @@ export function lintMachine(machine: Machine, rules: readonly ResolvedRule[], op
     const { rule } = resolved;
     const missing = missingInputs(rule.meta.requires, machine);
     if (missing) {
-      const liveOnly = missing.every((r) => r === 'live');
+      // Said only when the run has live facts: a static run needs no line per live rule.
+      const liveOnly = missing.includes('live') && missing.every((r) => r === 'live' || r === 'initramfs-image');
       skipped.push({ ruleId: rule.meta.id, reason: `needs ${missing.map(describeRequirement).join(' and ')}`, ...(liveOnly ? { liveOnly } : {}) });
       continue;
     }
