@@ -1,7 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import type { Collector } from './collector.js';
 import { moduleNameOf } from './modules.js';
-import type { BootEntry, FileFact, InitramfsImage } from './types.js';
+import type { BootEntry, BootFacts, FileFact, InitramfsImage } from './types.js';
 
 /** The listers, in the order tried: Debian/Ubuntu (initramfs-tools), Fedora/RHEL (dracut), Arch (mkinitcpio). */
 const LISTERS = ['lsinitramfs', 'lsinitrd', 'lsinitcpio'] as const;
@@ -23,7 +23,7 @@ export function imageNamesFor(release: string): string[] {
  * partition that holds the entry). Microcode images named beside them are not
  * initramfs images of the kernel and are left out.
  */
-export function readInitramfs(c: Collector, release: string | null, entries: readonly BootEntry[] = []): InitramfsImage[] {
+export function readInitramfs(c: Collector, release: string | null, boot?: Pick<BootFacts, 'entries' | 'proxmox'>): InitramfsImage[] {
   if (release === null) return [];
   const images: InitramfsImage[] = [];
   const seen = new Set<string>();
@@ -41,8 +41,10 @@ export function readInitramfs(c: Collector, release: string | null, entries: rea
     if (wanted.length === 0) c.noteUnread('initramfs', '/boot', { reason: 'missing', detail: `no initramfs image for ${release} (looked for ${imageNamesFor(release).join(', ')})` });
     for (const name of wanted) add(`/boot/${name}`, null);
   }
+  const entries = (boot?.entries ?? []).filter((e) => entryIsFor(e, release));
+  // proxmox-boot-tool mounts its ESPs only while it copies to them: the copies the machine boots are out of sight.
+  if (boot?.proxmox && entries.length === 0) c.noteUnread('initramfs', '/etc/kernel/proxmox-boot-uuids', { reason: 'missing', detail: `the ESPs proxmox-boot-tool copies the image to are not mounted, so their copies (what the machine boots) are not compared` });
   for (const e of entries) {
-    if (!entryIsFor(e, release)) continue;
     const partition = e.path.slice(0, e.path.indexOf('/loader/entries/'));
     for (const initrd of e.initrd.flatMap((i) => i.split(/\s+/))) {
       if (initrd === '' || MICROCODE.test(initrd)) continue;
@@ -65,16 +67,15 @@ function entryIsFor(e: BootEntry, release: string): boolean {
  * The /etc files that go into an initramfs image, by generator: modprobe.d (every
  * generator copies it, some only in some setups: the rule asks the configuration),
  * mkinitcpio.conf and its drop-ins, dracut.conf and its drop-ins, initramfs-tools'
- * modules list, initramfs.conf and conf.d. Only their times are kept: their text is
- * among the configuration files. A link is followed (the generator copies what it
+ * modules list: the ones vfio-lint also reads as configuration (src/host/discover.ts).
+ * Only their times are kept: their text is among the configuration files. A link is followed (the generator copies what it
  * points to); a masked file (a link to /dev/null) is not a file and is left out.
  */
-export const INITRAMFS_INPUT_FILES = ['/etc/modprobe.conf', '/etc/mkinitcpio.conf', '/etc/dracut.conf', '/etc/initramfs-tools/modules', '/etc/initramfs-tools/initramfs.conf'];
+export const INITRAMFS_INPUT_FILES = ['/etc/modprobe.conf', '/etc/mkinitcpio.conf', '/etc/dracut.conf', '/etc/initramfs-tools/modules'];
 export const INITRAMFS_INPUT_DIRS: ReadonlyArray<{ dir: string; suffix: string }> = [
   { dir: '/etc/modprobe.d', suffix: '.conf' },
   { dir: '/etc/mkinitcpio.conf.d', suffix: '.conf' },
   { dir: '/etc/dracut.conf.d', suffix: '.conf' },
-  { dir: '/etc/initramfs-tools/conf.d', suffix: '' },
 ];
 const MAX_INPUT_DIR_ENTRIES = 4096;
 

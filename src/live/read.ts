@@ -43,7 +43,7 @@ export function readLiveHost(root = '/', options: LiveReadOptions = {}): HostSna
     numa: readNuma(c),
     cpu: readCpu(c),
     boot,
-    initramfs: readInitramfs(c, release, boot.entries),
+    initramfs: readInitramfs(c, release, boot),
     initramfsInputs: readInitramfsInputs(c),
     libvirt: readLibvirt(c),
     read: c.read,
