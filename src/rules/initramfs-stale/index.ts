@@ -2,6 +2,8 @@ import { defineRule, type Loc } from '../../engine/rule.js';
 import type { InitramfsConfig } from '../../host/facts.js';
 import type { InitramfsImage, LiveHost } from '../../host/live.js';
 import { modprobeInImage } from '../../host/initramfs-contents.js';
+import { isPattern } from '../../host/module-mentions.js';
+import type { HostModel } from '../../host/model.js';
 import type { ParsedFile } from '../../model/file.js';
 
 type Generator = InitramfsConfig['generator'];
@@ -34,7 +36,7 @@ export const rule = defineRule({
         '{module} is added to the initramfs here, but the image {image} holds no {module} module ({lister} lists the image; the running kernel has {module} installed as a module, not built in): {when}. Rebuild it: {command}',
     },
     sources: [
-      'mkinitcpio `mkinitcpio` (MODULES are added with `add_module`, a missing one fails the build), `install/modconf` (copies /etc/modprobe.d/*.conf), `lsinitcpio -a`: https://gitlab.archlinux.org/archlinux/mkinitcpio/mkinitcpio',
+      'mkinitcpio `mkinitcpio` (MODULES are added with `add_module`; a missing one is an error, and the image is still written), `install/modconf` (copies /etc/modprobe.d/*.conf), `lsinitcpio -a`: https://gitlab.archlinux.org/archlinux/mkinitcpio/mkinitcpio',
       'dracut dracut.conf(5) (`add_drivers+=`, `force_drivers+=`, `omit_drivers+=`, `hostonly`), `modules.d/90kernel-modules/module-setup.sh` (/etc/modprobe.d in a host-only image), lsinitrd(1): https://github.com/dracutdevs/dracut',
       'initramfs-tools initramfs-tools(7) (/etc/initramfs-tools/modules: "modules to include in the initramfs"), `mkinitramfs` (copies /etc/modprobe.d/*.conf), `update-initramfs -u`, lsinitramfs(8); Debian package initramfs-tools 0.142+deb12u3: https://salsa.debian.org/kernel-team/initramfs-tools',
       'Proxmox VE, "Host Bootloader": proxmox-boot-tool copies kernels and initrds to the ESPs, `proxmox-boot-tool refresh` copies them again: https://pve.proxmox.com/wiki/Host_Bootloader',
@@ -79,12 +81,12 @@ export const rule = defineRule({
       }
 
       // A file that goes into the image, changed after it was built.
-      for (const f of inputsOf(cfg, host.modprobe.effective)) {
+      for (const f of inputsOf(cfg, host, image)) {
         if (reported.has(f.file.systemPath)) continue;
         const changed = times.get(f.file.systemPath);
         if (!changed || changed.mtimeMs <= image.mtimeMs) continue;
         reported.add(f.file.systemPath);
-        const at = firstLine(f.file);
+        const at = f.at;
         if (image.entry === null) {
           ctx.report({
             messageId: 'older',
@@ -115,12 +117,21 @@ function generatorOf(configs: readonly InitramfsConfig[], image: InitramfsImage)
   return byLister ? configs.find((c) => c.generator === byLister) : undefined;
 }
 
-/** The files of the configuration that go into the image, each with how it gets there. */
-function inputsOf(cfg: InitramfsConfig, modprobe: readonly ParsedFile[]): Array<{ file: ParsedFile; how: string }> {
-  const out = cfg.files.map((file) => ({ file, how: `${cfg.generator} builds the image from it` }));
-  for (const file of modprobe) {
+/**
+ * The files of the configuration that go into the image, each with how it gets there and where
+ * to report. A modprobe.d file counts only when it is about a module the image holds or the
+ * configuration adds (or the image's modules are not known, or it names a pattern): the old copy
+ * of a line about a module never loaded from the image changes nothing.
+ */
+function inputsOf(cfg: InitramfsConfig, host: HostModel, image: InitramfsImage): Array<{ file: ParsedFile; how: string; at: Loc }> {
+  const out = cfg.files.map((file) => ({ file, how: `${cfg.generator} builds the image from it`, at: firstLine(file) }));
+  const inImage = new Set([...(image.modules ?? []), ...cfg.early.map((m) => m.module), ...cfg.included.map((m) => m.module)]);
+  for (const file of host.modprobe.effective) {
     const carried = modprobeInImage(cfg, file.systemPath);
-    if (carried.carried === true) out.push({ file, how: carried.how });
+    if (carried.carried !== true) continue;
+    const facts = host.modprobe.facts.filter((f) => f.file === file);
+    const relevant = facts.find((f) => image.modules === null || [f.module, ...f.pre, ...f.post].some((m) => inImage.has(m) || isPattern(m)));
+    if (relevant) out.push({ file, how: carried.how, at: relevant.loc });
   }
   return out;
 }
