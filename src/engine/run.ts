@@ -92,9 +92,10 @@ export function lintMachine(machine: Machine, rules: readonly ResolvedRule[], op
     const { rule } = resolved;
     const missing = missingInputs(rule.meta.requires, machine);
     if (missing) {
-      // Said only when the run has live facts: a static run needs no line per live rule.
-      const liveOnly = missing.includes('live') && missing.every((r) => r === 'live' || r === 'initramfs-image');
-      skipped.push({ ruleId: rule.meta.id, reason: `needs ${missing.map(describeRequirement).join(' and ')}`, ...(liveOnly ? { liveOnly } : {}) });
+      // Without the running host, the parts of it a rule needs are missing too: the host is named once.
+      const said = missing.includes('live') ? missing.filter((r) => r !== 'initramfs-image') : missing;
+      const liveOnly = said.every((r) => r === 'live');
+      skipped.push({ ruleId: rule.meta.id, reason: `needs ${said.map(describeRequirement).join(' and ')}`, ...(liveOnly ? { liveOnly } : {}) });
       continue;
     }
     const report = (r: Report) => {
