@@ -24,9 +24,10 @@ export const rule = defineRule({
     category: 'correctness',
     severity: 'warning',
     scope: 'machine',
-    // The configuration says what goes in; the running host says what the image holds and when it was built.
-    requires: ['initramfs', 'live', 'initramfs-image'],
-    optional: ['modprobe'],
+    // The running host says what the image holds and when it was built; the configuration says what goes in.
+    // Without an initramfs configuration there is nothing to compare: nothing to say, not a skipped check.
+    requires: ['live', 'initramfs-image'],
+    optional: ['initramfs', 'modprobe'],
     messages: {
       older:
         '{file} was modified ({fileTime}) after the initramfs image {image} was built ({imageTime}), and the image holds a copy of it ({how}): until the image is rebuilt, the early boot uses the old version. Rebuild it: {command}',
@@ -48,7 +49,7 @@ export const rule = defineRule({
     const live = host.live;
     const images = live?.initramfs;
     const times = live?.initramfsInputs;
-    if (!live || !images || !times || images.length === 0) return;
+    if (!live || !images || !times || images.length === 0 || host.initramfs.length === 0) return;
     const reported = new Set<string>();
 
     for (const image of images) {
