@@ -512,6 +512,7 @@ usr/lib/modules/${release}/modules.order
     '/boot/grub/grub.cfg': '2024-11-20T21:02:45Z',
     '/etc/default/grub': '2024-11-20T21:01:10Z',
     '/etc/modprobe.d/vfio.conf': '2024-11-20T21:05:33Z',
+    '/etc/modprobe.d/blacklist-nvidia.conf': '2024-10-29T09:31:40Z',
     '/etc/initramfs-tools/modules': '2024-11-20T21:06:02Z',
   };
   write(
@@ -948,6 +949,8 @@ function proxmox() {
   t.file('etc/modprobe.d/vfio.conf', 'options vfio-pci ids=10de:2531,10de:228e\nsoftdep nouveau pre: vfio-pci\n');
   t.file('etc/modprobe.d/pve-blacklist.conf', '# This file contains a list of modules which are not supported by Proxmox VE\n\n# nvidiafb see bugreport https://bugzilla.proxmox.com/show_bug.cgi?id=701\nblacklist nvidiafb\n');
   t.file('etc/modules', '# /etc/modules: kernel modules to load at boot time.\nvfio\nvfio_iommu_type1\nvfio_pci\n');
+  // initramfs-tools' postinst copies its template here (Debian package initramfs-tools-core 0.142+deb12u3, /usr/share/initramfs-tools/modules).
+  t.file('etc/initramfs-tools/modules', '# List of modules that you want to include in your initramfs.\n# They will be loaded at boot time in the order below.\n#\n# Syntax:  module_name [args ...]\n#\n# You must run update-initramfs(8) to effect this change.\n#\n# Examples:\n#\n# raid1\n# sd_mod\n');
   t.file(`boot/initrd.img-${release}`, 'fixture stand-in: listed by the canned lsinitramfs output in tools/\n');
   t.file(`boot/vmlinuz-${release}`, 'fixture stand-in\n');
   const lsinitramfs = `usr/lib/modules/${release}/kernel/drivers/vfio/vfio.ko
@@ -973,6 +976,8 @@ usr/lib/modules/${release}/modules.dep
       '/etc/kernel/cmdline': '2024-06-02T12:00:00Z',
       '/etc/kernel/proxmox-boot-uuids': '2024-06-02T12:00:00Z',
       '/etc/modprobe.d/vfio.conf': '2024-11-18T09:55:00Z',
+      '/etc/modprobe.d/pve-blacklist.conf': '2024-06-02T12:00:00Z',
+      '/etc/initramfs-tools/modules': '2024-06-02T12:00:00Z',
       '/etc/modules': '2024-11-18T09:54:00Z',
     },
     `# proxmox-systemd-boot
@@ -993,6 +998,8 @@ What the facts show:
 - /etc/default/grub has amd_iommu=on, iommu=pt and 1 GiB huge pages; the booted command line
   (from /etc/kernel/cmdline) has none of them, and no 1 GiB pages were reserved;
 - the AMD IOMMU is on by default, so the groups exist anyway; the A2000 has its own group 9.
+- the initramfs in /boot was rebuilt (10:02) after vfio.conf changed (09:55); the copies on the
+  unmounted ESPs, which are what boots, cannot be compared.
 `,
   );
 }

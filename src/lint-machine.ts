@@ -165,7 +165,10 @@ export function lintInputs(inputs: readonly InputFile[], unusable: ReadonlyArray
     const out = lintMachine(machine, setup.rules, { syntax: setup.syntax, reportUnusedSuppressions: setup.unused, knownRuleIds: setup.knownIds });
     for (const [path, list] of out.diagnostics) {
       const read = byPath.get(path);
-      out.diagnostics.set(path, io.overrides(list, read?.input.realPath ?? path));
+      const kept = io.overrides(list, read?.input.realPath ?? path);
+      // A running domain's XML from virsh is no file: nothing there can be fixed (its defined file can).
+      if (read?.input.readOnly) for (const d of kept) [d.fix, d.suggestions] = [undefined, undefined];
+      out.diagnostics.set(path, kept);
     }
     return { diagnostics: out.diagnostics, skipped: out.skipped, failures: out.failures, files };
   };

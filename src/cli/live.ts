@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
 import type { DiscoveredFile } from '../host/discover.js';
 import type { LiveHost } from '../host/live.js';
-import { readLiveMachine, withSnapshots, type MachineInputs } from '../live/inputs.js';
+import { readLiveMachine, setLive, withSnapshots, type MachineInputs } from '../live/inputs.js';
 import type { CollectedRun } from '../pipeline/inputs.js';
 import { oneLine } from '../reporters/text.js';
 import type { CliArgs } from './args.js';
 import type { CliIo } from './io.js';
+import { runningDomainPath, type RunningDomainJoin } from '../live/running-domains.js';
 
 /**
  * The machines to lint with their live facts: each snapshot folder's, and with
@@ -22,10 +23,18 @@ export function liveMachines(run: CollectedRun, args: CliArgs, io: CliIo): Array
     const seen = new Set(first.files.map((f) => f.realPath));
     for (const f of read.files) if (!seen.has(f.realPath)) first.files.push(f);
     if (args.root === undefined) first.unusable.push(...read.problems);
-    first.live = read.live;
+    setLive(first, read.live);
   }
-  for (const m of machines) if (m.live) io.stderr(liveSummary(m.live));
+  for (const m of machines) if (m.live) io.stderr(liveSummary(m.live) + runningSummary(m.live, m.running));
   return machines;
+}
+
+/** Which file each running domain was linted from: its defined file, else the XML virsh gave. */
+export function runningSummary(live: LiveHost, running: readonly RunningDomainJoin[]): string {
+  const what = live.origin === 'live' ? `--live (${live.where})` : `snapshot ${live.where}`;
+  return running
+    .map((r) => `vfio-lint: ${what} running domain ${oneLine(r.name)}: ${r.definedAt ? `linted from its defined file ${oneLine(r.definedAt)}` : `no file defines it; linted from the XML virsh dumpxml gave, shown as ${oneLine(runningDomainPath(r.name))}, where nothing can be fixed`}\n`)
+    .join('');
 }
 
 /** What a live read (or the snapshot it became) read, and what it could not, with why. */

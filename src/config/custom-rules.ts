@@ -1,7 +1,7 @@
 import type { Rule, RuleMeta } from '../engine/rule.js';
 import type { InputKind } from '../model/machine.js';
 
-const INPUT_KINDS: ReadonlySet<InputKind> = new Set(['domain', 'capabilities', 'cmdline', 'modprobe', 'sysctl', 'initramfs', 'live']);
+const INPUT_KINDS: ReadonlySet<InputKind> = new Set(['domain', 'capabilities', 'cmdline', 'modprobe', 'sysctl', 'initramfs', 'live', 'initramfs-image']);
 const SEVERITIES = new Set(['error', 'warning', 'info']);
 
 /**

@@ -54,6 +54,7 @@ const INPUT_NAMES: Record<string, string> = {
   sysctl: 'sysctl configuration (/etc/sysctl.conf, /etc/sysctl.d)',
   initramfs: 'an initramfs configuration (mkinitcpio, dracut or initramfs-tools)',
   live: 'the running host (`--live`, or a snapshot folder from `vfio-lint snapshot`)',
+  'initramfs-image': "the running kernel's initramfs image and the times of the /etc files that go into it (read by `--live`; a snapshot records them from format version 2 on)",
 };
 
 export function lintMachine(machine: Machine, rules: readonly ResolvedRule[], options: LintMachineOptions = {}): MachineLint {
@@ -91,8 +92,10 @@ export function lintMachine(machine: Machine, rules: readonly ResolvedRule[], op
     const { rule } = resolved;
     const missing = missingInputs(rule.meta.requires, machine);
     if (missing) {
-      const liveOnly = missing.every((r) => r === 'live');
-      skipped.push({ ruleId: rule.meta.id, reason: `needs ${missing.map(describeRequirement).join(' and ')}`, ...(liveOnly ? { liveOnly } : {}) });
+      // Without the running host, the parts of it a rule needs are missing too: the host is named once.
+      const said = missing.includes('live') ? missing.filter((r) => r !== 'initramfs-image') : missing;
+      const liveOnly = said.every((r) => r === 'live');
+      skipped.push({ ruleId: rule.meta.id, reason: `needs ${said.map(describeRequirement).join(' and ')}`, ...(liveOnly ? { liveOnly } : {}) });
       continue;
     }
     const report = (r: Report) => {

@@ -24,6 +24,8 @@ export interface DiscoveredFile {
   masked: boolean;
   /** The file's bytes when classifying it already read them all (XML files): the lint uses them instead of reading again. */
   preread?: Preread;
+  /** Not a file that can be written (a running domain's XML from virsh): why, said for a fix that would edit it. */
+  readOnly?: string;
   /** Where reading and writing must find it: reached from this directory through no link, and (when known) this very file. */
   confine?: Confinement;
 }

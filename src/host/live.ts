@@ -1,7 +1,7 @@
 import { CpuSet, parseKernelCpuList } from '../core/cpuset.js';
-import type { BootFacts, HostSnapshot, HugepagePool as LivePool, InitramfsImage, LiveItem, NumaNode, PciDevice, UnreadItem } from '../live/types.js';
+import type { BootFacts, FileFact, HostSnapshot, HugepagePool as LivePool, InitramfsImage, LiveItem, NumaNode, PciDevice, UnreadItem } from '../live/types.js';
 
-export type { PciDevice, InitramfsImage, UnreadItem, LiveItem } from '../live/types.js';
+export type { PciDevice, InitramfsImage, UnreadItem, LiveItem, FileFact } from '../live/types.js';
 
 /**
  * The running host's facts (src/live/types.ts), as the rules ask them: from
@@ -39,6 +39,8 @@ export interface LiveHost {
   boot: BootFacts | undefined;
   /** The running kernel's initramfs images in /boot (with their module lists where a lister was installed). */
   initramfs: readonly InitramfsImage[] | undefined;
+  /** The /etc files that go into an initramfs image, with their times, by host path; undefined when not recorded (a version 1 snapshot). */
+  initramfsInputs: ReadonlyMap<string, FileFact> | undefined;
 }
 
 export interface LivePci {
@@ -121,6 +123,7 @@ export function liveHost(facts: HostSnapshot, origin: LiveHost['origin'], where:
     bootloader: bootloaderOf(facts, has),
     boot: has('boot.efi') || has('boot.grub') || has('boot.entries') || has('boot.proxmox') || has('boot.uki') ? facts.boot : undefined,
     initramfs: has('initramfs') ? facts.initramfs : undefined,
+    initramfsInputs: has('initramfs.inputs') ? new Map(facts.initramfsInputs.map((f) => [f.path, f])) : undefined,
   };
 }
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { readBytes } from './fs.js';
 import type { RedactionCounts } from './redact.js';
-import { SNAPSHOT_VERSION, type HostSnapshot, type LiveItem } from './types.js';
+import { OLDEST_SNAPSHOT_VERSION, SNAPSHOT_VERSION, type HostSnapshot, type LiveItem } from './types.js';
 
 /** The facts file at the top of a snapshot folder: its presence is what makes a folder a snapshot. */
 export const SNAPSHOT_FILE = 'vfio-lint-snapshot.json';
@@ -60,7 +60,7 @@ export function readSnapshotDocument(dir: string): SnapshotDocument {
   return checked;
 }
 
-/** Why `doc` is not a version 1 snapshot, or undefined. */
+/** Why `doc` is not a snapshot this vfio-lint reads, or undefined. */
 export function checkDocument(doc: unknown): string | undefined {
   const r = completeDocument(doc);
   return typeof r === 'string' ? r : undefined;
@@ -78,12 +78,14 @@ const GROUP_ITEMS: Record<string, LiveItem[]> = {
   cpu: ['cpu', 'cpuinfo'],
   boot: ['boot.efi', 'boot.entries', 'boot.grub', 'boot.proxmox', 'boot.uki'],
   initramfs: ['initramfs'],
+  initramfsInputs: ['initramfs.inputs'],
   libvirt: ['libvirt.capabilities', 'libvirt.domains'],
 };
 
 /**
  * The document checked field by field, with what a shortened one leaves out
- * filled in: a missing nullable field is null, a missing list empty. A group of
+ * filled in: a missing nullable field is null, a missing list empty. An older
+ * version is read the same way: what it did not record is left out. A group of
  * facts left out entirely is not known: it is listed in `unread` as not recorded,
  * so the host model says "unknown", never "none". Without a `read` list, every
  * group present counts as read (a hand-written snapshot for a bug report or a test).
@@ -92,7 +94,7 @@ export function completeDocument(doc: unknown): SnapshotDocument | string {
   if (!isObject(doc) || doc.format !== SNAPSHOT_FORMAT) return `not a vfio-lint snapshot (no "format": "${SNAPSHOT_FORMAT}")`;
   if (typeof doc.version !== 'number') return 'has no format version';
   if (doc.version > SNAPSHOT_VERSION) return `format version ${doc.version} was written by a newer vfio-lint; this one reads version ${SNAPSHOT_VERSION}`;
-  if (doc.version !== SNAPSHOT_VERSION) return `format version ${doc.version} is not one this vfio-lint reads (${SNAPSHOT_VERSION})`;
+  if (!Number.isInteger(doc.version) || doc.version < OLDEST_SNAPSHOT_VERSION) return `format version ${doc.version} is not one this vfio-lint reads (${OLDEST_SNAPSHOT_VERSION} to ${SNAPSHOT_VERSION})`;
   const host = doc.host;
   if (!isObject(host)) return '"host" is missing';
   const absent = Object.keys(GROUP_ITEMS).filter((k) => !(k in host));
@@ -180,7 +182,8 @@ const HOST_SHAPE: Record<string, Shape> = {
       ukis: { array: { object: FILE_FACT } },
     },
   },
-  initramfs: { array: { object: { ...FILE_FACT, lister: 'string?', modules: 'strings?' } } },
+  initramfs: { array: { object: { ...FILE_FACT, entry: 'string?', lister: 'string?', modules: 'strings?' } } },
+  initramfsInputs: { array: { object: FILE_FACT } },
   libvirt: { object: { capabilities: 'string?', domains: { array: { object: { name: 'string', xml: 'string' } }, nullable: true } } },
   read: { array: { object: { item: 'string', source: 'string' } } },
   unread: { array: { object: { item: 'string', source: 'string', reason: 'string', detail: 'string' } } },

@@ -4,6 +4,7 @@ import { liveHost, type LiveHost } from '../host/live.js';
 import { KINDS } from '../kinds/index.js';
 import { SNAPSHOT_FILE, type SnapshotDocument } from './document.js';
 import { readLiveHost, type LiveReadOptions } from './read.js';
+import { runningDomainInputs, type RunningDomainJoin } from './running-domains.js';
 
 /** A machine's inputs as collected (src/pipeline/inputs.ts), with the folders a directory kind claimed. */
 export interface CollectedWithFolders<F extends DiscoveredFile> {
@@ -19,6 +20,21 @@ export interface MachineInputs<F extends DiscoveredFile> {
   files: F[];
   unusable: Array<{ path: string; message: string }>;
   live: LiveHost | undefined;
+  /** How the running domains of `live` joined the files (src/live/running-domains.ts); empty without them. */
+  running: RunningDomainJoin[];
+}
+
+/**
+ * Give a machine its live facts, and with them its running domains: each is the
+ * domain a file defines (that file is linted), or joins as a read-only domain of
+ * its own. Running domains of live facts it had before are dropped first.
+ */
+export function setLive<F extends DiscoveredFile>(m: MachineInputs<F | DiscoveredFile>, live: LiveHost): void {
+  m.files = m.files.filter((f) => !f.readOnly);
+  m.live = live;
+  const joined = runningDomainInputs(live, m.files);
+  m.files.push(...joined.inputs);
+  m.running = joined.joins;
 }
 
 /**
@@ -30,17 +46,17 @@ export interface MachineInputs<F extends DiscoveredFile> {
  */
 export function withSnapshots<F extends DiscoveredFile>(m: CollectedWithFolders<F>): Array<MachineInputs<F | DiscoveredFile>> {
   const snapshots = m.folders.filter((f) => f.kind === 'host-snapshot');
-  const first: MachineInputs<F | DiscoveredFile> = { name: m.name, files: [...m.files], unusable: [...m.unusable], live: undefined };
+  const first: MachineInputs<F | DiscoveredFile> = { name: m.name, files: [...m.files], unusable: [...m.unusable], live: undefined, running: [] };
   if (snapshots.length === 0) return [first];
   const out = [first];
   snapshots.forEach((folder, i) => {
-    const target: MachineInputs<F | DiscoveredFile> = i === 0 ? first : { name: folder.path, files: [], unusable: [], live: undefined };
+    const target: MachineInputs<F | DiscoveredFile> = i === 0 ? first : { name: folder.path, files: [], unusable: [], live: undefined, running: [] };
     if (i > 0) out.push(target);
     const read = readSnapshotFolder(folder.path);
     const seen = new Set(target.files.map((f) => f.realPath));
     for (const f of read.files) if (!seen.has(f.realPath)) target.files.push(f);
     target.unusable.push(...read.problems);
-    target.live = read.live;
+    if (read.live) setLive(target, read.live);
   });
   return out;
 }

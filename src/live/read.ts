@@ -1,7 +1,7 @@
 import { readBoot } from './boot.js';
 import { Collector } from './collector.js';
 import { readCpu } from './cpu.js';
-import { readInitramfs } from './initramfs.js';
+import { readInitramfs, readInitramfsInputs } from './initramfs.js';
 import { readLibvirt } from './libvirt.js';
 import { readHugepages, readNuma } from './memory.js';
 import { readModules } from './modules.js';
@@ -31,6 +31,7 @@ export function readLiveHost(root = '/', options: LiveReadOptions = {}): HostSna
   const cmdline = c.attr('cmdline', '/proc/cmdline');
   if (cmdline !== null) c.noteRead('cmdline', '/proc/cmdline');
   const release = kernelRelease?.trim() || null;
+  const boot = readBoot(c);
   return {
     version: SNAPSHOT_VERSION,
     kernelRelease: release,
@@ -41,8 +42,9 @@ export function readLiveHost(root = '/', options: LiveReadOptions = {}): HostSna
     hugepages: readHugepages(c),
     numa: readNuma(c),
     cpu: readCpu(c),
-    boot: readBoot(c),
-    initramfs: readInitramfs(c, release),
+    boot,
+    initramfs: readInitramfs(c, release, boot),
+    initramfsInputs: readInitramfsInputs(c),
     libvirt: readLibvirt(c),
     read: c.read,
     unread: c.unread,

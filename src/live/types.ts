@@ -1,6 +1,7 @@
 /**
  * HostSnapshot: the running host's facts, as read from /proc, /sys, /lib/modules,
- * /boot and a few tools, in one JSON-serialisable object (format version 1).
+ * /boot and a few tools, in one JSON-serialisable object (format version 2;
+ * docs/snapshot.md says what changed since version 1).
  *
  * Conventions, so that a snapshot read back from JSON equals the live read:
  * - Nothing is `undefined`: a value that could not be read or does not exist is
@@ -15,7 +16,9 @@
  * kept only where a rule needs them; the rest is left out so snapshots compare.
  */
 
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
+/** The oldest format version a reader of this one still reads (the groups it lacks are unknown, not none). */
+export const OLDEST_SNAPSHOT_VERSION = 1;
 
 /** Why something could not be read. */
 export type UnreadReason =
@@ -53,6 +56,7 @@ export type LiveItem =
   | 'boot.proxmox'
   | 'boot.uki'
   | 'initramfs'
+  | 'initramfs.inputs'
   | 'libvirt.capabilities'
   | 'libvirt.domains';
 
@@ -83,8 +87,18 @@ export interface HostSnapshot {
   numa: NumaNode[];
   cpu: CpuFacts;
   boot: BootFacts;
-  /** The initramfs images for the running kernel found in /boot. */
+  /**
+   * The initramfs images for the running kernel: found in /boot by name, and the
+   * copies the loader entries for this kernel name (on the ESP: kernel-install,
+   * proxmox-boot-tool when its ESP is mounted).
+   */
   initramfs: InitramfsImage[];
+  /**
+   * The /etc files that go into an initramfs image (modprobe.d, mkinitcpio, dracut,
+   * initramfs-tools configuration), with their times, to tell an image older than
+   * its configuration (format version 2; a version 1 snapshot does not have them).
+   */
+  initramfsInputs: FileFact[];
   libvirt: LibvirtFacts;
   /** What was read, one entry per source. */
   read: ReadItem[];
@@ -285,6 +299,11 @@ export interface FileFact {
 }
 
 export interface InitramfsImage extends FileFact {
+  /**
+   * The loader entry (its host path) that names this image, for a copy on the ESP;
+   * null for an image found in /boot by its name (also when an entry names that same file).
+   */
+  entry: string | null;
   /** The tool that listed it; null when none is installed (then `modules` is null too). */
   lister: 'lsinitramfs' | 'lsinitrd' | 'lsinitcpio' | null;
   /** Kernel module names (with `_`) found in the image, sorted; null when not listed. */

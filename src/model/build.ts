@@ -20,5 +20,6 @@ export function buildMachine(files: ParsedFile[], name?: string, live?: LiveHost
   if (host.sysctl.effective.length > 0) present.add('sysctl');
   if (host.initramfs.length > 0) present.add('initramfs');
   if (live) present.add('live');
+  if (live?.initramfs !== undefined && live.initramfsInputs !== undefined) present.add('initramfs-image');
   return { name, files, domains, host, has: (input) => present.has(input) };
 }

@@ -7,7 +7,8 @@ export { FILE_KINDS, isXmlKind } from '../kinds/index.js';
 export type { ParsedFile } from './file.js';
 
 /** What a rule can need. A rule whose required input is absent is skipped, never guessed. */
-export type InputKind = 'domain' | 'capabilities' | 'cmdline' | 'modprobe' | 'sysctl' | 'initramfs' | 'live';
+/** `initramfs-image`: the running host's initramfs images and the times of the files that go into them (`--live`, a snapshot of format 2). */
+export type InputKind = 'domain' | 'capabilities' | 'cmdline' | 'modprobe' | 'sysctl' | 'initramfs' | 'live' | 'initramfs-image';
 
 export interface DomainInput {
   file: ParsedFile;

@@ -71,6 +71,7 @@ import { rule as blacklistHostDriver } from './blacklist-host-driver/index.js';
 import { rule as hugepagesInsufficient } from './hugepages-insufficient/index.js';
 import { rule as hugepagesSysctlSize } from './hugepages-sysctl-size/index.js';
 import { rule as sysctlShadowed } from './sysctl-shadowed/index.js';
+import { rule as initramfsStale } from './initramfs-stale/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -144,6 +145,7 @@ export const builtinRules: readonly Rule[] = [
   hugepagesInsufficient,
   hugepagesSysctlSize,
   sysctlShadowed,
+  initramfsStale,
   syntax,
   unusedSuppression,
 ];

@@ -78,7 +78,8 @@ describe('snapshot documents', () => {
   it('a wrong field is refused with its place', () => {
     expect(completeDocument({ format: 'vfio-lint-snapshot', version: 1, host: { pci: [{ vendor: '10de' }] } })).toBe('host.pci[0].address is missing');
     expect(completeDocument({ format: 'vfio-lint-snapshot', version: 1, host: { iommu: { groups: 'none' } } })).toBe('host.iommu.groups should be a list');
-    expect(completeDocument({ format: 'vfio-lint-snapshot', version: 2, host: {} })).toMatch(/newer vfio-lint/);
+    expect(completeDocument({ format: 'vfio-lint-snapshot', version: 3, host: {} })).toMatch(/newer vfio-lint/);
+    expect(completeDocument({ format: 'vfio-lint-snapshot', version: 0, host: {} })).toMatch(/not one this vfio-lint reads \(1 to 2\)/);
     expect(completeDocument({ version: 1, host: {} })).toMatch(/not a vfio-lint snapshot/);
   });
 
