@@ -39,6 +39,9 @@ export { CpuSet } from './core/cpuset.js';
 export { topologyOfFiles, buildLayout, planPins, describePlan, topologySvg } from './topology/index.js';
 export type { FileTopology, MachineTopology, TopologyFacts, TopologyCpuFact, CacheFact, NodeFact, TopologyLayout, PackageGroup, NodeGroup, L3Group, CoreGroup, PinningMap, PinnedDomain, CpuUse, CpuRole, Conflict, ConflictKind, PinPlan } from './topology/index.js';
 export { FILE_KINDS };
+/** Texts in memory linted as one machine, with no file system and no config file (the playground's entry; docs/api.md). */
+export { lintTexts, detectKind } from './lint-texts.js';
+export type { TextFile, LintTextsOptions } from './lint-texts.js';
 /** Thrown by lintFiles/lintText: a path that does not exist, a configuration that is not valid. */
 export { InputError } from './pipeline/inputs.js';
 export { ConfigError } from './config/config.js';

@@ -19,6 +19,8 @@ import type { FileKind, ParsedFile } from './model/machine.js';
 import { classifyText } from './model/classify.js';
 import { KINDS } from './kinds/index.js';
 import type { LiveHost } from './host/live.js';
+import type { HostTreeRoot, PathState, TreeLookup } from './model/tree.js';
+import type { TreeSource } from './model/build.js';
 
 export interface LintOptions {
   /** Directory that relative paths and the config search start from (default: process.cwd()). */
@@ -124,6 +126,8 @@ export interface MachineIo {
   /** Runs all of one machine's reads (on Node: keeps each directory open for the next file in it). */
   readAll?<T>(reads: () => T): T;
   overrides(list: Diagnostic[], realPath: string): Diagnostic[];
+  /** What the machine's host tree holds at paths its domains name (src/pipeline/tree-paths.ts): looked up, never read. */
+  lookUpTree?(tree: HostTreeRoot, paths: readonly string[]): TreeLookup;
 }
 
 /** The engine's whole flow for one machine: read, parse, model, rules, suppressions, overrides, fixes. */
@@ -159,9 +163,10 @@ export function lintInputs(inputs: readonly InputFile[], unusable: ReadonlyArray
     return parsed;
   };
 
+  const treeSource = machineTreeSource(inputs, io);
   const lintTexts = (texts: ReadonlyMap<string, string>) => {
     const files = reads.map((r) => parsedFor(r, texts.get(r.source.path) ?? r.source.text));
-    const machine = buildMachine(files, undefined, options.live);
+    const machine = buildMachine(files, undefined, options.live, treeSource);
     const out = lintMachine(machine, setup.rules, { syntax: setup.syntax, reportUnusedSuppressions: setup.unused, knownRuleIds: setup.knownIds });
     for (const [path, list] of out.diagnostics) {
       const read = byPath.get(path);
@@ -220,6 +225,37 @@ export function lintInputs(inputs: readonly InputFile[], unusable: ReadonlyArray
     rulesMeta: setup.rulesMeta,
     applied,
     undone,
+  };
+}
+
+/**
+ * The machine's host tree: the one tree its files were found at their places in (a tree, an etc
+ * directory, `--live`). Files from two trees, or none, give none: which tree is the host's is then
+ * not known. Each path is looked up once per lint, whatever the fix loop's passes ask.
+ */
+function machineTreeSource(inputs: readonly InputFile[], io: MachineIo): TreeSource | undefined {
+  const lookUp = io.lookUpTree;
+  if (!lookUp) return undefined;
+  let tree: HostTreeRoot | undefined;
+  for (const f of inputs) {
+    if (!f.tree) continue;
+    if (tree && (tree.root !== f.tree.root || tree.top !== f.tree.top)) return undefined;
+    tree = f.tree;
+  }
+  if (!tree) return undefined;
+  const known = new Map<string, PathState>();
+  let isHost = false;
+  return {
+    tree,
+    lookUp(paths) {
+      const fresh = paths.filter((p) => !known.has(p));
+      if (fresh.length > 0) {
+        const found = lookUp(tree, fresh);
+        isHost = found.isHost;
+        for (const [p, state] of found.states) known.set(p, state);
+      }
+      return { isHost, states: known };
+    },
   };
 }
 

@@ -11,6 +11,8 @@ import { machineTopology, type MachineTopology } from './topology/machine.js';
 import type { InputFile } from './pipeline/inputs.js';
 import type { LintReport } from './engine/result.js';
 import type { RuleSetting } from './config/config.js';
+import { liveHost, type LiveHost } from './host/live.js';
+import { completeDocument } from './live/document.js';
 
 export interface TextFile {
   /** The file's path: a system path (`/etc/default/grub`), a dotfiles-style one (`etc/modprobe.d/vfio.conf`) or a name (`win11.xml`). */
@@ -27,6 +29,13 @@ export interface LintTextsOptions {
   fix?: boolean | 'suggestions';
   /** Only these rules' fixes are applied (all when omitted). */
   fixRules?: readonly string[];
+  /**
+   * A snapshot folder's facts file (`vfio-lint-snapshot.json`, docs/snapshot.md): its text and its path
+   * (`snap/vfio-lint-snapshot.json`). Its /proc and /sys facts become the host model's live part, as
+   * `vfio-lint SNAPSHOT-FOLDER` does with the folder; the configuration files in the folder are given
+   * in `files` as usual. A text that is not a snapshot gets one error finding on that path.
+   */
+  snapshot?: { path: string; text: string };
 }
 
 /** There is no config file in memory: the built-in defaults, resolved once. */
@@ -83,11 +92,31 @@ function inputsOf(files: readonly TextFile[]): { inputs: InputFile[]; unusable: 
 export function lintTexts(files: readonly TextFile[], options: LintTextsOptions = {}): LintReport {
   checkFiles(files);
   const { inputs, unusable, texts } = inputsOf(files);
-  return lintInputs(inputs, unusable, setupFor(options.rules), { texts, fix: options.fix, fixRules: options.fixRules }, {
+  let live: LiveHost | undefined;
+  if (options.snapshot) {
+    const read = snapshotFacts(options.snapshot);
+    if (typeof read === 'string') unusable.push({ path: options.snapshot.path, message: read });
+    else live = read;
+  }
+  return lintInputs(inputs, unusable, setupFor(options.rules), { texts, fix: options.fix, fixRules: options.fixRules, live }, {
     read: (input) => ({ input, source: sourceFile(input.displayPath, ''), failure: { message: 'no text given for this file', offset: 0 }, mode: undefined }),
     // Overrides come from a config file's `overrides`; there is none here.
     overrides: (list) => list,
   });
+}
+
+/** A snapshot's facts as the host model's live part, or why the text is not a snapshot (as the CLI's reader words it). */
+function snapshotFacts(snapshot: { path: string; text: string }): LiveHost | string {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(snapshot.text);
+  } catch (err) {
+    return `not valid JSON (${(err as Error).message})`;
+  }
+  const checked = completeDocument(doc);
+  if (typeof checked === 'string') return checked;
+  const slash = snapshot.path.lastIndexOf('/');
+  return liveHost(checked.host, 'snapshot', slash < 0 ? '.' : snapshot.path.slice(0, slash));
 }
 
 /** The machine's CPU topology map (from the capabilities XML among the files), as `vfio-lint topology` draws it. */

@@ -9,6 +9,7 @@ import { mergeReports } from './config/machines.js';
 import { readFile } from './pipeline/load.js';
 import { withSnapshots } from './live/inputs.js';
 import { holdDirs } from './io/confined.js';
+import { lookUpTreePaths } from './pipeline/tree-paths.js';
 import { BUILTIN_WITH_DOCS, kindOfText, lintInputs, setupFromLoaded, type CollectOptions, type LintOptions, type RunSetup } from './lint-machine.js';
 
 export type { CollectOptions, LintOptions, RunSetup };
@@ -79,6 +80,7 @@ export function lintCollected(inputs: readonly InputFile[], unusable: ReadonlyAr
     // Consecutive files of one directory are read from it opened once (io/confined.ts).
     readAll: holdDirs,
     overrides: (list, realPath) => applyOverrides(list, realPath, setup.config.overrides, setup.baseDir, setup.baseOff),
+    lookUpTree: lookUpTreePaths,
   });
 }
 

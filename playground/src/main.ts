@@ -13,7 +13,8 @@ import type { Fix } from '../../src/engine/fix.js';
 import type { LintReport } from '../../src/engine/result.js';
 import { EXAMPLE_FILES } from 'vfio-lint:example';
 import { decodeShare, encodeShare, type SharedFile } from './share.js';
-import { filesFromDrop } from './drop.js';
+import { filesFromDrop, filesFromPicked, type Dropped } from './drop.js';
+import { storedZip, zipName } from './zip.js';
 
 interface Pane {
   id: number;
@@ -31,6 +32,8 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const panes: Pane[] = [];
 let nextId = 1;
 let timer: ReturnType<typeof setTimeout> | undefined;
+/** A dropped snapshot folder's facts file: its /proc and /sys facts join the machine, as `vfio-lint SNAPSHOT` does. */
+let snapshot: { path: string; text: string } | undefined;
 /** What the last lint saw, by pane id: a fix is applied only to the text it was computed for. */
 let linted = new Map<number, string>();
 
@@ -115,7 +118,7 @@ function lintNow(): void {
   const files = filesOf();
   let report: LintReport;
   try {
-    report = lintTexts(files);
+    report = lintTexts(files, { snapshot });
   } catch (err) {
     // Two panes with one path, say: the message names it.
     status(err instanceof Error ? err.message.replace(/^lintTexts: /, '') : String(err));
@@ -147,7 +150,7 @@ function lintNow(): void {
   for (const [pane, list] of perPane) pane.view.dispatch(setDiagnostics(pane.view.state, list));
   renderFindings(report);
   renderTopology(files, report);
-  status(`${panes.length} file${panes.length === 1 ? '' : 's'} linted`);
+  status(`${panes.length} file${panes.length === 1 ? '' : 's'} linted${snapshot ? `, with the facts of the snapshot ${snapshot.path}` : ''}`);
   document.body.dataset.lintState = 'done';
 }
 
@@ -263,7 +266,7 @@ function applyFix(fix: Fix): boolean {
 
 function fixAll(): void {
   lintNow();
-  const report = lintTexts(filesOf(), { fix: true });
+  const report = lintTexts(filesOf(), { fix: true, snapshot });
   let changed = 0;
   for (const r of report.results) {
     const pane = panes.find((p) => pathOf(p) === r.filePath);
@@ -280,6 +283,23 @@ function downloadPane(p: Pane): void {
   const a = document.createElement('a');
   a.href = URL.createObjectURL(new Blob([p.view.state.doc.toString()], { type: 'text/plain' }));
   a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+/** Every pane's text (fixed or not) as one .zip, each file at its path (made relative and safe, zip.ts). */
+function downloadAll(): void {
+  const utf8 = new TextEncoder();
+  let zip: Uint8Array;
+  try {
+    zip = storedZip(panes.map((p) => ({ name: zipName(pathOf(p)) ?? `untitled-${p.id}`, bytes: utf8.encode(p.view.state.doc.toString()) })));
+  } catch (err) {
+    status(`Download files: ${err instanceof Error ? err.message : String(err)}`);
+    return;
+  }
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
+  a.download = 'vfio-lint-files.zip';
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
@@ -303,7 +323,18 @@ async function copyShare(): Promise<void> {
   }
 }
 
+/** Files dropped or picked join the panes (an empty pane gives way); a snapshot's facts replace any before. */
+function addDropped(r: Dropped): void {
+  const empty = panes.filter((p) => p.view.state.doc.length === 0 && p.path.value.trim() === '');
+  for (const p of empty) removePane(p);
+  if (r.snapshot) snapshot = r.snapshot;
+  for (const f of r.files) addPane(f);
+  lintNow();
+  if (r.skipped.length > 0) status(`Not added: ${r.skipped.join('; ')}`);
+}
+
 function loadFiles(files: ReadonlyArray<{ path: string; text: string; kind?: string }>): void {
+  snapshot = undefined;
   for (const p of [...panes]) removePane(p);
   for (const f of files) addPane(f);
   if (files.length === 0) addPane();
@@ -314,7 +345,7 @@ async function start(): Promise<void> {
   $('add-file').addEventListener('click', () => addPane().path.focus());
   $('load-example').addEventListener('click', () => loadFiles(EXAMPLE_FILES));
   $('fix-all').addEventListener('click', fixAll);
-  $('download-all').addEventListener('click', () => panes.forEach((p, i) => setTimeout(() => downloadPane(p), i * 300)));
+  $('download-all').addEventListener('click', downloadAll);
   $('share').addEventListener('click', () => void openShare());
   $('share-copy').addEventListener('click', () => void copyShare());
   document.addEventListener('dragover', (e) => {
@@ -326,13 +357,11 @@ async function start(): Promise<void> {
     e.preventDefault();
     document.body.classList.remove('dragging');
     if (!e.dataTransfer) return;
-    void filesFromDrop(e.dataTransfer).then((r) => {
-      const empty = panes.filter((p) => p.view.state.doc.length === 0 && p.path.value.trim() === '');
-      for (const p of empty) removePane(p);
-      for (const f of r.files) addPane(f);
-      lintNow();
-      if (r.skipped.length > 0) status(`Not added: ${r.skipped.join('; ')}`);
-    });
+    void filesFromDrop(e.dataTransfer).then(addDropped);
+  });
+  const folder = $<HTMLInputElement>('open-folder');
+  folder.addEventListener('change', () => {
+    if (folder.files) void filesFromPicked(folder.files).then(addDropped);
   });
   let shared: SharedFile[] | undefined;
   let problem: string | undefined;

@@ -1,4 +1,4 @@
-import { indentOf, type XmlElement } from '../parsers/xml/index.js';
+import { indentOf, type XmlAttribute, type XmlElement } from '../parsers/xml/index.js';
 import type { TextEdit } from '../engine/fix.js';
 
 /**
@@ -90,4 +90,26 @@ export function removeElement(path: string, text: string, el: XmlElement): TextE
   if (text[end] === '\r') end++;
   if (text[end] === '\n') end++;
   return { path, start: lineStart, end, text: '' };
+}
+
+/**
+ * Rename an element (its start tag's name and, unless it is self-closing, its end tag's) or an
+ * attribute (its name only): the edits replace the names and nothing around them. Both tags of an
+ * element are one fix, so they are applied together or not at all. Undefined when the text does not
+ * hold the name where the tree says it is (nothing is guessed).
+ */
+export function renameXmlName(path: string, text: string, node: XmlElement | XmlAttribute, name: string): TextEdit[] | undefined {
+  if (!('type' in node)) {
+    if (text.slice(node.nameStart, node.nameEnd) !== node.name) return undefined;
+    return [{ path, start: node.nameStart, end: node.nameEnd, text: name }];
+  }
+  const openAt = node.start + 1;
+  if (text.slice(openAt, openAt + node.name.length) !== node.name) return undefined;
+  const edits: TextEdit[] = [{ path, start: openAt, end: openAt + node.name.length, text: name }];
+  if (node.selfClosing) return edits;
+  // The end tag is `</name` then optional whitespace and `>`.
+  const closeAt = node.endTagStart + 2;
+  if (text.slice(node.endTagStart, closeAt) !== '</' || text.slice(closeAt, closeAt + node.name.length) !== node.name) return undefined;
+  edits.push({ path, start: closeAt, end: closeAt + node.name.length, text: name });
+  return edits;
 }

@@ -28,6 +28,21 @@ export interface DiscoveredFile {
   readOnly?: string;
   /** Where reading and writing must find it: reached from this directory through no link, and (when known) this very file. */
   confine?: Confinement;
+  /**
+   * The host tree it was found in, when it was found at its place in one (see HostTreeRoot): where the
+   * machine's other files (a ROM a domain names) can be looked up. Undefined for a file given alone,
+   * and for a snapshot's files (a snapshot holds copies of chosen files, nothing else).
+   */
+  tree?: HostTreeRoot;
+}
+
+/**
+ * A folder that stands for the machine's `/` (`root`), or, with `top`, only for its /etc (an etc
+ * directory given alone: `root/top` is /etc and nothing else of the machine is known).
+ */
+export interface HostTreeRoot {
+  root: string;
+  top?: string;
 }
 
 export interface DiscoveryProblem {
@@ -94,6 +109,7 @@ export function discoverHostTree(dir: string, shape: 'root' | 'etc' = hostTreeSh
   // An etc directory given alone is all the user gave: its parent is not part of the tree, so no link may lead there.
   const top = shape === 'root' ? undefined : etcName;
   const confineTo = (id: FileId | undefined): Confinement => ({ within: dir, id });
+  const inTree: HostTreeRoot = top === undefined ? { root } : { root, top };
   const toTree = (rel: string) => (rel.startsWith('etc/') ? `${etcName}/${rel.slice(4)}` : rel);
   const wanted = (rel: string) => shape === 'root' || rel.startsWith('etc/');
   const tree: HostTree = { root, shape, files: [], problems: [] };
@@ -108,7 +124,7 @@ export function discoverHostTree(dir: string, shape: 'root' | 'etc' = hostTreeSh
     }
     if (resolved.kind === 'masked') {
       const k = kind ?? classifyByPath(`/${rel}`);
-      if (k) tree.files.push({ realPath: display, displayPath: display, systemPath: `/${rel}`, kind: k, masked: true });
+      if (k) tree.files.push({ realPath: display, displayPath: display, systemPath: `/${rel}`, kind: k, masked: true, tree: inTree });
       return;
     }
     const notRegular = notRegularAt(resolved.path);
@@ -117,7 +133,7 @@ export function discoverHostTree(dir: string, shape: 'root' | 'etc' = hostTreeSh
       return;
     }
     const k = kind ?? classifyByPath(`/${rel}`);
-    if (k) tree.files.push({ realPath: resolved.path, displayPath: display, systemPath: `/${rel}`, kind: k, masked: false, confine: confineTo(resolved.id) });
+    if (k) tree.files.push({ realPath: resolved.path, displayPath: display, systemPath: `/${rel}`, kind: k, masked: false, confine: confineTo(resolved.id), tree: inTree });
   };
 
   for (const rel of SINGLE_FILES) if (wanted(rel)) addFile(rel, undefined);
@@ -144,7 +160,7 @@ export function discoverHostTree(dir: string, shape: 'root' | 'etc' = hostTreeSh
     }
     const confine = confineTo(resolved.id);
     const { kind, preread } = sniffXmlFile(resolved.path, confine);
-    if (kind) tree.files.push({ realPath: resolved.path, displayPath: display, systemPath: `/${rel}`, kind, masked: false, preread, confine });
+    if (kind) tree.files.push({ realPath: resolved.path, displayPath: display, systemPath: `/${rel}`, kind, masked: false, preread, confine, tree: inTree });
   }
   return tree;
 }

@@ -69,7 +69,9 @@ export function readSnapshotFolder(dir: string): { files: DiscoveredFile[]; prob
   const problems = read.problems.map((p) => ({ path: join(dir, p.rel), message: stripPath(p.message, join(dir, p.rel)) }));
   const tree = discoverHostTree(dir, 'root');
   // The facts file is at the top of the tree, where discovery also takes domain XML: it is JSON, never a domain.
-  const files = tree.files.filter((f) => relative(dir, f.displayPath) !== SNAPSHOT_FILE);
+  // A snapshot holds copies of the files its writer chose, not the host's filesystem: no lookup of
+  // any other file (a ROM a domain names) in it may count as the host's answer.
+  const files = tree.files.filter((f) => relative(dir, f.displayPath) !== SNAPSHOT_FILE).map(({ tree: _, ...f }) => f);
   return { files, problems: [...problems, ...tree.problems], live: doc ? liveHost(doc.host, 'snapshot', dir) : undefined };
 }
 

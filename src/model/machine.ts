@@ -1,6 +1,7 @@
 import type { DomainView } from '../domain/view.js';
 import type { HostModel } from '../host/model.js';
 import type { ParsedFile } from './file.js';
+import type { MachineTree } from './tree.js';
 
 export type { FileKind } from '../kinds/index.js';
 export { FILE_KINDS, isXmlKind } from '../kinds/index.js';
@@ -21,5 +22,7 @@ export interface Machine {
   files: ParsedFile[];
   domains: DomainInput[];
   host: HostModel;
+  /** The host tree the machine was given as, with what it holds at the paths its domains name; undefined without one (files given alone, a snapshot, the browser). */
+  tree: MachineTree | undefined;
   has(input: InputKind): boolean;
 }

@@ -3,7 +3,7 @@ import { basename, dirname, join, relative, sep } from 'node:path';
 import { CONFIRM_CONFIDENCE, KINDS, type FileKind, type Registry } from '../kinds/index.js';
 import { libvirtPlace, normalParts, type PathStrength } from '../kinds/paths.js';
 import { classifyText } from '../model/classify.js';
-import { compareNames, hostTreeShape, resolveInRoot, SNIFF_BYTES, type DiscoveredFile, type DiscoveryProblem, type Preread } from '../host/discover.js';
+import { compareNames, hostTreeShape, resolveInRoot, SNIFF_BYTES, type DiscoveredFile, type DiscoveryProblem, type HostTreeRoot, type Preread } from '../host/discover.js';
 import { describeFsError, notRegularReason, readInput, readPrefix } from '../io/read.js';
 import { decodeHead } from '../io/sniff.js';
 import { parseXml } from '../parsers/xml/index.js';
@@ -293,9 +293,21 @@ function walkHeld(root: string, options: WalkOptions): WalkResult {
   function push(rel: string, real: string, confine: Confinement, kind: FileKind, why: string, c: { systemPath?: string; matchedParts?: number; pathStrength?: PathStrength } | undefined, masked: boolean, preread?: Preread): void {
     const abs = join(root, rel);
     const entry = registry.get(kind)!;
-    const { anchor, anchoredBy, place } = anchorOf(abs, entry.xmlRoot !== undefined, c?.matchedParts, c?.pathStrength);
+    const { anchor, anchoredBy, place, inWalk } = anchorOf(abs, entry.xmlRoot !== undefined, c?.matchedParts, c?.pathStrength);
     const systemPath = entry.xmlRoot !== undefined ? (place ?? `/${basename(rel)}`) : (c?.systemPath ?? `${entry.defaultDir}${basename(rel)}`);
-    out.files.push({ realPath: real, displayPath: abs, relPath: rel, systemPath, kind, masked, preread, why, anchor, anchoredBy, confine });
+    out.files.push({ realPath: real, displayPath: abs, relPath: rel, systemPath, kind, masked, preread, why, anchor, anchoredBy, confine, tree: treeOf(systemPath, anchor, anchoredBy, inWalk) });
+  }
+
+  /**
+   * The host tree a file sits at its place in: an etc directory given alone is /etc (and nothing
+   * else); otherwise the folder its full system path starts at (`hosts/desk` for
+   * `hosts/desk/etc/modprobe.d/x.conf`, the tree for `tree/etc/libvirt/qemu/x.xml`), when that folder
+   * is inside the walk. A folder of configuration folders (`desk/modprobe.d/`) is not a tree.
+   */
+  function treeOf(systemPath: string, anchor: string | undefined, anchoredBy: WalkedFile['anchoredBy'], inWalk: boolean): HostTreeRoot | undefined {
+    if (etcAlone !== undefined) return systemPath.startsWith('/etc/') ? { root: dirname(root), top: etcAlone } : undefined;
+    if (anchor === undefined || !inWalk || (anchoredBy !== 'system' && anchoredBy !== 'xml')) return undefined;
+    return { root: join(root, anchor) };
   }
 
   /** Reads and writes reach a file from the folder given, through real directories only (io/confined.ts). */
@@ -310,7 +322,7 @@ function walkHeld(root: string, options: WalkOptions): WalkResult {
   }
 
   /** Where this file's machine starts, from the parts its path pattern did not match (see WalkedFile.anchor). */
-  function anchorOf(abs: string, xml: boolean, matched: number | undefined, strength: PathStrength | undefined): { anchor: string | undefined; anchoredBy: WalkedFile['anchoredBy']; place?: string } {
+  function anchorOf(abs: string, xml: boolean, matched: number | undefined, strength: PathStrength | undefined): { anchor: string | undefined; anchoredBy: WalkedFile['anchoredBy']; place?: string; inWalk: boolean } {
     if (xml) {
       // libvirt's folders: /etc/libvirt/qemu (system) and ~/.config/libvirt/qemu (session) are one machine's,
       // and a domain there is libvirt's own copy (the --fix note says to `virsh define` it).
@@ -319,18 +331,19 @@ function walkHeld(root: string, options: WalkOptions): WalkResult {
       const top = root.replaceAll('\\', '/').split('/').filter((p) => p !== '').length;
       const at = (i: number) => (i < top ? '' : parts.slice(top, i).join('/'));
       const lib = libvirtPlace(parts);
-      if (lib) return { anchor: at(lib.index), anchoredBy: 'xml', place: lib.place };
+      // libvirt's folder places the file in a whole system (`/etc/libvirt/...`): its anchor stands for `/`.
+      if (lib) return { anchor: at(lib.index), anchoredBy: 'xml', place: lib.place, inWalk: lib.index >= top };
       const lv = parts.lastIndexOf('libvirt');
-      if (lv >= top && lv < parts.length - 1) return { anchor: at(lv), anchoredBy: 'xml' };
-      return { anchor: undefined, anchoredBy: undefined };
+      if (lv >= top && lv < parts.length - 1) return { anchor: at(lv), anchoredBy: 'xml', inWalk: false };
+      return { anchor: undefined, anchoredBy: undefined, inWalk: false };
     }
     // A name alone (`mkinitcpio.conf`, `grub`) says nothing about where a machine starts; a folder does.
-    if (matched === undefined || matched < 2) return { anchor: undefined, anchoredBy: undefined };
+    if (matched === undefined || matched < 2) return { anchor: undefined, anchoredBy: undefined, inWalk: false };
     const parts = normalParts(abs);
     const before = parts.slice(0, parts.length - matched);
     const anchoredBy = strength === 'system' ? 'system' : 'folder';
-    if (before.length < rootParts.length) return { anchor: '', anchoredBy };
-    return { anchor: before.slice(rootParts.length).join('/'), anchoredBy };
+    if (before.length < rootParts.length) return { anchor: '', anchoredBy, inWalk: false };
+    return { anchor: before.slice(rootParts.length).join('/'), anchoredBy, inWalk: true };
   }
 }
 

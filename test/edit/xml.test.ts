@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { parseXml, firstChild, type XmlElement } from '../../src/parsers/xml/index.js';
 import { applyEdits, type TextEdit } from '../../src/engine/fix.js';
-import { eolOf, escapeAttr, indentUnit, insertAfter, insertLastChild, quoteOf, removeElement, replaceElement, setAttribute } from '../../src/edit/xml.js';
+import { eolOf, escapeAttr, indentUnit, insertAfter, insertLastChild, quoteOf, removeElement, renameXmlName, replaceElement, setAttribute } from '../../src/edit/xml.js';
 import { appendLines, deleteLine } from '../../src/edit/lines.js';
 import { sourceFile } from '../../src/core/source.js';
 
@@ -93,5 +93,46 @@ describe('line edits', () => {
     expect(apply('a\n', appendLines(s('a\n'), ['x']))).toBe('a\nx\n');
     expect(apply('', appendLines(s(''), ['x']))).toBe('x\n');
     expect(apply('a\r\nb', appendLines(s('a\r\nb'), ['x']))).toBe('a\r\nb\r\nx\r\n');
+  });
+});
+
+describe('renameXmlName', () => {
+  const rename = (text: string, node: Parameters<typeof renameXmlName>[2], name: string) => {
+    const edits = renameXmlName('f.xml', text, node, name);
+    return edits && applyEdits(text, edits);
+  };
+
+  it('an element: the start and the end tag, leaving attributes, content and the end tag\'s spacing', () => {
+    const text = "<features>\n  <hyprev mode='custom'>\n    <relaxed state='on'/>\n  </hyprev >\n</features>\n";
+    const edits = renameXmlName('f.xml', text, el(text, 'hyprev'), 'hyperv')!;
+    expect(edits).toHaveLength(2);
+    expect(applyEdits(text, edits)).toBe("<features>\n  <hyperv mode='custom'>\n    <relaxed state='on'/>\n  </hyperv >\n</features>\n");
+  });
+
+  it('a self-closing element: its one tag', () => {
+    const text = '<clock><timr name="hpet" present="no"/></clock>';
+    const edits = renameXmlName('f.xml', text, el(text, 'timr'), 'timer')!;
+    expect(edits).toHaveLength(1);
+    expect(applyEdits(text, edits)).toBe('<clock><timer name="hpet" present="no"/></clock>');
+  });
+
+  it('a prefixed element keeps its place; a longer or shorter name shifts nothing else', () => {
+    const text = '<a><q:cmdline xmlns:q="u">x</q:cmdline></a>';
+    expect(rename(text, el(text, 'q:cmdline'), 'q:commandline')).toBe('<a><q:commandline xmlns:q="u">x</q:commandline></a>');
+  });
+
+  it('an attribute: its name only, whatever the spacing around =', () => {
+    const text = "<feature polcy = 'disable' name='hypervisor'/>";
+    const e = el(text);
+    expect(rename(text, e.attributes[0]!, 'policy')).toBe("<feature policy = 'disable' name='hypervisor'/>");
+  });
+
+  it('nothing when the text does not hold the name where the tree says', () => {
+    const text = '<a><b>x</b></a>';
+    const b = el(text, 'b');
+    expect(renameXmlName('f.xml', '<a><c>x</b></a>', b, 'd')).toBeUndefined();
+    expect(renameXmlName('f.xml', '<a><b>x</c></a>', b, 'd')).toBeUndefined();
+    const attrText = '<a x="1"/>';
+    expect(renameXmlName('f.xml', '<a y="1"/>', el(attrText).attributes[0]!, 'z')).toBeUndefined();
   });
 });

@@ -68,6 +68,9 @@ interface ScenarioOut {
   appliedLine: string;
   refused: string | null;
   relativeCwd: string[];
+  textsJson: unknown[];
+  detected: Array<string | undefined>;
+  textsRefused: string | null;
 }
 
 function scenario(script: string): ScenarioOut {
@@ -78,8 +81,8 @@ function scenario(script: string): ScenarioOut {
 }
 
 const EXPORTS = [
-  'ConfigError', 'CpuSet', 'FILE_KINDS', 'InputError', 'XPathError', 'applyEdits', 'attr', 'buildLayout', 'childElements', 'defineRule', 'describePlan', 'elementPath', 'evaluateXPath', 'firstChild',
-  'formatReport', 'jsonResults', 'lintFiles', 'lintText', 'planPins', 'rules', 'selectNodes', 'textContent', 'topologyOfFiles', 'topologySvg', 'undoneWhy', 'walkElements', 'writeFixes',
+  'ConfigError', 'CpuSet', 'FILE_KINDS', 'InputError', 'XPathError', 'applyEdits', 'attr', 'buildLayout', 'childElements', 'defineRule', 'describePlan', 'detectKind', 'elementPath', 'evaluateXPath', 'firstChild',
+  'formatReport', 'jsonResults', 'lintFiles', 'lintText', 'lintTexts', 'planPins', 'rules', 'selectNodes', 'textContent', 'topologyOfFiles', 'topologySvg', 'undoneWhy', 'walkElements', 'writeFixes',
 ];
 
 describe.each([
@@ -105,6 +108,13 @@ describe.each([
     expect(out.formattedJson).toEqual(out.json);
     const stylish = runCli(['--no-config', '.'], { cwd: machine });
     expect(out.stylish).toBe(stylish.stdout);
+  });
+
+  it('lintTexts lints the same files held in memory to the same JSON, and refuses two files with one path', () => {
+    expect(out.textsJson).toEqual(out.json);
+    expect(out.detected.length).toBeGreaterThanOrEqual(3);
+    expect(out.detected).not.toContain(undefined);
+    expect(out.textsRefused).toMatch(/^TypeError: lintTexts: two files have the path /);
   });
 
   it('loads XPath only for a rule that queries, and maps its matches to exact positions', () => {

@@ -85,3 +85,22 @@ describe("the playground's node:path shim", () => {
     );
   });
 });
+
+describe('lintTexts with a snapshot', () => {
+  it('a text that is not a snapshot is one error finding on its path, worded as the CLI words it', () => {
+    const bad = lintTexts([], { snapshot: { path: 'snap/vfio-lint-snapshot.json', text: '{"format":"other"}' } });
+    expect(bad.results.map((r) => [r.filePath, r.messages.map((m) => `${m.severity} ${m.message}`)])).toEqual([['snap/vfio-lint-snapshot.json', ['error not a vfio-lint snapshot (no "format": "vfio-lint-snapshot")']]]);
+    const broken = lintTexts([], { snapshot: { path: 'vfio-lint-snapshot.json', text: '{' } });
+    expect(broken.results[0]!.messages[0]!.message).toMatch(/^not valid JSON \(/);
+  });
+
+  it("a snapshot's facts make the rules that need a running host run", () => {
+    const doc = { format: 'vfio-lint-snapshot', version: 1, writer: 'test', redaction: {}, files: [], problems: [], host: { cmdline: 'BOOT_IMAGE=/vmlinuz quiet' } };
+    const grub = { path: 'snap/etc/default/grub', text: 'GRUB_CMDLINE_LINUX_DEFAULT="quiet"\n' };
+    const skippedLive = (r: LintReport) => r.skippedRules.filter((s) => /live|running host|snapshot/i.test(s.reason)).length;
+    const without = lintTexts([grub]);
+    const withFacts = lintTexts([grub], { snapshot: { path: 'snap/vfio-lint-snapshot.json', text: JSON.stringify(doc) } });
+    expect(skippedLive(without)).toBeGreaterThan(0);
+    expect(skippedLive(withFacts)).toBeLessThan(skippedLive(without));
+  });
+});

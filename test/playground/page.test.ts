@@ -2,10 +2,15 @@
 // for the shipped example and three corpus machines; fixes, suggestions, downloads and share links
 // work. Screenshots go to test-artefacts/playground/ (git-ignored; CI keeps them).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fixtureRoot } from '../helpers/snapshot-fixtures.js';
+import { builtinRules } from '../../src/rules/index.js';
+
 import type { Browser, Page } from 'playwright-core';
-import { ROOT } from '../helpers/cli.js';
+import { ROOT, runCli } from '../helpers/cli.js';
 import { CORPUS, corpusAvailable } from '../helpers/corpus.js';
 import { browserMissing, buildPage, cliFindings, cliJson, editorMarks, filesUnder, launch, openPage, pageFiles, pasteFiles, screenshot, settled, shownFindings, type CliResult } from './browser.js';
 
@@ -87,6 +92,25 @@ describe.skipIf(missing !== undefined)('playground in Chromium', { timeout: 300_
     await screenshot(page, `corpus-${name}`);
   });
 
+  it("reads a snapshot folder opened whole: its /proc and /sys facts join the machine, and the findings are the CLI's on that folder", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'vfio-lint-page-snapshot-')), 'snap');
+    const made = runCli(['snapshot', dir, '--root', fixtureRoot('amd-b450-nvidia-shared-group')]);
+    expect(made.code, made.stderr).toBe(0);
+    const cli = cliJson([dir], dirname(dir));
+    // Findings that only the facts give (rules that need the live host) are among them.
+    const needLive = new Set(builtinRules.filter((r) => JSON.stringify(r.meta.requires ?? []).includes('"live"')).map((r) => r.meta.id));
+    expect(cli.flatMap((r) => r.messages).some((m) => m.ruleId !== null && needLive.has(m.ruleId))).toBe(true);
+    const { page, errors } = await open();
+    await page.setInputFiles('#open-folder', dir);
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.includes('with the facts of the snapshot'));
+    await settled(page);
+    expect(await page.locator('#status').textContent()).toContain('with the facts of the snapshot snap/vfio-lint-snapshot.json');
+    const shown = await shownFindings(page);
+    expect(shown).toEqual(cliFindings(cli));
+    expect(errors).toEqual([]);
+    await screenshot(page, 'snapshot-folder');
+  });
+
   /** The text `file` has after applying one edit of the CLI's JSON (an ESLint-shaped `fix`). */
   const edited = (text: string, fix: { range: [number, number]; text: string }) => text.slice(0, fix.range[0]) + fix.text + text.slice(fix.range[1]);
   const message = (cli: CliResult[], file: string, rule: string) => cli.find((r) => r.filePath === file)!.messages.find((m) => m.ruleId === rule)!;
@@ -139,6 +163,13 @@ describe.skipIf(missing !== undefined)('playground in Chromium', { timeout: 300_
     expect(dry.some((r) => r.output !== undefined)).toBe(true);
     expect((await pageFiles(page)).map((f) => `${f.path}\n${f.text}`).sort()).toEqual(expected);
     expect(await page.locator('#status').textContent()).toMatch(/^Safe fixes applied in \d+ files?/);
+    // Download files: one .zip holding every pane's text at its path, as unzip reads it.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-all')]);
+    expect(download.suggestedFilename()).toBe('vfio-lint-files.zip');
+    const zip = (await download.path())!;
+    expect(execFileSync('unzip', ['-t', zip], { encoding: 'utf8' })).toContain('No errors detected');
+    const unpacked = (await pageFiles(page)).map((f) => `${f.path}\n${execFileSync('unzip', ['-p', zip, f.path]).toString('utf8')}`).sort();
+    expect(unpacked).toEqual(expected);
     expect(errors).toEqual([]);
   });
 

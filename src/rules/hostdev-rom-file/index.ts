@@ -6,7 +6,7 @@ import { tagLoc, valueLoc } from '../locate.js';
 export const rule = defineRule({
   meta: {
     id: 'hostdev-rom-file',
-    description: "A passed-through device's `<rom>` that cannot do what it is there for: a ROM file on the GPU's audio function, a relative or unreadable path, `enabled='no'` with other settings, or the ROM BAR hidden on the GPU.",
+    description: "A passed-through device's `<rom>` that cannot do what it is there for: a ROM file on the GPU's audio function, a relative or unreadable path, a file the host tree given does not have, `enabled='no'` with other settings, or the ROM BAR hidden on the GPU.",
     category: 'correctness',
     severity: 'warning',
     scope: 'domain',
@@ -17,6 +17,7 @@ export const rule = defineRule({
       rootHome: "ROM file '{file}' is under /root: QEMU runs as an unprivileged user (qemu or libvirt-qemu) and /root is readable by root only, so the ROM cannot be read unless qemu.conf runs QEMU as root; move it to /usr/share/vgabios or /var/lib/libvirt/vbios",
       home: "ROM file '{file}' is under /home: QEMU runs as an unprivileged user, confined by AppArmor or SELinux, and home directories are often closed to it (mode 0700 or 0750, a home directory SELinux label); if the VM does not start, move it to /usr/share/vgabios or /var/lib/libvirt/vbios",
       notGpu: "ROM file '{file}' is given to function {fn} of {slot}, not to the GPU at function 0 ({because}): QEMU presents it as that function's option ROM, and the GPU still uses its own; move the <rom> to the hostdev of {slot}.0",
+      missing: "ROM file '{file}' {where}. QEMU refuses to start the VM when it cannot find a device's ROM file{caveat}",
       barOff: "<rom bar='off'> on the GPU ({because}): the guest cannot see the card's ROM, so the guest firmware cannot run the card's option ROM (its UEFI GOP driver or VGA BIOS) and the card shows nothing until the guest's own driver loads; remove bar='off' unless the card hangs with its ROM visible",
     },
     sources: [
@@ -24,6 +25,7 @@ export const rule = defineRule({
       'libvirt src/conf/schemas/domaincommon.rng: <rom file> is an absFilePath: https://gitlab.com/libvirt/libvirt/-/blob/master/src/conf/schemas/domaincommon.rng',
       'libvirt, "QEMU driver", "Driver security architecture": QEMU runs as an unprivileged user (user/group in qemu.conf) confined by SELinux or AppArmor (sVirt): https://libvirt.org/drvqemu.html#driver-security-architecture',
       'QEMU hw/vfio/pci.c: romfile and rombar are properties of one vfio-pci device, that is of one host PCI function: https://gitlab.com/qemu-project/qemu/-/blob/master/hw/vfio/pci.c',
+      'QEMU hw/pci/pci.c, pci_add_option_rom(): a romfile that cannot be found fails the device ("failed to find romfile"), and QEMU does not start: https://gitlab.com/qemu-project/qemu/-/blob/master/hw/pci/pci.c',
     ],
   },
   check(ctx) {
@@ -46,6 +48,17 @@ export const rule = defineRule({
         if (!f.startsWith('/')) ctx.report({ messageId: 'relative', data: { file: f }, at: valueLoc(path, romFile) });
         else if (f === '/root' || f.startsWith('/root/')) ctx.report({ messageId: 'rootHome', data: { file: f }, at: valueLoc(path, romFile) });
         else if (f.startsWith('/home/')) ctx.report({ messageId: 'home', data: { file: f }, at: valueLoc(path, romFile), severity: 'info' });
+        // Only a tree that holds the ROM's folder can say the ROM is missing (model/tree.ts).
+        const tree = ctx.machine.tree;
+        if (tree && tree.state(f) === 'absent') {
+          const folder = f.slice(0, f.lastIndexOf('/')) || '/';
+          const name = f.slice(f.lastIndexOf('/') + 1);
+          const ext = name.slice(name.lastIndexOf('.'));
+          // The running host's own `/` is the host: the VM cannot start. A tree may be a partial copy.
+          const where = tree.isHost ? `does not exist on this host: ${folder} has no ${name}` : `is not in the tree given: its ${folder} has no ${name}, though it keeps other ${ext} files there`;
+          const caveat = tree.isHost ? '' : '; if the tree is a copy that leaves this ROM out, this says nothing';
+          ctx.report({ messageId: 'missing', data: { file: f, where, caveat }, at: valueLoc(path, romFile), severity: tree.isHost ? 'error' : 'warning' });
+        }
         // A VBIOS on the audio function of a GPU pair, while the GPU has none (a copy on both is only redundant).
         const gpuRom = gpu ? firstChild(gpu.gpu.element, 'rom') : undefined;
         if (gpu?.kind === 'pair' && h === gpu.audio && !(gpuRom && attr(gpuRom, 'file')?.value)) {

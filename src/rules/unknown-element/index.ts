@@ -1,7 +1,9 @@
 import { defineRule } from '../../engine/rule.js';
-import type { XmlElement } from '../../parsers/xml/index.js';
+import type { XmlAttribute, XmlElement } from '../../parsers/xml/index.js';
 import { attributeAllowed, childNames, childOf, libvirtSchemaVersion, rootPlace, suggestAttribute, suggestChild, type QName, type SchemaPlace } from '../../data/index.js';
 import { attrLoc, tagLoc } from '../locate.js';
+import { renameXmlName } from '../../edit/xml.js';
+import type { Suggestion } from '../../engine/fix.js';
 
 export const rule = defineRule({
   meta: {
@@ -30,7 +32,14 @@ export const rule = defineRule({
     if (!start) return;
     const path = d.file.source.path;
     const version = libvirtSchemaVersion();
+    const text = d.file.source.text;
     const dym = (s: string | undefined, fmt: (x: string) => string) => (s ? ` (did you mean ${fmt(s)}?)` : '');
+    // A rename is offered only when exactly one allowed name is close: with two, which one was meant is a guess.
+    const rename = (node: XmlElement | XmlAttribute, close: readonly string[], shown: (x: string) => string): Suggestion[] | undefined => {
+      if (close.length !== 1) return undefined;
+      const edits = renameXmlName(path, text, node, close[0]!);
+      return edits ? [{ description: `Rename to ${shown(close[0]!)}`, fix: { edits } }] : undefined;
+    };
 
     // Depth-first with an explicit stack: a deep document must not overflow the call stack.
     const stack: Array<{ el: XmlElement; place: SchemaPlace; up?: SchemaPlace }> = [{ el: root, place: start }];
@@ -40,7 +49,8 @@ export const rule = defineRule({
         // Namespaced attributes (xml:*, a vendor's own) are not libvirt's to judge.
         if (a.name.includes(':')) continue;
         if (attributeAllowed(place, a.name)) continue;
-        ctx.report({ messageId: 'attribute', data: { name: a.name, element: el.name, version, didYouMean: dym(suggestAttribute(place, a.name)[0], (x) => `${x}=`) }, at: attrLoc(path, a) });
+        const close = suggestAttribute(place, a.name, 2);
+        ctx.report({ messageId: 'attribute', data: { name: a.name, element: el.name, version, didYouMean: dym(close[0], (x) => `${x}=`) }, at: attrLoc(path, a), suggestions: rename(a, close, (x) => `${x}=`) });
       }
       const children = el.children.filter((c): c is XmlElement => c.type === 'element');
       for (let i = children.length - 1; i >= 0; i--) {
@@ -51,9 +61,15 @@ export const rule = defineRule({
         const found = childOf(place, name);
         if (found.allowed === true) stack.push({ el: child, place: found.place, up: place });
         else if (found.allowed === false) {
-          const close = name.uri ? undefined : suggestChild(place, name.local)[0];
+          const candidates = name.uri ? [] : suggestChild(place, name.local, 2);
+          const close = candidates[0];
           const home = close ? undefined : homeOf(name, place, up);
-          ctx.report({ messageId: 'element', data: { name: child.name, parent: el.name, version, didYouMean: dym(close, (x) => `<${x}>`), belongs: home ? `; it belongs inside <${home}>` : '' }, at: tagLoc(path, child) });
+          ctx.report({
+            messageId: 'element',
+            data: { name: child.name, parent: el.name, version, didYouMean: dym(close, (x) => `<${x}>`), belongs: home ? `; it belongs inside <${home}>` : '' },
+            at: tagLoc(path, child),
+            suggestions: rename(child, candidates, (x) => `<${x}>`),
+          });
         }
         // 'open': content libvirt keeps as it is (<metadata>): nothing below is checked.
       }
