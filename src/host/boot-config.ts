@@ -1,7 +1,7 @@
 import type { Loc } from '../core/range.js';
 import type { ParsedFile } from '../model/file.js';
 import { tokenizeCmdline } from '../parsers/cmdline/index.js';
-import type { KernelParamFact } from './facts.js';
+import type { CmdlineSource, KernelParamFact } from './facts.js';
 import { paramFact } from './params.js';
 
 /**
@@ -59,12 +59,13 @@ export function grubConfigFacts(files: readonly ParsedFile[]): GrubConfigFacts |
 /**
  * Parameters a boot loader or its generator puts on the command line itself, never taken from the
  * file a person edits, so their presence or absence is no drift: GRUB's 10_linux writes `root=`
- * and `ro` (and `rootflags=subvol=` on btrfs, `$vt_handoff` on Ubuntu); GRUB adds `BOOT_IMAGE=`
+ * and `ro` (`rw` in Arch's and Manjaro's grub, whose PKGBUILD rewrites it, FS#36275; and
+ * `rootflags=subvol=` on btrfs, `$vt_handoff` on Ubuntu); GRUB adds `BOOT_IMAGE=`
  * when it boots; systemd-boot passes `initrd=` for each initrd line to the EFI stub;
  * kernel-install's 90-loaderentry adds `systemd.machine_id=`. `ro` is also the kernel's own
  * default (the root is mounted read-only unless `rw` is given).
  */
-const LOADER_ADDED = new Set(['root', 'ro', 'rootflags', 'BOOT_IMAGE', 'initrd', 'vt.handoff', 'systemd.machine_id']);
+const LOADER_ADDED = new Set(['root', 'ro', 'rw', 'rootflags', 'BOOT_IMAGE', 'initrd', 'vt.handoff', 'systemd.machine_id']);
 
 /** Is this parameter one the boot loader adds (or a GRUB variable expanded at boot, such as `$vt_handoff`)? */
 export function loaderAdded(p: { key: string; name: string }): boolean {
@@ -74,7 +75,10 @@ export function loaderAdded(p: { key: string; name: string }): boolean {
 /** A parameter for comparing two command lines: its key and its whole token (name as the kernel reads it, value as written). */
 export interface ComparedParam {
   key: string;
+  /** `key=value`: what is compared. */
   token: string;
+  /** As written, for messages (`vfio-pci.ids=...`). */
+  text: string;
   /** Where it is written; undefined for /proc/cmdline read from a live host or a snapshot's facts. */
   fact: KernelParamFact | undefined;
 }
@@ -90,14 +94,14 @@ export interface CmdlineDiff {
 }
 
 export function compared(params: readonly KernelParamFact[]): ComparedParam[] {
-  return params.filter((p) => !p.afterDashDash && !loaderAdded(p)).map((p) => ({ key: p.key, token: p.value === undefined ? p.key : `${p.key}=${p.value}`, fact: p }));
+  return params.filter((p) => !p.afterDashDash && !loaderAdded(p)).map((p) => ({ key: p.key, token: p.value === undefined ? p.key : `${p.key}=${p.value}`, text: p.value === undefined ? p.name : `${p.name}=${p.value}`, fact: p }));
 }
 
 /** A command line given as text (/proc/cmdline from a live host or a snapshot). */
 export function comparedText(text: string): ComparedParam[] {
   return tokenizeCmdline(text)
     .filter((p) => !p.afterDashDash && !loaderAdded(p))
-    .map((p) => ({ key: p.key, token: p.value === undefined ? p.key : `${p.key}=${p.value}`, fact: undefined }));
+    .map((p) => ({ key: p.key, token: p.value === undefined ? p.key : `${p.key}=${p.value}`, text: p.value === undefined ? p.name : `${p.name}=${p.value}`, fact: undefined }));
 }
 
 export function diffCmdlines(a: readonly ComparedParam[], b: readonly ComparedParam[]): CmdlineDiff {
@@ -125,4 +129,40 @@ export function diffCmdlines(a: readonly ComparedParam[], b: readonly ComparedPa
 
 export function diffIsEmpty(d: CmdlineDiff): boolean {
   return d.onlyA.length === 0 && d.onlyB.length === 0 && d.changed.length === 0;
+}
+
+/** A loader entry's title and version lines (for messages and for picking the newest). */
+export function loaderEntryInfo(source: CmdlineSource): { title: string | undefined; version: string | undefined } {
+  const ast = source.file.ast;
+  if (ast.kind !== 'bls-entry') return { title: undefined, version: undefined };
+  const line = (key: string) => ast.file.lines.find((l) => l.key === key)?.value;
+  return { title: line('title'), version: line('version') };
+}
+
+/**
+ * The entry systemd-boot boots by default when loader.conf names none: entries sort by version,
+ * newest first (then by file name). Sort keys and machine ids, which come first in its order, are
+ * the same for every entry one kernel-install writes, so they are left out.
+ */
+export function newestLoaderEntry(sources: readonly CmdlineSource[]): CmdlineSource | undefined {
+  const entries = sources.filter((s) => s.kind === 'bls-entry');
+  const key = (s: CmdlineSource) => loaderEntryInfo(s).version ?? s.file.systemPath;
+  return entries.reduce<CmdlineSource | undefined>((best, s) => (best === undefined || compareVersions(key(s), key(best)) > 0 ? s : best), undefined);
+}
+
+/** Version order as systemd compares versions: runs of digits by value, other runs by text. */
+export function compareVersions(a: string, b: string): number {
+  const split = (s: string) => s.match(/\d+|\D+/g) ?? [];
+  const pa = split(a);
+  const pb = split(b);
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const x = pa[i]!;
+    const y = pb[i]!;
+    if (x === y) continue;
+    const nx = /^\d/.test(x);
+    const ny = /^\d/.test(y);
+    if (nx && ny) return Number(x) - Number(y) || x.length - y.length;
+    return x < y ? -1 : 1;
+  }
+  return pa.length - pb.length;
 }

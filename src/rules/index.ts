@@ -65,6 +65,8 @@ import { rule as gpuNumaLocality } from './gpu-numa-locality/index.js';
 import { rule as vendorResetMisconfig } from './vendor-reset-misconfig/index.js';
 import { rule as vfioIdsInvalid } from './vfio-ids-invalid/index.js';
 import { rule as vfioIdsOverridden } from './vfio-ids-overridden/index.js';
+import { rule as cmdlineDrift } from './cmdline-drift/index.js';
+import { rule as grubDropinOverride } from './grub-dropin-override/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -132,6 +134,8 @@ export const builtinRules: readonly Rule[] = [
   vendorResetMisconfig,
   vfioIdsInvalid,
   vfioIdsOverridden,
+  cmdlineDrift,
+  grubDropinOverride,
   syntax,
   unusedSuppression,
 ];
