@@ -21,9 +21,9 @@ export const rule = defineRule({
       staleGenerated: '{generated} passes `{param}` ({entry}), which {file} no longer sets: the boot configuration was not regenerated since it was removed, so the next boot still has it. Run {command}, then reboot',
       grubNotRead: '{file} is not read when this host boots: it boots with {loader} ({from}), which takes its command line from {other}. Set only here, {params} never reach the kernel: put them in {other}, then run {command}',
       twoSources: '{file} and {other} set different command lines (only in {file}: {onlyA}; only in {other}: {onlyB}): only the one the boot loader in use reads counts (systemd-boot, a UKI or proxmox-boot-tool: /etc/kernel/cmdline; GRUB: /etc/default/grub through grub.cfg). `bootctl status` or `proxmox-boot-tool status` says which one boots this host',
-      notBooted: 'The running kernel was booted without `{param}`, which {file} sets ({origin}): {known}',
-      bootedDiffers: 'The running kernel was booted with {booted}, but {file} sets {configured} ({origin}): {known}',
-      bootedOnly: 'The running kernel was booted with `{param}`, which {file} does not set ({origin}): {known}',
+      notBooted: 'The running kernel was booted without `{param}`, which {file} sets: {known}',
+      bootedDiffers: 'The running kernel was booted with {booted}, but {file} sets {configured}: {known}',
+      bootedOnly: 'The running kernel was booted with `{param}`, which {file} does not set: {known}',
     },
     sources: [
       "Debian's 10_linux (grub-common 2.06-13+deb12u2, /etc/grub.d/10_linux, read from the .deb): each normal entry's `linux` line is `root=... ro ${GRUB_CMDLINE_LINUX} ${GRUB_CMDLINE_LINUX_DEFAULT}`, with `rootflags=subvol=` prepended on btrfs and `$vt_handoff` appended on Ubuntu; grub.cfg is only written by grub-mkconfig: https://sources.debian.org/src/grub2/2.06-13%2Bdeb12u2/util/grub.d/10_linux.in/",
@@ -94,7 +94,6 @@ export const rule = defineRule({
     if (live?.cmdline === undefined) return;
     const booting = bootingSource(loader?.name, grubKnown ? grub : undefined, kc ?? entry);
     if (!booting) return;
-    const origin = live.origin === 'live' ? '/proc/cmdline, read now' : '/proc/cmdline in the snapshot';
     const proc = host.cmdlines.find((c) => c.kind === 'proc-cmdline');
     const command = regenerateCommand(booting, proxmox);
     const known = (key: string) =>
@@ -104,19 +103,19 @@ export const rule = defineRule({
     const d = diffCmdlines(compared(booting.params), comparedText(live.cmdline));
     for (const p of d.onlyA) {
       if (notRegenerated.has(p.key) || !p.fact) continue;
-      ctx.report({ messageId: 'notBooted', data: { param: p.text, file: booting.label, origin, known: known(p.key) }, at: p.fact.loc });
+      ctx.report({ messageId: 'notBooted', data: { param: p.text, file: booting.label, known: known(p.key) }, at: p.fact.loc });
     }
     for (const c of d.changed) {
       const at = c.a.at(-1)?.fact;
       if (notRegenerated.has(c.key) || !at) continue;
-      ctx.report({ messageId: 'bootedDiffers', data: { booted: list(c.b), configured: list(c.a), file: booting.label, origin, known: known(c.key) }, at: at.loc });
+      ctx.report({ messageId: 'bootedDiffers', data: { booted: list(c.b), configured: list(c.a), file: booting.label, known: known(c.key) }, at: at.loc });
     }
     for (const p of d.onlyB) {
       if (notRegenerated.has(p.key)) continue;
       const inProc = proc?.params.find((q) => q.key === p.key);
       ctx.report({
         messageId: 'bootedOnly',
-        data: { param: p.text, file: booting.label, origin, known: known(p.key) },
+        data: { param: p.text, file: booting.label, known: known(p.key) },
         at: inProc?.loc ?? cmdlineAnchor(booting),
       });
     }
