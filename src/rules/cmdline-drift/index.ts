@@ -97,7 +97,9 @@ export const rule = defineRule({
     const proc = host.cmdlines.find((c) => c.kind === 'proc-cmdline');
     const command = regenerateCommand(booting, proxmox);
     const known = (key: string) =>
-      generatedAgrees?.(key)
+      booting.kind === 'bls-entry'
+        ? `${booting.file.systemPath} is itself what systemd-boot reads, so another entry was booted, or the entry was changed after this boot: reboot into it`
+        : generatedAgrees?.(key)
         ? 'the generated boot configuration already agrees with the file, so the host has not been rebooted since the change: a reboot is pending'
         : `whether the boot configuration was regenerated since is not known here (give vfio-lint ${booting.kind === 'grub' ? '/boot/grub/grub.cfg' : 'the loader entries'} to tell): run ${command}, then reboot`;
     const d = diffCmdlines(compared(booting.params), comparedText(live.cmdline));
