@@ -69,6 +69,9 @@ const SINGLE_FILES = [
   'etc/kernel/cmdline',
   'usr/lib/kernel/cmdline',
   'proc/cmdline',
+  // The generated GRUB configuration (EFI copies under /boot/efi/EFI are stubs that load this one on current Debian, Ubuntu and Fedora).
+  'boot/grub/grub.cfg',
+  'boot/grub2/grub.cfg',
   'etc/modprobe.conf',
   'etc/sysctl.conf',
   'etc/mkinitcpio.conf',

@@ -1,7 +1,8 @@
 import { posix } from 'node:path';
 import type { ParsedFile } from '../model/file.js';
 import { tokenizeCmdline, type KernelParam } from '../parsers/cmdline/index.js';
-import { evaluateShellVars, joinValues, type ResolvedValue } from '../parsers/shell-vars/index.js';
+import { evaluateShellVars, joinValues, type ResolvedValue, type ShellAssignment, type ShellEvaluation } from '../parsers/shell-vars/index.js';
+import type { Loc } from '../core/range.js';
 import type { CmdlineBase, KernelParamFact } from './facts.js';
 import { paramFact } from './params.js';
 import { compareNames } from './dirs.js';
@@ -13,16 +14,32 @@ import { compareNames } from './dirs.js';
  * order (catalog 1.1.1). Each parameter keeps the file and offsets it was
  * written at, through quotes, continuations and `$VAR` expansions.
  */
-export function grubCmdline(files: readonly ParsedFile[]): CmdlineBase | undefined {
+/** /etc/default/grub (or /etc/sysconfig/grub) then /etc/default/grub.d/*.cfg in name order, as grub-mkconfig sources them. */
+function grubFiles(files: readonly ParsedFile[]): { ordered: ParsedFile[]; main: ParsedFile | undefined } {
   const grub = files.filter((f) => f.kind === 'grub' && f.ast.kind === 'grub');
   const dropins = grub.filter((f) => f.systemPath.startsWith('/etc/default/grub.d/')).sort((a, b) => compareNames(posix.basename(a.systemPath), posix.basename(b.systemPath)));
   const mains = grub.filter((f) => !f.systemPath.startsWith('/etc/default/grub.d/'));
   const main = mains.find((f) => f.systemPath === '/etc/default/grub') ?? mains[0];
-  const ordered = main ? [main, ...dropins] : dropins;
-  if (ordered.length === 0) return undefined;
+  return { ordered: main ? [main, ...dropins] : dropins, main };
+}
+
+function evaluateGrub(ordered: readonly ParsedFile[]): ShellEvaluation {
   const asts = ordered.map((f) => (f.ast.kind === 'grub' ? f.ast.file : undefined)!);
   // grub-mkconfig starts with both command-line variables empty.
-  const ev = evaluateShellVars(asts, { GRUB_CMDLINE_LINUX: '', GRUB_CMDLINE_LINUX_DEFAULT: '' });
+  return evaluateShellVars(asts, { GRUB_CMDLINE_LINUX: '', GRUB_CMDLINE_LINUX_DEFAULT: '' });
+}
+
+/**
+ * The kernel command line grub-mkconfig writes for normal entries:
+ * `${GRUB_CMDLINE_LINUX} ${GRUB_CMDLINE_LINUX_DEFAULT}`, after sourcing
+ * /etc/default/grub and then (Debian, Ubuntu) /etc/default/grub.d/*.cfg in
+ * order (catalog 1.1.1). Each parameter keeps the file and offsets it was
+ * written at, through quotes, continuations and `$VAR` expansions.
+ */
+export function grubCmdline(files: readonly ParsedFile[]): CmdlineBase | undefined {
+  const { ordered, main } = grubFiles(files);
+  if (ordered.length === 0) return undefined;
+  const ev = evaluateGrub(ordered);
   const parts = ['GRUB_CMDLINE_LINUX', 'GRUB_CMDLINE_LINUX_DEFAULT'].map((n) => ev.variables.get(n)).filter((v) => v !== undefined);
   if (parts.length === 0) return { kind: 'grub', label: ordered[0]!.systemPath, file: ordered[0]!, params: [] };
   const value = joinValues(parts.map((v) => v.value));
@@ -32,6 +49,85 @@ export function grubCmdline(files: readonly ParsedFile[]): CmdlineBase | undefin
     if (mapped) params.push(mapped);
   }
   return { kind: 'grub', label: main?.systemPath ?? ordered[0]!.systemPath, file: main ?? ordered[0]!, params };
+}
+
+/** The two variables grub-mkconfig builds Linux command lines from. */
+export type GrubCmdlineVariable = 'GRUB_CMDLINE_LINUX' | 'GRUB_CMDLINE_LINUX_DEFAULT';
+
+/** A grub.d drop-in assignment that replaces a command-line variable instead of extending it. */
+export interface GrubOverride {
+  variable: GrubCmdlineVariable;
+  /** The drop-in. */
+  file: ParsedFile;
+  assignment: ShellAssignment;
+  /** The variable's name in the assignment. */
+  nameLoc: Loc;
+  /** The parameters the variable had before this assignment that its new value lacks, where each was written. */
+  dropped: KernelParamFact[];
+  /** The assignment that set the value it replaces. */
+  replaces: { file: ParsedFile; nameLoc: Loc } | undefined;
+  /** No later assignment changes the variable: this value is the one grub-mkconfig uses. */
+  wins: boolean;
+}
+
+/** GRUB's settings files as grub-mkconfig reads them, and what a drop-in hides. */
+export interface GrubSettings {
+  /** The main file, then the drop-ins in the order they are sourced. */
+  files: ParsedFile[];
+  /** A command-line variable depends on something vfio-lint does not run (a command, a condition). */
+  uncertain: boolean;
+  /** grub.d assignments that discard parameters an earlier file set (Debian and Ubuntu source grub.d; upstream GRUB does not). */
+  overrides: GrubOverride[];
+}
+
+const CMDLINE_VARIABLES: readonly GrubCmdlineVariable[] = ['GRUB_CMDLINE_LINUX', 'GRUB_CMDLINE_LINUX_DEFAULT'];
+
+export function grubSettings(files: readonly ParsedFile[]): GrubSettings | undefined {
+  const { ordered, main } = grubFiles(files);
+  if (ordered.length === 0) return undefined;
+  const ev = evaluateGrub(ordered);
+  const uncertain = CMDLINE_VARIABLES.some((n) => {
+    const v = ev.variables.get(n);
+    return v !== undefined && (v.uncertain || v.value.dynamic);
+  });
+  const overrides: GrubOverride[] = [];
+  // Only Debian's and Ubuntu's grub-mkconfig sources grub.d, and only after /etc/default/grub.
+  const sourcesDropins = main === undefined || main.systemPath === '/etc/default/grub';
+  ev.assignments.forEach((ea, i) => {
+    const variable = ea.assignment.name as GrubCmdlineVariable;
+    const file = ordered[ea.file]!;
+    if (!sourcesDropins || !CMDLINE_VARIABLES.includes(variable) || !ea.applied || ea.assignment.scope !== 'file' || ea.assignment.conditional) return;
+    if (!file.systemPath.startsWith('/etc/default/grub.d/') || ea.assignment.operator === '+=' || mentions(ea.assignment, variable)) return;
+    const previous = ea.previous?.elements[0];
+    if (!previous || previous.text.trim() === '') return;
+    const kept = new Set(tokenizeCmdline(ea.value.text).map(tokenOf));
+    const dropped = tokenizeCmdline(previous.text)
+      .filter((p) => !kept.has(tokenOf(p)))
+      .flatMap((p) => mapParam(p, previous, ordered) ?? []);
+    if (dropped.length === 0) return;
+    const before = ev.assignments.slice(0, i).filter((x) => x.assignment.name === variable && x.applied).at(-1);
+    const later = ev.assignments.slice(i + 1).some((x) => x.assignment.name === variable && x.applied);
+    const loc = (f: ParsedFile, a: ShellAssignment): Loc => ({ path: f.source.path, start: a.nameStart, end: a.nameEnd });
+    overrides.push({
+      variable,
+      file,
+      assignment: ea.assignment,
+      nameLoc: loc(file, ea.assignment),
+      dropped,
+      replaces: before && { file: ordered[before.file]!, nameLoc: loc(ordered[before.file]!, before.assignment) },
+      wins: !later,
+    });
+  });
+  return { files: ordered, uncertain, overrides };
+}
+
+const tokenOf = (p: KernelParam) => (p.value === undefined ? p.key : `${p.key}=${p.value}`);
+
+/** Does the assignment's value expand the variable it assigns (`"$GRUB_CMDLINE_LINUX ..."`, `${GRUB_CMDLINE_LINUX:+...}`)? */
+function mentions(a: ShellAssignment, name: string): boolean {
+  const words = a.word ? [a.word] : a.words;
+  const visit = (w: { parts: ShellAssignment['words'][number]['parts'] }): boolean => w.parts.some((p) => p.type === 'param' && (p.name === name || (p.arg !== undefined && visit(p.arg))));
+  return words.some(visit);
 }
 
 /** Move a token of the evaluated value back to the file it was written in; undefined when it has no single home. */

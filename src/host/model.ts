@@ -9,6 +9,8 @@ import { capabilitiesView, type CapabilitiesView } from './capabilities.js';
 import { hugepageConfig } from './hugepages.js';
 import { modprobeQueries, moduleParamSettings, type ModprobeQueries, type ModuleParamSetting } from './modprobe.js';
 import type { LiveHost } from './live.js';
+import { grubSettings, type GrubSettings } from './grub.js';
+import { grubConfigFacts, type GrubConfigFacts } from './boot-config.js';
 
 /**
  * The host as the rules see it: every file read in the order and with the precedence the real
@@ -42,6 +44,10 @@ export interface HostModel {
   vfioIds: { ids: VfioId[]; from: 'cmdline' | 'modprobe' } | undefined;
   /** The persistent huge page pools the configured boot reserves. */
   hugepages: HugepageConfig;
+  /** /etc/default/grub and its grub.d drop-ins as grub-mkconfig sources them; undefined without them. */
+  grub: GrubSettings | undefined;
+  /** The generated /boot/grub/grub.cfg, when given (`boot-config.ts`). */
+  grubCfg: GrubConfigFacts | undefined;
   /** The running host as booted (`--live` or a snapshot folder; `live.ts`); undefined when neither was given. */
   live: LiveHost | undefined;
   /**
@@ -92,6 +98,8 @@ export function buildHostModel(files: readonly ParsedFile[], live?: LiveHost): H
     modulesLoad: usable.filter((f) => f.kind === 'modules-load').flatMap(moduleListFacts),
     vfioIds: effectiveVfioIds(configuredCmdlines, modprobeFactsList),
     hugepages: hugepageConfig(boot, values.get('vm.nr_hugepages')),
+    grub: usable.length === 0 ? undefined : grubSettings(usable),
+    grubCfg: usable.length === 0 ? undefined : grubConfigFacts(usable),
     live,
     moduleInstalled: (module) => live?.modules.installed(module),
   };

@@ -1,5 +1,6 @@
 import { nonPosixProblems, parseShellVars } from '../parsers/shell-vars/index.js';
 import { parseBlsEntry, parseKernelCmdlineFile, parseProcCmdline } from '../parsers/cmdline/index.js';
+import { parseGrubCfg } from '../parsers/grub-cfg/index.js';
 import { defineFileKind } from './define.js';
 import { meaningfulLines, sniffLines, sniffShellVars } from './sniff.js';
 import type { Sniff } from './types.js';
@@ -92,5 +93,23 @@ export const procCmdlineKind = defineFileKind({
   parse: (text) => {
     const file = parseProcCmdline(text);
     return { ast: { kind: 'proc-cmdline' as const, file }, problems: file.problems, comments: file.comments };
+  },
+});
+
+export const grubCfgKind = defineFileKind({
+  name: 'grub-cfg',
+  description: "GRUB's generated configuration (/boot/grub/grub.cfg, written by grub-mkconfig)",
+  feeds: 'host',
+  paths: ['/boot/grub/grub.cfg', '/boot/grub2/grub.cfg', '/boot/efi/EFI/*/grub.cfg'],
+  defaultDir: '/boot/grub/',
+  sniff: (text) =>
+    sniffLines(text, {
+      fits: (l) => /^\s*(menuentry|submenu|linux|linuxefi|linux16|initrd|initrdefi|insmod|search|set|if|else|fi|function|export|echo|load_video|terminal_output|font|configfile|source|}|### (BEGIN|END) )(\s|$|\/)/.test(l),
+      strong: (l) => /^\s*(menuentry|submenu)\s|^### BEGIN \/etc\/grub\.d\//.test(l),
+      what: 'GRUB script commands',
+    }),
+  parse: (text) => {
+    const file = parseGrubCfg(text);
+    return { ast: { kind: 'grub-cfg' as const, file }, problems: file.problems, comments: file.comments };
   },
 });

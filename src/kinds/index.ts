@@ -1,5 +1,5 @@
 import { capabilitiesKind, domainKind } from './xml.js';
-import { blsEntryKind, grubKind, kernelCmdlineKind, procCmdlineKind } from './boot.js';
+import { blsEntryKind, grubCfgKind, grubKind, kernelCmdlineKind, procCmdlineKind } from './boot.js';
 import { initramfsModulesKind, modprobeKind, modulesLoadKind } from './modules.js';
 import { sysctlKind } from './sysctl.js';
 import { dracutKind, mkinitcpioKind } from './initramfs.js';
@@ -19,6 +19,7 @@ export const BUILTIN_FILE_KINDS = [
   kernelCmdlineKind,
   blsEntryKind,
   procCmdlineKind,
+  grubCfgKind,
   modprobeKind,
   sysctlKind,
   mkinitcpioKind,

@@ -72,6 +72,8 @@ import { rule as hugepagesInsufficient } from './hugepages-insufficient/index.js
 import { rule as hugepagesSysctlSize } from './hugepages-sysctl-size/index.js';
 import { rule as sysctlShadowed } from './sysctl-shadowed/index.js';
 import { rule as initramfsStale } from './initramfs-stale/index.js';
+import { rule as cmdlineDrift } from './cmdline-drift/index.js';
+import { rule as grubDropinOverride } from './grub-dropin-override/index.js';
 
 /** Every built-in rule, in the order they are listed. */
 export const builtinRules: readonly Rule[] = [
@@ -146,6 +148,8 @@ export const builtinRules: readonly Rule[] = [
   hugepagesSysctlSize,
   sysctlShadowed,
   initramfsStale,
+  cmdlineDrift,
+  grubDropinOverride,
   syntax,
   unusedSuppression,
 ];

@@ -99,7 +99,7 @@ describe('usage mistakes: one line, exit 2', () => {
     [['.', '--format'], '--format needs a value'],
     [['--quiet=yes', '.'], '--quiet takes no value'],
     [['--max-warnings', 'many', '.'], '--max-warnings takes a whole number, or -1 for no limit (got "many")'],
-    [['--kind', 'yaml', '.'], '--kind must be one of domain, capabilities, grub, kernel-cmdline, bls-entry, proc-cmdline, modprobe, sysctl, mkinitcpio, dracut, initramfs-modules, modules-load, alone or as KIND=GLOB (got "yaml")'],
+    [['--kind', 'yaml', '.'], '--kind must be one of domain, capabilities, grub, kernel-cmdline, bls-entry, proc-cmdline, grub-cfg, modprobe, sysctl, mkinitcpio, dracut, initramfs-modules, modules-load, alone or as KIND=GLOB (got "yaml")'],
     [['--rule', 'memballoon-present', '.'], '--rule takes RULE:SEVERITY, e.g. --rule memballoon-present:error (got "memballoon-present")'],
     [['--fix', '--fix-dry-run', '.'], '--fix and --fix-dry-run cannot be used together'],
     [['--fix-suggestions', '.'], '--fix-suggestions goes with --fix or --fix-dry-run'],
