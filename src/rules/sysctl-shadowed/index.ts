@@ -17,7 +17,8 @@ export const rule = defineRule({
     severity: 'warning',
     fixable: 'suggest',
     scope: 'machine',
-    requires: ['sysctl'],
+    // Without sysctl files there is nothing that could shadow anything: no skip note to print.
+    requires: [],
     messages: {
       sameFile: '{key} = {value} is set again later in this file, to {winner} (line {line}): the last assignment wins, so this line has no effect',
       laterFile: '{key} = {value} is overridden by {winnerPath}, which sets it to {winner}: systemd-sysctl reads the files of /etc/sysctl.d, /run/sysctl.d, /usr/local/lib/sysctl.d and /usr/lib/sysctl.d together in name order ({winnerName} after {name}) and the last value wins, so this line has no effect',
