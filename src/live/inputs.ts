@@ -72,7 +72,9 @@ export function readSnapshotFolder(dir: string): { files: DiscoveredFile[]; prob
   // A snapshot holds copies of the files its writer chose, not the host's filesystem: no lookup of
   // any other file (a ROM a domain names) in it may count as the host's answer.
   const files = tree.files.filter((f) => relative(dir, f.displayPath) !== SNAPSHOT_FILE).map(({ tree: _, ...f }) => f);
-  return { files, problems: [...problems, ...tree.problems], live: doc ? liveHost(doc.host, 'snapshot', dir) : undefined };
+  // What the writer's discovery could not use on the host (a dangling link in /etc) is a problem here too, as under --live.
+  const recorded = (doc?.problems ?? []).map((p) => ({ path: join(dir, p.path), message: p.message }));
+  return { files, problems: [...problems, ...recorded, ...tree.problems], live: doc ? liveHost(doc.host, 'snapshot', dir) : undefined };
 }
 
 /** `--live`: the configuration files of the host at `root` and its running state, read now. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,4 +57,20 @@ describe('vfio-lint SNAPSHOT gives the findings --live gave on that host', () =>
       expect(JSON.parse(readFileSync(join(dir, 'vfio-lint-snapshot.json'), 'utf8')).format).toBe('vfio-lint-snapshot');
     });
   }
+
+  it('a file the host has but discovery cannot use (a dangling link in /etc) is the same problem in both', () => {
+    const root = join(mkdtempSync(join(tmpdir(), 'vfio-lint-eq-')), 'host');
+    cpSync(fixtureRoot(FIXTURE_NAMES[0]!), root, { recursive: true, verbatimSymlinks: true });
+    // Debian's kmod links modules-load.d/modules.conf to /etc/modules; here /etc/modules was removed.
+    mkdirSync(join(root, 'etc/modules-load.d'), { recursive: true });
+    symlinkSync('../modules', join(root, 'etc/modules-load.d/modules.conf'));
+    const live = runCli(['--live', '--root', root, '--no-config', '--format', 'json']);
+    const dir = join(mkdtempSync(join(tmpdir(), 'vfio-lint-eq-')), 'snap');
+    expect(runCli(['snapshot', dir, '--root', root]).code).toBe(0);
+    const linted = runCli([dir, '--no-config', '--format', 'json']);
+    const a = findings(live.stdout, root);
+    expect(a.some((f) => f.startsWith('/etc/modules-load.d/modules.conf:') && f.includes('dangling symbolic link'))).toBe(true);
+    expect(findings(linted.stdout, dir)).toEqual(a);
+    expect(linted.code).toBe(live.code);
+  });
 });
