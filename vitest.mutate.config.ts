@@ -14,6 +14,8 @@ export default defineConfig({
       'test/edit/*.test.ts',
       'test/host/*.test.ts',
     ],
+    // Links to directories that Stryker's sandbox copy leaves out (stryker.config.mjs) are put back.
+    globalSetup: ['test/helpers/mutate-links.ts'],
     pool: 'threads',
     testTimeout: 60_000,
     hookTimeout: 120_000,

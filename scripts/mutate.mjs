@@ -8,17 +8,19 @@
 //                                        each inside an area; its results are merged into that area's report
 //   npm run mutate -- host --report-only re-print the reports without running anything
 //
-// Each area's report, reports/mutation/<area>.json, holds the mutants of each of its files from the
-// last run that mutated that file, so an area's score can be built over several runs (a whole engine
-// run takes hours on a loaded machine). A whole-area run replaces the report. A file whose source
-// changed since its mutants were recorded is reported as stale and left out of the score, and the
-// area's score says how many of its files it covers. The bar is 80% killed per area
+// The report is committed, one file per mutated source file: reports/mutation/<path>.json (for example
+// reports/mutation/src/host/grub.ts.json) holds the mutants of that file from the last run that
+// mutated it, with the hash of the source they were made from. So an area's score is built over
+// several runs and sessions (a whole area takes hours on a loaded machine), and parallel runs over
+// different files never touch the same report file. A file whose source changed since its mutants
+// were recorded is reported as stale and left out of the score, and the area's score says how many
+// of its files it covers. The bar is 80% killed per area
 // (docs/contributing.md, "Mutation testing"); the script exits 1 when an area it prints is below it.
 // It is not part of `npm test` or CI.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
@@ -55,18 +57,15 @@ if (filesArg) {
   const run = stryker(entries, entries.filter((e) => !/[*?[\]]/.test(e)));
   const got = Object.keys(run.files);
   if (got.length === 0) fail(`'${filesArg}' matched no file with a mutant`);
-  for (const area of areas) {
-    const mine = Object.fromEntries(Object.entries(run.files).filter(([f]) => areaOf(f) === area));
-    save(area, { ...load(area), ...mine });
-    console.log(`\n== ${area}: merged ${Object.keys(mine).length} file(s) into reports/mutation/${area}.json`);
-  }
+  for (const [file, entry] of Object.entries(run.files)) save(file, entry);
+  console.log(`\n== recorded ${got.length} file(s) under reports/mutation/`);
   finish([...areas]);
 } else {
   const areas = named.length > 0 ? named : Object.keys(AREAS);
   if (!reportOnly) {
     for (const area of areas) {
       const run = stryker([`${AREAS[area]}/**/*.ts`], areaFiles(area));
-      save(area, run.files);
+      for (const [file, entry] of Object.entries(run.files)) save(file, entry);
     }
   }
   finish(areas);
@@ -106,29 +105,43 @@ function stryker(globs, known) {
   const at = new Date().toISOString();
   const files = {};
   for (const [file, entry] of Object.entries(report.files)) {
-    const mutants = entry.mutants.map(({ coveredBy, killedBy, ...m }) => (killedBy ? { ...m, killedBy: killedBy.map((id) => names.get(id) ?? id) } : m));
-    files[file] = { source: entry.source, mutatedAt: at, mutants };
+    // Kept per mutant: what it was, where, and how it ended (with the first test that killed it).
+    const mutants = entry.mutants.map((m) => ({
+      at: `${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column}`,
+      mutator: m.mutatorName,
+      replacement: m.replacement ?? '',
+      status: m.status,
+      ...(m.killedBy?.length ? { killedBy: names.get(m.killedBy[0]) ?? m.killedBy[0] } : {}),
+    }));
+    files[file] = { sha: sha(entry.source), mutatedAt: at, mutants };
   }
-  for (const file of known) files[file] ??= { source: readFileSync(join(root, file), 'utf8'), mutatedAt: at, mutants: [] };
+  for (const file of known) files[file] ??= { sha: sha(readFileSync(join(root, file), 'utf8')), mutatedAt: at, mutants: [] };
   return { files };
 }
 
-function reportPath(area) {
-  return join(dir, `${area}.json`);
+function sha(text) {
+  return createHash('sha1').update(text).digest('hex');
 }
 
-/** An area's merged files (path -> { source, mutatedAt, mutants }), empty when none is recorded. */
+function reportPath(file) {
+  return join(dir, `${file}.json`);
+}
+
+/** An area's recorded files (path -> { sha, mutatedAt, mutants }), for the area's current files. */
 function load(area) {
-  const p = reportPath(area);
-  if (!existsSync(p)) return {};
-  const report = JSON.parse(readFileSync(p, 'utf8'));
-  // A report from before merging (Stryker's own JSON) has no mutatedAt; its files count all the same.
-  return report.files ?? {};
+  const files = {};
+  for (const file of areaFiles(area)) {
+    const p = reportPath(file);
+    if (existsSync(p)) files[file] = JSON.parse(readFileSync(p, 'utf8'));
+  }
+  return files;
 }
 
-function save(area, files) {
-  const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)));
-  writeFileSync(reportPath(area), `${JSON.stringify({ area, files: sorted })}\n`);
+/** One mutant per line, so a re-run's diff shows which mutants changed. */
+function save(file, entry) {
+  mkdirSync(dirname(reportPath(file)), { recursive: true });
+  const mutants = entry.mutants.map((m) => `    ${JSON.stringify(m)}`).join(',\n');
+  writeFileSync(reportPath(file), `{\n  "file": ${JSON.stringify(file)},\n  "sha": "${entry.sha}",\n  "mutatedAt": "${entry.mutatedAt}",\n  "mutants": [${mutants ? `\n${mutants}\n  ` : ''}]\n}\n`);
 }
 
 /** The .ts files of an area, as repository paths. */
@@ -162,8 +175,7 @@ function summarize(area) {
   const stale = [];
   for (const [file, entry] of Object.entries(files)) {
     if (!all.includes(file)) continue; // removed since
-    const current = readFileSync(join(root, file), 'utf8');
-    if (current !== entry.source) {
+    if (sha(readFileSync(join(root, file), 'utf8')) !== entry.sha) {
       stale.push(file);
       continue;
     }
@@ -173,7 +185,7 @@ function summarize(area) {
       count[k]++;
       total[k]++;
       if (m.status === 'Survived' || m.status === 'NoCoverage') {
-        survivors.push(`  ${file}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName}${m.status === 'NoCoverage' ? ' (no test runs it)' : ''}: ${JSON.stringify(m.replacement ?? '')}`);
+        survivors.push(`  ${file}:${m.at.split('-')[0]} ${m.mutator}${m.status === 'NoCoverage' ? ' (no test runs it)' : ''}: ${JSON.stringify(m.replacement)}`);
       }
     }
     const valid = count.Killed + count.Timeout + count.Survived + count.NoCoverage;
