@@ -35,8 +35,21 @@ try {
   // and syntax minification take a third off its size. Identifiers are not minified, so a --debug stack
   // trace still names functions.
   const startupSize = { minifyWhitespace: true, minifySyntax: true };
+  // The CLI's bundle holds what a lint of files runs. What only some runs need is a file of its own beside
+  // it, loaded by the `import()` that asks for it (in a CommonJS bundle esbuild would inline it): each
+  // piece carries its own copy of the modules it shares with the bundle, so errors that cross from a piece
+  // are told apart by a registered mark, not by class identity (src/core/errors.ts).
+  const pieces = [
+    ['src/cli/snapshot.ts', 'cli-snapshot.cjs'],
+    ['src/cli/topology.ts', 'cli-topology.cjs'],
+    ['src/cli/dry-run.ts', 'cli-dry-run.cjs'],
+    ['src/live/read-machine.ts', 'cli-live.cjs'],
+    // Every format but the default one (src/reporters/formats.ts).
+    ...['json', 'sarif', 'github', 'unix', 'checkstyle', 'junit', 'gitlab'].map((name) => [`src/reporters/${name}.ts`, `cli-reporter-${name}.cjs`]),
+  ];
   const entries = [
-    { ...common, ...cjsImportMeta, ...startupSize, entryPoints: ['src/cli/bin.ts'], outfile: join(out, 'cli.cjs'), format: 'cjs' },
+    { ...common, ...cjsImportMeta, ...startupSize, entryPoints: ['src/cli/bin.ts'], outfile: join(out, 'cli.cjs'), format: 'cjs', plugins: [cliPieces(pieces), lazySaxes()], supported: { 'dynamic-import': false } },
+    ...pieces.map(([entry, file]) => ({ ...common, ...cjsImportMeta, ...startupSize, entryPoints: [entry], outfile: join(out, file), format: 'cjs' })),
     { ...common, ...cjsImportMeta, entryPoints: ['src/index.ts'], outfile: join(out, 'index.cjs'), format: 'cjs' },
     { ...common, entryPoints: ['src/index.ts'], outfile: join(out, 'index.js'), format: 'esm' },
   ];
@@ -58,6 +71,40 @@ try {
 } catch (err) {
   rmSync(out, { recursive: true, force: true });
   throw err;
+}
+
+/** esbuild plugin: a dynamic import of one of `pieces`' entries becomes a require of that piece's file. */
+function cliPieces(pieces) {
+  const byEntry = new Map(pieces.map(([entry, file]) => [join(root, entry), `./${file}`]));
+  return {
+    name: 'cli-pieces',
+    setup(b) {
+      b.onResolve({ filter: /^\.\.?\// }, (args) => {
+        if (args.kind !== 'dynamic-import') return undefined;
+        const file = byEntry.get(join(args.resolveDir, args.path.replace(/\.js$/, '.ts')));
+        return file === undefined ? undefined : { path: file, external: true };
+      });
+    },
+  };
+}
+
+/**
+ * esbuild plugin: saxes, the XML parser for what the fast scanner declines (src/parsers/xml/parse.ts),
+ * is evaluated the first time a parser is made, not when the bundle loads: a lint of well-formed files
+ * never runs it. The stand-in's constructor returns saxes' own parser.
+ */
+function lazySaxes() {
+  return {
+  name: 'lazy-saxes',
+  setup(b) {
+    b.onResolve({ filter: /^saxes$/ }, (args) => (args.namespace === 'lazy-saxes' ? undefined : { path: 'saxes', namespace: 'lazy-saxes' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-saxes' }, () => ({
+      resolveDir: root,
+      loader: 'js',
+      contents: 'let saxes;\nexport class SaxesParser {\n  constructor(options) {\n    saxes ??= require("saxes");\n    return new saxes.SaxesParser(options);\n  }\n}\n',
+    }));
+  },
+  };
 }
 
 /**

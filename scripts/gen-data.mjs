@@ -10,7 +10,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { AptRoot } from './data/apt.mjs';
-import { parseKernelParameters } from './data/kernel-params.mjs';
+import { dashNames, parseKernelParameters } from './data/kernel-params.mjs';
 import { readKernel, mergeKernels, releasesIn } from './data/kernel-modules.mjs';
 import { readCpuMap } from './data/libvirt-cpu.mjs';
 import { buildSchemaModel, serialiseSchemaModel } from './data/libvirt-schema.mjs';
@@ -77,6 +77,7 @@ try {
       origin: { generator: GENERATOR, source: 'Documentation/admin-guide/kernel-parameters.txt (and the tag legend in kernel-parameters.rst)', packages: used },
       kernel: upstream(used[0].version),
       archTags,
+      dashNames: dashNames(params),
       params,
     });
   }

@@ -21,6 +21,17 @@ export function nodeCommand(label, args, options = {}) {
   return { label, file: process.execPath, args: ['-r', RUSAGE, ...args], node: true, ...options };
 }
 
+/**
+ * `nodeCommand` with standard output on a terminal: util-linux `script` runs it on a pseudo-terminal
+ * 120 columns wide (so a reporter that wraps to the width does). The rusage pipe (fd 3) passes through
+ * `script` and the shell, so the CPU time and peak RSS are the node process's own, as for the others.
+ */
+export function terminalCommand(label, args, options = {}) {
+  const quote = (s) => `'${String(s).replaceAll("'", "'\\''")}'`;
+  const line = `stty cols 120 rows 40 2>/dev/null; exec ${[process.execPath, '-r', RUSAGE, ...args].map(quote).join(' ')}`;
+  return { label, file: 'script', args: ['-qec', line, '/dev/null'], node: true, ...options };
+}
+
 export function plainCommand(label, file, args, options = {}) {
   return { label, file, args, node: false, ...options };
 }

@@ -184,3 +184,14 @@ export function parseKernelParameters(txt, rst) {
   }
   return { params: out, archTags: [...legend.arch].sort() };
 }
+
+/**
+ * The documented names that have a '-', by their spelling with '_' for each '-': the kernel reads the
+ * two alike (parameq in kernel/params.c), and with this small map a reader finds a name's entry without
+ * reading every name first (src/data/kernel-params.ts). Where two documented names read alike, the later
+ * one is the answer, as a map built over all the names in order gives.
+ */
+export function dashNames(params) {
+  const byNormal = new Map(Object.keys(params).map((n) => [n.replaceAll('-', '_'), n]));
+  return Object.fromEntries([...byNormal].filter(([normal, name]) => normal !== name));
+}

@@ -38,21 +38,76 @@ function writeAll(fd: number, text: string): void {
 }
 
 /**
- * node:tty pulls in net and the whole stream stack (about 8 ms of start-up), so
- * it is loaded only when the descriptor is a character device, which a pipe or
- * file never is.
+ * Whether a descriptor is a terminal, and its width, without node:tty: that module pulls in net and
+ * the whole stream stack (31 modules, about 8 ms of CPU at start-up), which made a run on a terminal
+ * cost more than one into a pipe (issue 21). A pipe or a file is never a character device, and Linux's
+ * memory devices (major 1: /dev/null, /dev/zero...) never terminals: those need no question at all.
+ * Otherwise Node's own tty binding answers (what node:tty itself calls), and node:tty is the fallback
+ * when that binding cannot be had.
  */
-function isTerminal(fd: number): boolean {
+interface Terminal {
+  isTTY: boolean;
+  /** The width the terminal reports (0 when it reports none); undefined when it could not be asked. */
+  columns?: number;
+}
+
+function terminalOf(fd: number): Terminal {
   try {
     const st = fstatSync(fd);
-    if (!st.isCharacterDevice()) return false;
-    // Linux's memory devices (major 1: /dev/null, /dev/zero, /dev/full...) are never terminals: output sent
-    // to /dev/null starts as fast as a pipe, without node:tty's 31 extra modules (issue 21).
-    if (process.platform === 'linux' && linuxMajor(st.rdev) === 1) return false;
-    const tty = createRequire(import.meta.url)('node:tty') as typeof import('node:tty');
-    return tty.isatty(fd);
+    if (!st.isCharacterDevice()) return { isTTY: false };
+    if (process.platform === 'linux' && linuxMajor(st.rdev) === 1) return { isTTY: false };
   } catch {
-    return false;
+    return { isTTY: false };
+  }
+  const binding = ttyBinding();
+  if (binding) {
+    try {
+      if (!binding.isTTY(fd)) return { isTTY: false };
+      return { isTTY: true, columns: windowColumns(binding, fd) };
+    } catch {
+      // An older or newer binding than the one known here: ask node:tty below.
+    }
+  }
+  try {
+    const tty = createRequire(import.meta.url)('node:tty') as typeof import('node:tty');
+    if (!tty.isatty(fd)) return { isTTY: false };
+    return { isTTY: true, columns: fd === 1 ? process.stdout.columns : undefined };
+  } catch {
+    return { isTTY: false };
+  }
+}
+
+/** The part of Node's tty binding used here: the same calls node:tty makes for isatty and a stream's size. */
+interface TtyBinding {
+  isTTY(fd: number): boolean;
+  TTY: new (fd: number, ctx: { code?: string }) => { getWindowSize(size: number[]): number; close(): void };
+}
+
+function ttyBinding(): TtyBinding | undefined {
+  // process.binding is deprecated in the documentation only; under --pending-deprecation it warns, so
+  // a user who asked for those warnings gets node:tty instead of one about us.
+  const pending = process.execArgv.includes('--pending-deprecation') || /--pending-deprecation/.test(process.env.NODE_OPTIONS ?? '') || process.env.NODE_PENDING_DEPRECATION === '1';
+  const binding = (process as unknown as { binding?: (name: string) => unknown }).binding;
+  if (pending || typeof binding !== 'function') return undefined;
+  try {
+    const b = binding.call(process, 'tty_wrap') as Partial<TtyBinding>;
+    return typeof b.isTTY === 'function' && typeof b.TTY === 'function' ? (b as TtyBinding) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The terminal's width as tty.WriteStream reads it (its `columns`): undefined when the size cannot be read. */
+function windowColumns(binding: TtyBinding, fd: number): number | undefined {
+  const ctx: { code?: string } = {};
+  const handle = new binding.TTY(fd, ctx);
+  if (ctx.code !== undefined) return undefined;
+  try {
+    const size = [0, 0];
+    return handle.getWindowSize(size) === 0 ? size[0] : undefined;
+  } finally {
+    // libuv never closes a standard descriptor; a copy it opened for the handle is closed here.
+    handle.close();
   }
 }
 
@@ -61,14 +116,14 @@ function linuxMajor(rdev: number): number {
   return ((rdev >>> 8) & 0xfff) | (Math.floor(rdev / 2 ** 32) & ~0xfff);
 }
 
+const stdout = terminalOf(1);
+const stdoutIsTTY = stdout.isTTY;
 /** The width of the terminal on standard output: COLUMNS when set, else the terminal's own. */
 function terminalColumns(): number | undefined {
   const given = Number(process.env.COLUMNS);
   if (Number.isInteger(given) && given > 0) return given;
-  return process.stdout.columns;
+  return stdout.columns;
 }
-
-const stdoutIsTTY = isTerminal(1);
 // The bundle's entry: wire the CLI to the real process.
 main(process.argv.slice(2), {
   stdout: (s) => writeAll(1, s),
@@ -76,7 +131,7 @@ main(process.argv.slice(2), {
   cwd: process.cwd(),
   env: process.env,
   stdoutIsTTY,
-  // Only a terminal has a width (and only then is process.stdout, a stream, worth its start-up cost).
+  // Only a terminal has a width.
   columns: stdoutIsTTY ? terminalColumns() : undefined,
   readStdin: readAllStdin,
 }).then(

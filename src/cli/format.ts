@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { LintReport } from '../engine/result.js';
 import type { Formatter, FormatterContext } from '../config/plugins.js';
-import { loadReporter, REPORTER_NAMES, toJson, UnknownFormatError, type ReporterOptions, type ReporterOutput } from '../reporters/index.js';
+import { importReporter, REPORTER_NAMES, UnknownFormatError } from '../reporters/formats.js';
+import type { ReporterOptions, ReporterOutput } from '../reporters/types.js';
 import { UsageError } from './args.js';
 
 export type CliReporter = (report: LintReport, options: ReporterOptions) => ReporterOutput | Promise<string>;
@@ -15,7 +16,7 @@ export type CliReporter = (report: LintReport, options: ReporterOptions) => Repo
  * works here.
  */
 export async function resolveFormat(name: string, cwd: string, plugins: ReadonlyMap<string, Formatter>): Promise<CliReporter> {
-  if (REPORTER_NAMES.includes(name)) return loadReporter(name);
+  if (REPORTER_NAMES.includes(name)) return importReporter(name);
   const fromPlugin = plugins.get(name);
   if (fromPlugin) return eslintStyle(fromPlugin, name);
   if (!/[\\/]/.test(name) && !/\.[cm]?js$/.test(name)) {
@@ -42,6 +43,7 @@ function eslintStyle(formatter: Formatter, name: string): CliReporter {
     for (const [id, meta] of Object.entries(report.rulesMeta)) {
       context.rulesMeta[id] = { type: 'problem', docs: { description: meta.description, ...(meta.docs ? { url: meta.docs } : {}) }, ...(meta.fixable === 'safe' ? { fixable: 'code' as const } : {}), ...(meta.fixable === 'suggest' ? { hasSuggestions: true } : {}) };
     }
+    const { toJson } = await import('../reporters/json.js');
     let out: unknown;
     try {
       out = await formatter(toJson(report, options), context);

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { DiscoveredFile } from '../host/discover.js';
 import type { LiveHost } from '../host/live.js';
-import { readLiveMachine, setLive, withSnapshots, type MachineInputs } from '../live/inputs.js';
+import { setLive, withSnapshots, type MachineInputs } from '../live/inputs.js';
+import type { readLiveMachine } from '../live/read-machine.js';
 import type { CollectedRun } from '../pipeline/inputs.js';
 import { oneLine } from '../reporters/text.js';
 import type { CliArgs } from './args.js';
@@ -12,13 +13,15 @@ import { runningDomainPath, type RunningDomainJoin } from '../live/running-domai
  * The machines to lint with their live facts: each snapshot folder's, and with
  * `--live` the running host's (or, with --root DIR, the tree at DIR read as if
  * it ran), joined to the first machine. What could not be read is said on
- * standard error, one line each, as skipped rules are said.
+ * standard error, one line each, as skipped rules are said. `readLive` is the running host's reader
+ * (src/live/read-machine.ts), which the caller loads when `--live` is given.
  */
-export function liveMachines(run: CollectedRun, args: CliArgs, io: CliIo): Array<MachineInputs<DiscoveredFile>> {
+export function liveMachines(run: CollectedRun, args: CliArgs, io: CliIo, readLive: typeof readLiveMachine | undefined): Array<MachineInputs<DiscoveredFile>> {
   const machines = run.machines.flatMap(withSnapshots);
   if (args.live) {
+    if (!readLive) throw new Error('--live without the live reader loaded');
     const root = args.root === undefined ? '/' : resolve(io.cwd, args.root);
-    const read = readLiveMachine(root);
+    const read = readLive(root);
     const first = machines[0]!;
     const seen = new Set(first.files.map((f) => f.realPath));
     for (const f of read.files) if (!seen.has(f.realPath)) first.files.push(f);

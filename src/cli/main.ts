@@ -1,6 +1,6 @@
 import { closeSync, existsSync, openSync, readFileSync, realpathSync, statSync, writeSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { ReporterOutput } from '../reporters/types.js';
+import { pieces, type ReporterOutput } from '../reporters/types.js';
 import { fileURLToPath } from 'node:url';
 import { HELP, parseArgs, UsageError, type CliArgs } from './args.js';
 import type { CliIo } from './io.js';
@@ -12,7 +12,6 @@ import { ConfigError, parseSeverity, resolveRuleStates, type Config, type RuleSe
 import { matchesAny } from '../config/glob.js';
 import type { Rule } from '../engine/rule.js';
 import { resolveFormat } from './format.js';
-import { dryRunDiff } from './dry-run.js';
 import { decode } from '../core/source.js';
 import { countResult, type LintReport } from '../engine/result.js';
 import { undoneWhy } from '../engine/fix-loop.js';
@@ -26,9 +25,10 @@ import { useColor } from './color.js';
 import { unreadableReason } from './readable.js';
 import { stdinInput } from './stdin.js';
 import { didYouMean } from '../config/suggest.js';
-import { UnknownFormatError } from '../reporters/index.js';
+import { UnknownFormatError } from '../reporters/formats.js';
 import { machineInputs, machineLabel, mergeReports } from '../config/machines.js';
 import { liveMachines } from './live.js';
+import type { readLiveMachine } from '../live/read-machine.js';
 import pkg from '../../package.json' with { type: 'json' };
 
 type RunSetup = ReturnType<typeof setupRun>;
@@ -98,11 +98,12 @@ async function run(args: CliArgs, io: CliIo): Promise<number> {
       break;
   }
   // The format is checked before any work, so a typo costs nothing.
-  const { pieces } = await import('../reporters/index.js');
   const reporter = await resolveFormat(args.format, io.cwd, setup.formatters);
 
   for (const note of securityOffNotes(setup, cliRules)) io.stderr(`${note}\n`);
-  let report = lintRequested(args, io, setup, options);
+  // The running host's reader (and everything it reads with) is loaded only for --live.
+  const readLive = args.live ? (await import('../live/read-machine.js')).readLiveMachine : undefined;
+  let report = lintRequested(args, io, setup, options, readLive);
 
   if (report.failures.length > 0) {
     for (const f of report.failures) io.stderr(`vfio-lint: rule ${oneLine(f.ruleId)} failed: ${oneLine(f.message)}\n${args.debug && f.stack ? `${f.stack}\n` : ''}`);
@@ -129,6 +130,7 @@ async function run(args: CliArgs, io: CliIo): Promise<number> {
 
   let writeFailed = false;
   if (args.fixDryRun && !args.formatGiven) {
+    const { dryRunDiff } = await import('./dry-run.js');
     const diff = dryRunDiff(report, io.cwd, (w) => io.stderr(`vfio-lint: warning: ${oneLine(w)}\n`));
     // A patch must stay byte-exact when piped; on a terminal, control characters from the files are shown, not obeyed.
     emit(io.stdoutIsTTY && !args.outputFile ? visibleControls(diff) : diff);
@@ -139,7 +141,7 @@ async function run(args: CliArgs, io: CliIo): Promise<number> {
     if (args.fix) {
       writeFailed = !writeFixes(report, io);
       // What is on disk now: the files written hold their fixes, the others what they held.
-      if (writeFailed) report = lintRequested(args, io, setup, { ...options, fix: false });
+      if (writeFailed) report = lintRequested(args, io, setup, { ...options, fix: false }, readLive);
     }
     const color = useColor(args.color, io.env, io.stdoutIsTTY);
     const shown = args.quiet ? quietReport(report) : report;
@@ -196,7 +198,7 @@ function collectRequested(args: CliArgs, io: CliIo, setup: RunSetup): CollectedR
 }
 
 /** Lint what the command line asks for, machine by machine. */
-function lintRequested(args: CliArgs, io: CliIo, setup: RunSetup, options: LintOptions): LintReport {
+function lintRequested(args: CliArgs, io: CliIo, setup: RunSetup, options: LintOptions, readLive: typeof readLiveMachine | undefined): LintReport {
   const run = collectRequested(args, io, setup);
   for (const g of run.groupings) io.stderr(`vfio-lint: ${g}\n`);
   for (const m of run.machines) for (const s of m.skipped) if (s.note) io.stderr(`vfio-lint: skipped ${relative(io.cwd, s.path) || s.path}: ${s.reason}\n`);
@@ -218,7 +220,7 @@ function lintRequested(args: CliArgs, io: CliIo, setup: RunSetup, options: LintO
       }
     }
   }
-  const machines = liveMachines(run, args, io);
+  const machines = liveMachines(run, args, io, readLive);
   const reports = machines.map((m, i) => ({ label: m.name ?? `#${i + 1}`, report: lintCollected(m.files, m.unusable, setup, { ...options, ...(args.stdin ? { texts } : {}), ...(m.live ? { live: m.live } : {}) }) }));
   return mergeReports(reports);
 }

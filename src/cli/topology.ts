@@ -7,6 +7,7 @@ import { topologyOfMachines, topologySvg } from '../topology/index.js';
 import { topologyText } from './topology-text.js';
 import { collectMachines, InputError } from '../pipeline/inputs.js';
 import { liveMachines } from './live.js';
+import { readLiveMachine } from '../live/read-machine.js';
 import { writeOutputFile } from '../io/write.js';
 import { oneLine } from '../reporters/text.js';
 
@@ -24,7 +25,7 @@ export async function topologyCommand(args: CliArgs, io: CliIo): Promise<number>
   }
   // Snapshot folders bring their host's facts; --live joins the running host's to the first machine (and says what it read).
   const run = collectMachines(args.paths, { cwd: io.cwd, kind: args.kind });
-  const machines = topologyOfMachines(liveMachines(run, args, io), { show: (p) => relative(io.cwd, p) || p });
+  const machines = topologyOfMachines(liveMachines(run, args, io, readLiveMachine), { show: (p) => relative(io.cwd, p) || p });
   const drawn = machines.some((m) => m.map);
   if (target === undefined) {
     const color = useColor(args.color, io.env, io.stdoutIsTTY);

@@ -25,6 +25,8 @@ interface ParamsFile {
   origin: DictionaryOrigin;
   kernel: string;
   archTags: string[];
+  /** The names with a '-', by their spelling with '_' for each '-' (written by scripts/gen-data.mjs). */
+  dashNames?: Record<string, string>;
   params: Record<string, KernelParamDoc>;
 }
 
@@ -37,14 +39,25 @@ export const kernelParamsOrigin = (): DictionaryOrigin => paramsFile().origin;
 // The kernel compares names with "-" and "_" as one character (parameq in kernel/params.c).
 const normaliseParam = (name: string): string => name.replaceAll('-', '_');
 let index: Map<string, string> | undefined;
-function byNormalName(): Map<string, string> {
-  index ??= new Map(Object.keys(paramsFile().params).map((n) => [normaliseParam(n), n]));
-  return index;
+/**
+ * The documented name that `name` stands for, dash and underscore alike. The dictionary's `dashNames`
+ * answers for the few names with a '-'; any other documented name is its own normal spelling, so a
+ * lookup reads one entry (the 77 KB dictionary is read lazily: src/data/lazy-record.ts). A dictionary
+ * without `dashNames` is indexed whole.
+ */
+function documentedName(name: string): string | undefined {
+  const normal = normaliseParam(name);
+  const file = paramsFile();
+  if (file.dashNames === undefined) {
+    index ??= new Map(Object.keys(file.params).map((n) => [normaliseParam(n), n]));
+    return index.get(normal);
+  }
+  return Object.hasOwn(file.dashNames, normal) ? file.dashNames[normal] : Object.hasOwn(file.params, normal) ? normal : undefined;
 }
 
 /** The documented entry for a parameter name (dash and underscore alike), or undefined. */
 export function kernelParamDoc(name: string): (KernelParamDoc & { name: string }) | undefined {
-  const doc = byNormalName().get(normaliseParam(name));
+  const doc = documentedName(name);
   return doc === undefined ? undefined : { name: doc, ...paramsFile().params[doc]! };
 }
 

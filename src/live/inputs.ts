@@ -3,7 +3,6 @@ import { discoverHostTree, type DiscoveredFile } from '../host/discover.js';
 import { liveHost, type LiveHost } from '../host/live.js';
 import { KINDS } from '../kinds/index.js';
 import { SNAPSHOT_FILE, type SnapshotDocument } from './document.js';
-import { readLiveHost, type LiveReadOptions } from './read.js';
 import { runningDomainInputs, type RunningDomainJoin } from './running-domains.js';
 
 /** A machine's inputs as collected (src/pipeline/inputs.ts), with the folders a directory kind claimed. */
@@ -77,11 +76,6 @@ export function readSnapshotFolder(dir: string): { files: DiscoveredFile[]; prob
   return { files, problems: [...problems, ...recorded, ...tree.problems], live: doc ? liveHost(doc.host, 'snapshot', dir) : undefined };
 }
 
-/** `--live`: the configuration files of the host at `root` and its running state, read now. */
-export function readLiveMachine(root = '/', options: LiveReadOptions = {}): { files: DiscoveredFile[]; problems: Array<{ path: string; message: string }>; live: LiveHost } {
-  const tree = discoverHostTree(root, 'root');
-  return { files: tree.files, problems: tree.problems, live: liveHost(readLiveHost(root, options), 'live', root) };
-}
 
 function stripPath(message: string, path: string): string {
   return message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message;

@@ -3,9 +3,8 @@
  * `unifiedDiff` renders `--fix-dry-run`. Every reporter is a pure function of
  * the report; the formats are described in docs/formats.md.
  *
- * The reporters are small and dependency-free, so they are imported statically
- * here: the CLI already imports this module only when it is about to print,
- * and in the CommonJS bundle a dynamic import would be inlined anyway.
+ * The library imports every reporter statically here; the CLI loads only the
+ * one it prints with (`importReporter` in ./formats.ts).
  */
 import { stream as github } from './github.js';
 import { stream as json } from './json.js';
@@ -16,6 +15,7 @@ import { format as checkstyle } from './checkstyle.js';
 import { format as junit } from './junit.js';
 import { format as gitlab } from './gitlab.js';
 import type { Reporter } from './types.js';
+import { UnknownFormatError } from './formats.js';
 
 export type { Reporter, ReporterOptions, ReporterOutput } from './types.js';
 export { PARSE_ERROR_RULE, pieces, reportText } from './types.js';
@@ -26,16 +26,7 @@ export { unifiedDiff, type DiffOptions } from './diff.js';
 
 const REPORTERS: Readonly<Record<string, Reporter>> = { stylish, json, sarif, github, unix, gcc: unix, checkstyle, junit, gitlab };
 
-/** The names `--format` accepts; the first is the default. */
-export const REPORTER_NAMES: readonly string[] = Object.keys(REPORTERS);
-
-/** `--format` named no known format. The CLI reports it like any usage mistake (exit 2). */
-export class UnknownFormatError extends Error {
-  constructor(readonly format: string) {
-    super(`unknown format "${format}": use one of ${REPORTER_NAMES.join(', ')}`);
-    this.name = 'UnknownFormatError';
-  }
-}
+export { REPORTER_NAMES, UnknownFormatError, importReporter } from './formats.js';
 
 /** The reporter for a `--format` name; throws UnknownFormatError for any other name. */
 export function loadReporter(name: string): Reporter {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,12 +62,64 @@ describe('start-up: the CLI bundle and its V8 code cache', () => {
     }
   });
 
+  /** The built-in modules a run loads after the launcher's preload, and the files it required, as `[modules, files]`. */
+  function loadedBy(args: string[], terminal = false): { status: number | null; stdout: string; modules: string[]; files: string[] } {
+    const dir = mkdtempSync(join(tmpdir(), 'vfio-modules-'));
+    try {
+      const preload = join(dir, 'loaded.cjs');
+      const out = join(dir, 'loaded.json');
+      writeFileSync(
+        preload,
+        `const fs = require('fs'); const before = new Set(process.moduleLoadList);\n` +
+          `process.on('exit', () => fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify({ modules: process.moduleLoadList.filter((m) => !before.has(m)), files: Object.keys(require.cache) })));\n`,
+      );
+      const node = [process.execPath, '-r', preload, join(ROOT, 'bin', 'vfio-lint'), ...args];
+      const r = terminal
+        ? spawnSync('script', ['-qec', node.map((a) => `'${a}'`).join(' '), '/dev/null'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', TERM: 'xterm' } })
+        : spawnSync(node[0]!, node.slice(1), { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      const loaded = JSON.parse(readFileSync(out, 'utf8')) as { modules: string[]; files: string[] };
+      return { status: r.status, stdout: r.stdout, ...loaded };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const streamModules = (modules: string[]) => modules.filter((m) => /^NativeModule (stream|net|tty|crypto|internal\/streams\/.*)$/.test(m));
+  const pieces = (files: string[]) => files.filter((f) => f.startsWith(join(ROOT, 'dist'))).map((f) => f.slice(join(ROOT, 'dist').length + 1));
+
+  // util-linux `script` gives the run a pseudo-terminal (scripts/install-test-tools.sh installs it).
+  const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
+  it.skipIf(!hasScript)('a run on a terminal loads no more than one into a pipe: no stream, net or tty module', () => {
+    const r = loadedBy([join(ROOT, 'examples', 'desktop')], true);
+    expect(r.stdout).toContain('memballoon-present');
+    expect(r.modules).toContain('NativeModule vm');
+    expect(streamModules(r.modules)).toEqual([]);
+  });
+
+  it('a lint loads none of the files for what it does not run (other formats, --live, topology, snapshot, --fix-dry-run)', () => {
+    const plain = loadedBy([join(ROOT, 'examples', 'desktop')]);
+    expect(plain.status).toBe(1);
+    expect(plain.stdout).toContain('memballoon-present');
+    expect(pieces(plain.files)).toEqual([]);
+    // Each piece is loaded when the run asks for it, and works (the pieces are checked to exist at all).
+    const cases: Array<[string[], string]> = [
+      [['--format', 'sarif', join(ROOT, 'examples', 'desktop')], 'cli-reporter-sarif.cjs'],
+      [['--fix-dry-run', join(ROOT, 'examples', 'desktop')], 'cli-dry-run.cjs'],
+      [['topology', join(ROOT, 'examples', 'desktop')], 'cli-topology.cjs'],
+    ];
+    for (const [args, piece] of cases) {
+      const r = loadedBy(args);
+      expect(r.stdout.length, args.join(' ')).toBeGreaterThan(100);
+      expect(pieces(r.files), args.join(' ')).toEqual([piece]);
+    }
+  });
+
   /** The launcher and bundle copied to a directory of their own, with the cache replaced by `cacheBytes` (or none). */
   function installWith(cacheBytes: Buffer | undefined): string {
     const dir = mkdtempSync(join(tmpdir(), 'vfio-startup-'));
     cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
     cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
-    cpSync(bundle, join(dir, 'dist', 'cli.cjs'));
+    // The bundle and the pieces it loads on demand (scripts/build.mjs), without the build's cache.
+    for (const f of readdirSync(join(ROOT, 'dist'))) if (/^cli.*\.cjs$/.test(f)) cpSync(join(ROOT, 'dist', f), join(dir, 'dist', f));
     cpSync(join(ROOT, 'dist', 'language-server.cjs'), join(dir, 'dist', 'language-server.cjs'));
     // The dictionaries a lint reads (the schema for unknown-element), as the package ships them beside dist/.
     cpSync(join(ROOT, 'data'), join(dir, 'data'), { recursive: true });

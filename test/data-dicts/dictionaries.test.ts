@@ -32,6 +32,8 @@ import {
   pciDriverDepends,
   pciDriversKernel,
 } from '../../src/data/index.js';
+import { readDictionaryFile } from '../../src/data/load.js';
+import { join } from 'node:path';
 
 describe('kernel parameters (kernel-parameters.txt)', () => {
   it('records the kernel and package it came from', () => {
@@ -63,6 +65,16 @@ describe('kernel parameters (kernel-parameters.txt)', () => {
   });
   it('matches names with - and _ alike, as the kernel does', () => {
     expect(kernelParamDoc('log-buf-len')?.name).toBe('log_buf_len');
+    expect(kernelParamDoc('kvm_amd.nested')?.name).toBe('kvm-amd.nested');
+    expect(kernelParamDoc('gpio_mockup-gpio_mockup_ranges')).toBeUndefined();
+    expect(kernelParamDoc('gpio_mockup.gpio-mockup-ranges')?.name).toBe('gpio-mockup.gpio_mockup_ranges');
+  });
+  it('finds every documented name under every spelling of its dashes and underscores (the dashNames map is whole)', () => {
+    const names = Object.keys(readDictionaryFile<{ params: Record<string, unknown> }>(join(import.meta.dirname, '../../data/kernel-params.json'), 'kernel-params').params);
+    expect(names.length).toBeGreaterThan(500);
+    for (const name of names) {
+      for (const spelling of [name, name.replaceAll('-', '_'), name.replaceAll('_', '-')]) expect(kernelParamDoc(spelling)?.name, spelling).toBe(name);
+    }
   });
   it('knows module.param= names from the module dictionary', () => {
     expect(lookupKernelParam('vfio-pci.ids')).toMatchObject({ known: true, via: 'module', module: 'vfio_pci', param: 'ids' });

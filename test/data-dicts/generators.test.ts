@@ -87,6 +87,12 @@ describe('kernel-parameters.txt reader', async () => {
   it('merges a name documented with and without a value', () => {
     expect(params.gamma!.value).toBe('optional');
   });
+  it('maps each name with a dash from its spelling with underscores, the later of two alike winning', async () => {
+    const { dashNames } = await load<{ dashNames(params: Record<string, unknown>): Record<string, string> }>('kernel-params.mjs');
+    expect(dashNames({ 'no-kvmclock': {}, log_buf_len: {}, 'kvm-amd.nested': {}, quiet: {} })).toEqual({ no_kvmclock: 'no-kvmclock', 'kvm_amd.nested': 'kvm-amd.nested' });
+    expect(dashNames({ 'a-b': {}, a_b: {} })).toEqual({});
+    expect(dashNames({ a_b: {}, 'a-b': {} })).toEqual({ a_b: 'a-b' });
+  });
   it('reads term-and-definition value lists with per-value tags', () => {
     expect(params.delta!.values).toEqual(['on', 'off', 'late']);
     expect(params.delta!.valueTags).toEqual({ late: ['PPC'] });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadReporter, REPORTER_NAMES, UnknownFormatError, unifiedDiff } from '../../src/reporters/index.js';
+import { importReporter, loadReporter, REPORTER_NAMES, UnknownFormatError, unifiedDiff } from '../../src/reporters/index.js';
 import { stream as github } from '../../src/reporters/github.js';
 import { stream as json } from '../../src/reporters/json.js';
 import { format as sarif } from '../../src/reporters/sarif.js';
@@ -19,6 +19,11 @@ describe('loadReporter', () => {
       expect(() => loadReporter(name)).toThrow(UnknownFormatError);
     }
     expect(() => loadReporter('xunit')).toThrow('unknown format "xunit": use one of stylish, json, sarif, github, unix, gcc, checkstyle, junit, gitlab');
+  });
+
+  it('loads on demand (the CLI) the same reporter for every name as the library gives at once', async () => {
+    for (const name of REPORTER_NAMES) expect(await importReporter(name), name).toBe(loadReporter(name));
+    for (const name of ['xml', 'toString', '__proto__']) await expect(importReporter(name)).rejects.toThrow(UnknownFormatError);
   });
 
   it('re-exports the diff', () => {
