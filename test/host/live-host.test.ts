@@ -48,10 +48,11 @@ describe('liveHost: the running host as the rules ask it (live.ts)', () => {
         dev('0000:03:00.0', '1022', '43d5', 7),
         dev('0000:03:00.1', '1022', '43d6', 7),
         dev('0000:04:00.0', '8086', '1533', 9),
+        dev('0000:05:00.0', '1b21', '1242', null),
       ],
     });
     const pci = h.pci!;
-    expect(pci.devices).toHaveLength(6);
+    expect(pci.devices).toHaveLength(7);
     expect(pci.get('0000:01:00.1')?.device).toBe('228e');
     expect(pci.get('0000:09:00.0')).toBeUndefined();
     expect(pci.withId('10DE', '2503').map((d) => d.address)).toEqual(['0000:01:00.0', '0000:02:00.0']);
@@ -60,8 +61,9 @@ describe('liveHost: the running host as the rules ask it (live.ts)', () => {
     expect(pci.withId('1002', '2503')).toEqual([]);
     // The group's other members; one not among the devices read is still named.
     expect(pci.groupPeers('0000:01:00.0')).toEqual([pci.get('0000:01:00.1'), { address: '0000:00:01.0' }]);
-    // No group (IOMMU off for it), or no such device: no peers.
+    // No group (IOMMU off for it), or no such device: no peers (devices without a group are not a group).
     expect(pci.groupPeers('0000:02:00.0')).toEqual([]);
+    expect(pci.groupPeers('0000:05:00.0')).toEqual([]);
     expect(pci.groupPeers('0000:09:00.0')).toEqual([]);
     // A group the iommu facts do not list: its members are the devices that name it.
     expect(pci.groupPeers('0000:03:00.1').map((d) => d.address)).toEqual(['0000:03:00.0']);
@@ -180,6 +182,10 @@ describe('which bootloader booted the running kernel (live.ts bootloaderOf)', ()
     });
     // The fallback path is anyone's: only systemd's own copy counts.
     expect(loader({ firmware: 'uefi', efi: efi({ bootCurrentPath: '\\EFI\\BOOT\\BOOTX64.EFI' }) })?.name).toBe('unknown');
+    // systemd's copy of the fallback file only when it is the file booted.
+    expect(loader({ firmware: 'uefi', efi: efi({ bootCurrentPath: '\\EFI\\systemd\\boot\\bootx64.efi.old' }) })?.name).toBe('unknown');
+    // No file path for the entry booted (a network boot, a variable not read).
+    expect(loader({ firmware: 'uefi', efi: efi({ bootCurrentDescription: 'PXE' }) })).toEqual({ name: 'unknown', proxmoxBootTool: false, from: 'neither the EFI variables nor /boot say which loader booted' });
     // A grub file name that is not the file booted (a folder named grub) is not GRUB.
     expect(loader({ firmware: 'uefi', efi: efi({ bootCurrentPath: '\\EFI\\grub\\refind_x64.efi' }) })?.name).toBe('unknown');
     expect(loader({ firmware: 'uefi', efi: efi({ bootCurrentPath: '\\EFI\\grubx64.efi.bak' }) })?.name).toBe('unknown');
