@@ -145,8 +145,7 @@ function livePci(facts: HostSnapshot): LivePci {
 
 function cpuList(text: string | null): CpuSet | undefined {
   if (text === null) return undefined;
-  // The kernel's list parser skips white space (a sysfs file's newline) itself.
-  const r = parseKernelCpuList(text);
+  const r = parseKernelCpuList(text.trim());
   return r.ok ? r.set : undefined;
 }
 
@@ -175,12 +174,9 @@ function bootloaderOf(facts: HostSnapshot, has: (i: LiveItem) => boolean): Bootl
   const efi = has('boot.efi') ? b.efi : null;
   if (efi?.stubInfo) return { name: 'uki', proxmoxBootTool, from: `the EFI variable StubInfo says ${efi.stubInfo}` };
   if (efi?.loaderInfo) return { name: /systemd-boot/i.test(efi.loaderInfo) ? 'systemd-boot' : 'unknown', proxmoxBootTool, from: `the EFI variable LoaderInfo says ${efi.loaderInfo}` };
-  const booted = efi?.bootCurrentPath;
-  if (booted) {
-    const path = booted.toLowerCase();
-    if (/\\(grub|shim)[^\\]*\.efi$/.test(path)) return { name: 'grub', proxmoxBootTool, from: `the firmware booted ${booted} (${efi!.bootCurrentDescription})` };
-    if (/systemd-boot|\\boot\\bootx64\.efi$/.test(path) && path.includes('systemd')) return { name: 'systemd-boot', proxmoxBootTool, from: `the firmware booted ${booted}` };
-  }
+  const path = efi?.bootCurrentPath?.toLowerCase() ?? '';
+  if (/\\(grub|shim)[^\\]*\.efi$/.test(path)) return { name: 'grub', proxmoxBootTool, from: `the firmware booted ${efi!.bootCurrentPath} (${efi!.bootCurrentDescription})` };
+  if (/systemd-boot|\\boot\\bootx64\.efi$/.test(path) && path.includes('systemd')) return { name: 'systemd-boot', proxmoxBootTool, from: `the firmware booted ${efi!.bootCurrentPath}` };
   if (b.firmware === 'bios' && has('boot.grub') && b.grub) return { name: 'grub', proxmoxBootTool, from: `BIOS boot, and ${b.grub.path} exists` };
   if (!has('boot.efi') && !has('boot.grub')) return undefined;
   return { name: 'unknown', proxmoxBootTool, from: 'neither the EFI variables nor /boot say which loader booted' };
