@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { sourceFile } from '../../src/core/source.js';
+import { parseFile } from '../../src/pipeline/load.js';
+import { grubCmdline, grubSettings } from '../../src/host/grub.js';
+import type { Loc } from '../../src/core/range.js';
+import type { FileKind } from '../../src/model/machine.js';
+
+const file = (kind: FileKind, systemPath: string, text: string) => parseFile(sourceFile(systemPath, text), kind, systemPath);
+const grub = (systemPath: string, text: string) => file('grub', systemPath, text);
+const MAIN = '/etc/default/grub';
+const dropin = (name: string, text: string) => grub(`/etc/default/grub.d/${name}`, text);
+type Files = ReturnType<typeof grub>[];
+/** Each parameter of the command line grub-mkconfig writes, with the file and the text it points at. */
+const params = (files: Files) => {
+  const texts = new Map(files.map((f) => [f.source.path, f.source.text]));
+  const at = (l: Loc) => texts.get(l.path)!.slice(l.start, l.end);
+  return grubCmdline(files)!.params.map((p) => `${p.loc.path.replace('/etc/default/', '')}:${at(p.loc)}${p.valueLoc ? `[${at(p.valueLoc)}]` : ''}`);
+};
+
+describe('grubCmdline: the command line grub-mkconfig writes (grub.ts)', () => {
+  it('GRUB_CMDLINE_LINUX then GRUB_CMDLINE_LINUX_DEFAULT, from /etc/default/grub then grub.d in name order, each parameter where it is written', () => {
+    const files = [
+      dropin('20-b.cfg', 'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT b=2"\n'),
+      grub(MAIN, 'GRUB_CMDLINE_LINUX_DEFAULT="quiet"\nGRUB_CMDLINE_LINUX="iommu=pt"\n'),
+      dropin('10-a.cfg', 'GRUB_CMDLINE_LINUX="$GRUB_CMDLINE_LINUX a=1"\n'),
+    ];
+    expect(params(files)).toEqual(['grub:iommu=pt[pt]', 'grub.d/10-a.cfg:a=1[1]', 'grub:quiet', 'grub.d/20-b.cfg:b=2[2]']);
+    const c = grubCmdline(files)!;
+    expect(c.kind).toBe('grub');
+    expect(c.label).toBe(MAIN);
+    expect(c.file).toBe(files[1]);
+  });
+
+  it('/etc/sysconfig/grub is the main file where /etc/default/grub is absent; /etc/default/grub wins when both are given', () => {
+    const sys = grub('/etc/sysconfig/grub', 'GRUB_CMDLINE_LINUX="rhgb quiet"\n');
+    expect(grubCmdline([sys])).toMatchObject({ label: '/etc/sysconfig/grub', file: sys });
+    const main = grub(MAIN, 'GRUB_CMDLINE_LINUX="x=1"\n');
+    expect(grubCmdline([sys, main])).toMatchObject({ label: MAIN, file: main });
+    expect(params([sys, main])).toEqual(['grub:x=1[1]']);
+  });
+
+  it('drop-ins alone: labelled by the first; neither variable set: no parameters; no GRUB file: undefined', () => {
+    const d = dropin('50-a.cfg', 'GRUB_TIMEOUT=1\n');
+    expect(grubCmdline([dropin('60-b.cfg', 'GRUB_TIMEOUT=2\n'), d])).toEqual({ kind: 'grub', label: '/etc/default/grub.d/50-a.cfg', file: d, params: [] });
+    const only = [dropin('50-a.cfg', 'GRUB_CMDLINE_LINUX="a=1"\n'), dropin('40-b.cfg', 'GRUB_TIMEOUT=2\n')];
+    expect(grubCmdline(only)).toMatchObject({ label: '/etc/default/grub.d/40-b.cfg', file: only[1] });
+    expect(grubCmdline([file('kernel-cmdline', '/etc/kernel/cmdline', 'quiet\n')])).toBeUndefined();
+    expect(grubCmdline([])).toBeUndefined();
+  });
+
+  it('a parameter from a variable points at the variable\'s value; one made of two files\' text has no single home and is left out', () => {
+    expect(params([grub(MAIN, 'IDS="vfio-pci.ids=10de:2503"\nGRUB_CMDLINE_LINUX="quiet $IDS"\n')])).toEqual(['grub:quiet', 'grub:vfio-pci.ids=10de:2503[10de:2503]']);
+    // `a` from the main file and `b=1` from the drop-in join into one token `ab=1`.
+    expect(params([grub(MAIN, 'GRUB_CMDLINE_LINUX="x a"\n'), dropin('10.cfg', 'GRUB_CMDLINE_LINUX="${GRUB_CMDLINE_LINUX}b=1 y"\n')])).toEqual(['grub:x', 'grub.d/10.cfg:y']);
+    // Quoted pieces joined in one file: the token spans the quotes, its name and value point at their own text.
+    expect(params([grub(MAIN, `GRUB_CMDLINE_LINUX="a=1 "'b=2'\n`)])).toEqual(['grub:a=1[1]', 'grub:b=2[2]']);
+    expect(params([grub(MAIN, `GRUB_CMDLINE_LINUX="c="'3'\n`)])).toEqual(['grub:c="\'3[3]']);
+    expect(params([grub(MAIN, `GRUB_CMDLINE_LINUX="c"'=3'\n`)])).toEqual(['grub:c"\'=3[3]']);
+  });
+});
+
+describe('grubSettings: the files as sourced, and drop-ins that discard what came before', () => {
+  const overrides = (files: Files) =>
+    grubSettings(files)!.overrides.map((o) => ({
+      variable: o.variable,
+      file: o.file.systemPath,
+      name: o.file.source.text.slice(o.nameLoc.start, o.nameLoc.end),
+      dropped: o.dropped.map((p) => `${p.loc.path}:${p.name}`),
+      replaces: o.replaces && `${o.replaces.file.systemPath}@${o.replaces.nameLoc.start}`,
+      wins: o.wins,
+    }));
+
+  it('a drop-in that sets a variable without its old value drops the earlier parameters, and says what it replaces and whether it is the last', () => {
+    const files = [
+      grub(MAIN, 'GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX="amd_iommu=on iommu=pt"\nGRUB_CMDLINE_LINUX_DEFAULT="quiet"\n'),
+      dropin('10-vfio.cfg', 'GRUB_CMDLINE_LINUX="iommu=pt vfio-pci.ids=1:2"\n'),
+      dropin('20-more.cfg', 'GRUB_CMDLINE_LINUX="$GRUB_CMDLINE_LINUX hugepages=4"\n'),
+    ];
+    const s = grubSettings(files)!;
+    expect(s.files.map((f) => f.systemPath)).toEqual([MAIN, '/etc/default/grub.d/10-vfio.cfg', '/etc/default/grub.d/20-more.cfg']);
+    expect(s.uncertain).toBe(false);
+    expect(overrides(files)).toEqual([
+      { variable: 'GRUB_CMDLINE_LINUX', file: '/etc/default/grub.d/10-vfio.cfg', name: 'GRUB_CMDLINE_LINUX', dropped: [`${MAIN}:amd_iommu`], replaces: `${MAIN}@15`, wins: false },
+    ]);
+    // The last to set it wins; GRUB_CMDLINE_LINUX_DEFAULT is checked the same way.
+    expect(overrides([files[0]!, dropin('10.cfg', 'GRUB_CMDLINE_LINUX_DEFAULT="splash"\n')])).toEqual([
+      { variable: 'GRUB_CMDLINE_LINUX_DEFAULT', file: '/etc/default/grub.d/10.cfg', name: 'GRUB_CMDLINE_LINUX_DEFAULT', dropped: [`${MAIN}:quiet`], replaces: `${MAIN}@58`, wins: true },
+    ]);
+  });
+
+  it('a drop-in replacing another drop-in names it; the value it replaces must have been applied', () => {
+    const files = [dropin('10.cfg', 'GRUB_CMDLINE_LINUX="a=1"\n'), dropin('20.cfg', 'GRUB_CMDLINE_LINUX="b=2"\n'), dropin('30.cfg', 'GRUB_CMDLINE_LINUX=x true\n')];
+    expect(overrides(files)).toEqual([{ variable: 'GRUB_CMDLINE_LINUX', file: '/etc/default/grub.d/20.cfg', name: 'GRUB_CMDLINE_LINUX', dropped: ['/etc/default/grub.d/10.cfg:a'], replaces: '/etc/default/grub.d/10.cfg@0', wins: true }]);
+  });
+
+  it('no override: appending (+=, $VAR, ${VAR:+...}), a conditional assignment, an empty or kept old value, another variable, the main file itself', () => {
+    const main = grub(MAIN, 'GRUB_CMDLINE_LINUX="a=1 b=2"\nGRUB_TIMEOUT=5\n');
+    for (const text of [
+      'GRUB_CMDLINE_LINUX+=" c=3"\n',
+      'GRUB_CMDLINE_LINUX="$GRUB_CMDLINE_LINUX c=3"\n',
+      'GRUB_CMDLINE_LINUX="${GRUB_CMDLINE_LINUX:+$GRUB_CMDLINE_LINUX }c=3"\n',
+      'if [ -e /x ]; then GRUB_CMDLINE_LINUX="c=3"; fi\n',
+      '[ -e /x ] && GRUB_CMDLINE_LINUX="c=3"\n',
+      'GRUB_CMDLINE_LINUX="b=2 a=1 c=3"\n',
+      'GRUB_TIMEOUT=1\nGRUB_CMDLINE_LINUX_DEFAULT="c=3"\n',
+    ]) expect(overrides([main, dropin('10.cfg', text)]), text).toEqual([]);
+    expect(overrides([grub(MAIN, 'GRUB_CMDLINE_LINUX=""\n'), dropin('10.cfg', 'GRUB_CMDLINE_LINUX="c=3"\n')])).toEqual([]);
+    expect(overrides([grub(MAIN, 'GRUB_CMDLINE_LINUX="   "\n'), dropin('10.cfg', 'GRUB_CMDLINE_LINUX="c=3"\n')])).toEqual([]);
+    expect(overrides([grub(MAIN, 'GRUB_CMDLINE_LINUX="a=1"\nGRUB_CMDLINE_LINUX="c=3"\n')])).toEqual([]);
+    // Only Debian's and Ubuntu's grub-mkconfig sources grub.d: not after /etc/sysconfig/grub.
+    expect(overrides([grub('/etc/sysconfig/grub', 'GRUB_CMDLINE_LINUX="a=1"\n'), dropin('10.cfg', 'GRUB_CMDLINE_LINUX="c=3"\n')])).toEqual([]);
+    // An assignment that is only a command's environment changes nothing.
+    expect(overrides([main, dropin('10.cfg', 'GRUB_CMDLINE_LINUX="c=3" true\n')])).toEqual([]);
+  });
+
+  it('uncertain when a command-line variable comes from a command or a condition; undefined without GRUB files', () => {
+    expect(grubSettings([grub(MAIN, 'GRUB_CMDLINE_LINUX="$(cat /etc/x)"\n')])!.uncertain).toBe(true);
+    expect(grubSettings([grub(MAIN, 'GRUB_CMDLINE_LINUX_DEFAULT="`cat /etc/x`"\n')])!.uncertain).toBe(true);
+    expect(grubSettings([grub(MAIN, '[ -e /x ] && GRUB_CMDLINE_LINUX="a=1"\n')])!.uncertain).toBe(true);
+    expect(grubSettings([grub(MAIN, 'GRUB_DISTRIBUTOR=`lsb_release -i -s`\nGRUB_CMDLINE_LINUX="a=1"\n')])!.uncertain).toBe(false);
+    expect(grubSettings([grub(MAIN, 'GRUB_TIMEOUT=1\n')])!.uncertain).toBe(false);
+    expect(grubSettings([])).toBeUndefined();
+  });
+});
