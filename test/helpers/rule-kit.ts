@@ -169,6 +169,8 @@ export function renderFindings(report: LintReport, dir: string, id: string): str
       }
     }
   }
+  // A rule that throws loses every finding after the throw: the case fails on it, whatever was reported before.
+  for (const f of report.failures) if (f.ruleId === id) out.push(`rule threw: ${f.message}`);
   return out;
 }
 

@@ -192,7 +192,8 @@ function retarget(params: Array<KernelParamFact | undefined>, flagText: string, 
   if (cpus.isEmpty()) return {};
   const edits = [];
   for (const p of params) {
-    if (!p?.valueLoc || p.valueLoc.end - p.valueLoc.start !== (p.value ?? '').length) return {};
+    if (!p) continue;
+    if (!p.valueLoc || p.valueLoc.end - p.valueLoc.start !== (p.value ?? '').length) return {};
     edits.push({ path: p.valueLoc.path, start: p.valueLoc.start, end: p.valueLoc.end, text: (p.key === 'isolcpus' ? flagText : '') + cpus.format() });
   }
   return { suggestions: [{ description: `Isolate exactly the CPUs the vCPUs are pinned to (${cpus.format()})`, fix: { edits } }] };
