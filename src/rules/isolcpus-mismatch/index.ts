@@ -189,7 +189,8 @@ function listLoc(p: KernelParamFact, list: Extract<KernelList, { kind: 'invalid'
 
 /** Suggest isolating exactly the vCPUs' CPUs: rewrite each of isolcpus, nohz_full and rcu_nocbs that is present, keeping isolcpus' flags. */
 function retarget(params: Array<KernelParamFact | undefined>, flagText: string, cpus: CpuSet): { suggestions?: Array<{ description: string; fix: Fix }> } {
-  if (cpus.isEmpty()) return {};
+  // Pins on the boot CPU are the domain's problem, not the isolation's: isolating CPU 0 is what bootCpuIsolated warns of.
+  if (cpus.isEmpty() || cpus.has(BOOT_CPU)) return {};
   const edits = [];
   for (const p of params) {
     if (!p) continue;
