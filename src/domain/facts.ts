@@ -1,17 +1,18 @@
-import { attr, childElements, firstChild, quoteOf, textContent, type XmlElement, type XmlNode } from '../parsers/xml/index.js';
-import type { CpuSet } from '../core/cpuset.js';
+import { attr, firstChild, parseXml, textContent, type XmlElement } from '../parsers/xml/index.js';
+import { CpuSet } from '../core/cpuset.js';
 import type { Loc } from '../core/range.js';
 import type { SourceFile } from '../core/source.js';
 import { hugepageBacking } from './hugepage-backing.js';
-import { domainPins, type DomainPins } from './pins.js';
+import { pinSource, type PinSource } from './pins.js';
 import { onlineVcpus } from './vcpus.js';
-import { usesVfio, type DomainView } from './view.js';
+import { domainView, usesVfio, type DomainView } from './view.js';
 
 /**
  * What a machine keeps of one domain once the domain's own rules have run: values and the places
  * they come from, never the parsed tree (which is about 15 times the size of the text; issue 21).
  * The machine-scoped rules that read every domain read these. A new question a machine rule asks
- * of every domain is a new field here, computed from the view while the tree is alive.
+ * of every domain is a new field here, computed from the view while the tree is alive; a fix that
+ * edits one domain gets its view again (`viewAgain`).
  */
 export interface DomainFacts {
   /** The file's path, as in `Loc.path`. */
@@ -38,11 +39,10 @@ export interface DomainFacts {
   usesVfio: boolean;
   /** The domain's own hint at the host CPU vendor: its `<cpu><vendor>` text and `<cpu><model>`. */
   cpu: DomainCpu | undefined;
-  /** Effective pinning (src/domain/pins.ts) and the vCPUs online at start (src/domain/vcpus.ts). */
-  pins: DomainPins;
-  onlineVcpus: Set<number>;
-  /** What machine rules' fixes edit, as copies of the elements' tags (see `detachElement`). */
-  anchors: DomainAnchors;
+  /** What the effective pinning is made of: `domainPins(d.pinning)` (src/domain/pins.ts). Kept instead of the pins, which hold an object per vCPU. */
+  pinning: PinSource;
+  /** The vCPUs online at start (src/domain/vcpus.ts). */
+  onlineVcpus: CpuSet;
 }
 
 export interface HostdevFact {
@@ -67,23 +67,6 @@ export interface HugepageBackingFact {
   at: Loc;
 }
 
-export interface DomainAnchors {
-  /** The quote character the root element (or its first quoted descendant) uses. */
-  rootQuote: '"' | "'";
-  memoryBacking: XmlElement | undefined;
-  /** The `<currentMemory>`, else the `<memory>`, element among the root's children. */
-  memory: XmlElement | undefined;
-  /** `<cputune>` with its pins, as the view has them but detached. */
-  cputune: DetachedCputune | undefined;
-}
-
-export interface DetachedCputune {
-  element: XmlElement;
-  quote: '"' | "'";
-  vcpupins: Array<{ element: XmlElement; vcpu: number | undefined; cpuset: { set: CpuSet | undefined } | undefined }>;
-  emulatorpin: { element: XmlElement; cpuset: { set: CpuSet | undefined } | undefined } | undefined;
-}
-
 /** The facts of a parsed domain. Nothing in the result refers to the tree. */
 export function domainFacts(source: SourceFile, systemPath: string, view: DomainView): DomainFacts {
   const path = source.path;
@@ -92,8 +75,6 @@ export function domainFacts(source: SourceFile, systemPath: string, view: Domain
   const nameEl = firstChild(root, 'name');
   const uuidEl = firstChild(root, 'uuid');
   const hp = view.memoryBacking?.hugepages;
-  const cputune = view.cputune;
-  const memory = root.children.find((c) => c.type === 'element' && c.name === 'currentMemory') ?? root.children.find((c) => c.type === 'element' && c.name === 'memory');
   return {
     path,
     source,
@@ -112,21 +93,8 @@ export function domainFacts(source: SourceFile, systemPath: string, view: Domain
     }),
     usesVfio: usesVfio(view),
     cpu: domainCpu(view),
-    pins: domainPins(view),
-    onlineVcpus: onlineVcpus(view),
-    anchors: {
-      rootQuote: quoteOf(root),
-      memoryBacking: view.memoryBacking ? detachElement(view.memoryBacking.element) : undefined,
-      memory: memory?.type === 'element' ? detachElement(memory) : undefined,
-      cputune: cputune
-        ? {
-            element: detachElement(cputune.element),
-            quote: quoteOf(cputune.element),
-            vcpupins: cputune.vcpupins.map((p) => ({ element: detachElement(p.element), vcpu: p.vcpu, cpuset: p.cpuset && { set: p.cpuset.set } })),
-            emulatorpin: cputune.emulatorpin && { element: detachElement(cputune.emulatorpin.element), cpuset: cputune.emulatorpin.cpuset && { set: cputune.emulatorpin.cpuset.set } },
-          }
-        : undefined,
-    },
+    pinning: pinSource(view),
+    onlineVcpus: CpuSet.fromIds(onlineVcpus(view)),
   };
 }
 
@@ -149,19 +117,14 @@ export function pciHostdevFacts(d: DomainFacts): HostdevFact[] {
 }
 
 /**
- * A copy of an element's tags and of its child elements' tags (names, ranges, attributes), with no
- * text and no parent: what the edit helpers of src/edit/xml.ts read to insert a child, set an
- * attribute or add a sibling, without keeping the tree it came from alive. Attributes hold no
- * references to the tree, so they are shared.
+ * The domain's view again, from its text: for a machine rule's fix on one domain (the machine keeps
+ * no tree). Parsing costs about what the first parse did, so it is for the few domains a finding
+ * is made on, never for every domain.
  */
-export function detachElement(el: XmlElement): XmlElement {
-  const children: XmlNode[] = [];
-  for (const c of childElements(el)) children.push(shell(c, []));
-  return shell(el, children);
-}
-
-function shell(el: XmlElement, children: XmlNode[]): XmlElement {
-  return { type: 'element', name: el.name, start: el.start, end: el.end, startTagEnd: el.startTagEnd, endTagStart: el.endTagStart, selfClosing: el.selfClosing, attributes: el.attributes, children, parent: undefined };
+export function viewAgain(d: DomainFacts): DomainView {
+  const root = parseXml(d.source.text).root;
+  if (!root) throw new Error(`${d.path} no longer parses`);
+  return domainView(d.path, root);
 }
 
 /** The text inside an element (`win10` of `<name>win10</name>`), or the element when it is empty. */

@@ -1,6 +1,4 @@
-import { indentOf, quoteOf, type XmlAttribute, type XmlElement } from '../parsers/xml/index.js';
-
-export { quoteOf };
+import { indentOf, type XmlAttribute, type XmlElement } from '../parsers/xml/index.js';
 import type { TextEdit } from '../engine/fix.js';
 
 /**
@@ -14,6 +12,20 @@ export function eolOf(text: string): string {
   return lf > 0 && text[lf - 1] === '\r' ? '\r\n' : '\n';
 }
 
+
+/** The quote character the element (or its first quoted descendant) uses; libvirt writes `'`. */
+export function quoteOf(el: XmlElement): '"' | "'" {
+  const stack: XmlElement[] = [el];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    if (e.attributes.length > 0) return e.attributes[0]!.quote;
+    for (let i = e.children.length - 1; i >= 0; i--) {
+      const c = e.children[i]!;
+      if (c.type === 'element') stack.push(c);
+    }
+  }
+  return "'";
+}
 
 /** One level of indentation as the document uses it: the difference between a parent's and its child's indent. */
 export function indentUnit(text: string, parent: XmlElement): string {

@@ -10,5 +10,5 @@
  * - `indentOf(text, node)`: the indentation of a node's line, for inserting siblings.
  */
 export { parseXml } from './parse.js';
-export { attr, childElements, firstChild, path, textContent, walkElements, indentOf, quoteOf } from './query.js';
+export { attr, childElements, firstChild, path, textContent, walkElements, indentOf } from './query.js';
 export type { XmlAttribute, XmlElement, XmlText, XmlCData, XmlComment, XmlPI, XmlDoctype, XmlNode, XmlDocument } from './types.js';

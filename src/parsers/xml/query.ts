@@ -91,17 +91,3 @@ export function indentOf(text: string, node: { start: number }): string {
   const c = text.charCodeAt(i - 1);
   return c === 0x0a || c === 0x0d ? text.slice(i, node.start) : '';
 }
-
-/** The quote character the element (or its first quoted descendant) uses; libvirt writes `'`. */
-export function quoteOf(el: XmlElement): '"' | "'" {
-  const stack: XmlElement[] = [el];
-  while (stack.length > 0) {
-    const e = stack.pop()!;
-    if (e.attributes.length > 0) return e.attributes[0]!.quote;
-    for (let i = e.children.length - 1; i >= 0; i--) {
-      const c = e.children[i]!;
-      if (c.type === 'element') stack.push(c);
-    }
-  }
-  return "'";
-}

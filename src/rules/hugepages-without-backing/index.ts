@@ -2,8 +2,8 @@ import { defineRule } from '../../engine/rule.js';
 import type { Suggestion } from '../../engine/fix.js';
 import { formatBytes } from '../../core/units.js';
 import type { HugepagePool } from '../../host/facts.js';
-import type { DomainFacts } from '../../domain/facts.js';
-import { insertAfter, insertLastChild } from '../../edit/xml.js';
+import { viewAgain, type DomainFacts } from '../../domain/facts.js';
+import { insertAfter, insertLastChild, quoteOf } from '../../edit/xml.js';
 import { deleteLine } from '../../edit/lines.js';
 import { sysctlWrongSize } from '../hugepage-sizes.js';
 
@@ -70,11 +70,12 @@ function suggestionsFor(pool: HugepagePool, poolCount: number, defaultSize: numb
     const d = fits[0]!;
     const path = d.path;
     const text = d.source.text;
-    const q = d.anchors.rootQuote;
+    const view = viewAgain(d);
+    const q = quoteOf(view.root);
     const page = pool.size === defaultSize ? '<hugepages/>' : `<hugepages><page size=${q}${pool.size / 1024}${q} unit=${q}KiB${q}/></hugepages>`;
-    const backing = d.anchors.memoryBacking;
-    const anchor = d.anchors.memory;
-    const edit = backing ? insertLastChild(path, text, backing, page) : anchor ? insertAfter(path, text, anchor, `<memoryBacking>${page}</memoryBacking>`) : undefined;
+    const backing = view.memoryBacking?.element;
+    const anchor = view.root.children.find((c) => c.type === 'element' && c.name === 'currentMemory') ?? view.root.children.find((c) => c.type === 'element' && c.name === 'memory');
+    const edit = backing ? insertLastChild(path, text, backing, page) : anchor && anchor.type === 'element' ? insertAfter(path, text, anchor, `<memoryBacking>${page}</memoryBacking>`) : undefined;
     if (edit) out.push({ description: `Back ${d.name ?? 'the domain'} with ${formatBytes(pool.size)} huge pages`, fix: { edits: [edit] } });
   }
   // (b) give the memory back: drop the reservation line.

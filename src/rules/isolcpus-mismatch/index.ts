@@ -3,7 +3,7 @@ import { defineRule } from '../../engine/rule.js';
 import type { Loc, RelatedLocation } from '../../engine/rule.js';
 import type { Fix } from '../../engine/fix.js';
 import { CpuSet } from '../../core/cpuset.js';
-import { resolvePlacement } from '../../domain/pins.js';
+import { domainPins, resolvePlacement } from '../../domain/pins.js';
 import type { KernelParamFact } from '../../host/facts.js';
 import type { KernelList } from '../../host/cpulists.js';
 import { hostCpuTopology } from '../../host/topology.js';
@@ -47,7 +47,7 @@ export const rule = defineRule({
     const host = machine.host.cpus?.all;
 
     // Everything the domains pin, per domain and all together (catalog 3.4 step 3).
-    const domains = machine.domains.map((d) => ({ d, pins: d.pins })).filter((x) => !x.pins.indeterminate && !x.pins.invalid);
+    const domains = machine.domains.map((d) => ({ d, pins: domainPins(d.pinning) })).filter((x) => !x.pins.indeterminate && !x.pins.invalid);
     let used = CpuSet.of();
     let vcpuCpus = CpuSet.of();
     for (const { pins } of domains) {

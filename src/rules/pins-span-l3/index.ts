@@ -2,11 +2,12 @@ import { defineRule } from '../../engine/rule.js';
 import type { Loc, RelatedLocation, Report } from '../../engine/rule.js';
 import type { Suggestion, TextEdit } from '../../engine/fix.js';
 import { CpuSet } from '../../core/cpuset.js';
-import type { DomainFacts } from '../../domain/facts.js';
+import { viewAgain, type DomainFacts } from '../../domain/facts.js';
+import { domainPins } from '../../domain/pins.js';
 import { hostLayout } from '../../topology/machine.js';
 import { formatBytes, type L3Group, type TopologyLayout } from '../../topology/layout.js';
 import { planPins, type PinPlan } from '../../topology/plan.js';
-import { insertLastChild, setAttribute } from '../../edit/xml.js';
+import { insertLastChild, quoteOf, setAttribute } from '../../edit/xml.js';
 
 export const rule = defineRule({
   meta: {
@@ -44,7 +45,7 @@ export const rule = defineRule({
 
 /** One domain: its vCPUs over two L3 caches when one would hold them. */
 function checkDomain(d: DomainFacts, layout: TopologyLayout, othersPinned: () => CpuSet, report: (r: Report) => void): void {
-  const pins = d.pins;
+  const pins = domainPins(d.pinning);
   if (pins.indeterminate || pins.invalid) return;
   const online = d.onlineVcpus;
   const vcpus = pins.vcpus.filter((v) => online.has(v.id) && v.placement.kind === 'set');
@@ -110,14 +111,14 @@ function othersOf(p: PinnedAround, i: number): CpuSet {
 }
 
 function vcpuCpus(d: DomainFacts): CpuSet {
-  const p = d.pins;
+  const p = domainPins(d.pinning);
   if (p.indeterminate || p.invalid) return CpuSet.EMPTY;
   return p.vcpus.reduce((acc, v) => (v.placement.kind === 'set' ? acc.union(v.placement.set) : acc), CpuSet.EMPTY);
 }
 
 /** The plan as edits: each vCPU's own vcpupin, and the emulatorpin. Only when every vCPU has a vcpupin to edit. */
 function suggestion(d: DomainFacts, plan: PinPlan, ids: number[]): Suggestion[] {
-  const cputune = d.anchors.cputune;
+  const cputune = viewAgain(d).cputune;
   if (!cputune) return [];
   const path = d.path;
   const text = d.source.text;
@@ -129,7 +130,7 @@ function suggestion(d: DomainFacts, plan: PinPlan, ids: number[]): Suggestion[] 
     if (cputune.vcpupins.find((p) => p.vcpu === id)?.cpuset?.set?.format() !== cpu) edits.push(setAttribute(path, text, el, 'cpuset', cpu));
   }
   const hk = plan.housekeeping.cpus.format();
-  const q = cputune.quote;
+  const q = quoteOf(cputune.element);
   const ep = cputune.emulatorpin;
   if (!ep) edits.push(insertLastChild(path, text, cputune.element, `<emulatorpin cpuset=${q}${hk}${q}/>`));
   else if (ep.cpuset?.set?.format() !== hk) edits.push(setAttribute(path, text, ep.element, 'cpuset', hk));
