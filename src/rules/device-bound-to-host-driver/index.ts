@@ -1,7 +1,5 @@
 import { defineRule } from '../../engine/rule.js';
-import { firstChild } from '../../parsers/xml/index.js';
 import { describeDevice, sysfsLoc, vfioTargets } from '../../host/vfio-targets.js';
-import { tagLoc } from '../locate.js';
 
 /** GPU drivers that drive a display: detaching one while the host uses the card is what hangs hosts at VM start. */
 const DISPLAY_DRIVERS = new Set(['nvidia', 'nouveau', 'amdgpu', 'radeon', 'i915', 'xe']);

@@ -1,8 +1,6 @@
 import { defineRule } from '../../engine/rule.js';
-import { firstChild } from '../../parsers/xml/index.js';
 import { describeDevice, sysfsLoc, VFIO_SAFE_DRIVERS, vfioTargets } from '../../host/vfio-targets.js';
 import type { PciDevice } from '../../live/types.js';
-import { tagLoc } from '../locate.js';
 
 /** PCI-to-PCI bridges (class 0604): the group may hold them whatever drives them (pcieport, shpchp). */
 const isBridge = (d: PciDevice) => d.class?.startsWith('0604') === true;
