@@ -4,7 +4,7 @@
 import { sourceFile, type SourceFile } from './core/source.js';
 import { builtinDocsUrl, type Rule } from './engine/rule.js';
 import { createDiagnostic, type Diagnostic } from './engine/diagnostic.js';
-import { lintMachine, type ResolvedRule, type SkippedRule } from './engine/run.js';
+import { startMachineLint, type ResolvedRule, type SkippedRule } from './engine/run.js';
 import { runFixLoop, type AppliedFix, type UndoneFix } from './engine/fix-loop.js';
 import { countResult, type LintReport, type LintResult } from './engine/result.js';
 import { builtinRules, ENGINE_RULE_IDS } from './rules/index.js';
@@ -14,7 +14,7 @@ import type { Formatter } from './config/plugins.js';
 import type { InputFile } from './pipeline/inputs.js';
 import type { ReadFile } from './pipeline/load.js';
 import { parseFile } from './pipeline/parse.js';
-import { buildMachine } from './model/build.js';
+import { startMachine } from './model/build.js';
 import type { FileKind, ParsedFile } from './model/machine.js';
 import { classifyText } from './model/classify.js';
 import { KINDS } from './kinds/index.js';
@@ -153,21 +153,37 @@ export function lintInputs(inputs: readonly InputFile[], unusable: ReadonlyArray
   const byPath = new Map<string, ReadFile>();
   for (const r of reads) if (!byPath.has(r.source.path)) byPath.set(r.source.path, r);
 
+  // Parses are kept across the fix loop's passes for files other than domains (a few, small); a
+  // domain's tree must die once its domain rules have run (issue 21), so a domain is parsed again
+  // in a pass only when the loop needs it. Sources are kept: findings and fixes need the text.
   const parseCache = new Map<string, ParsedFile>();
+  const sourceFor = (r: ReadFile, text: string): SourceFile => (text === r.source.text ? r.source : sourceFile(r.source.path, text, r.source));
   const parsedFor = (r: ReadFile, text: string): ParsedFile => {
     const cached = parseCache.get(r.input.realPath);
     if (cached && cached.source.text === text) return cached;
-    const source = text === r.source.text ? r.source : sourceFile(r.source.path, text, r.source);
-    const parsed = parseFile(source, r.input.kind, r.input.systemPath, r.failure);
-    parseCache.set(r.input.realPath, parsed);
+    const parsed = parseFile(sourceFor(r, text), r.input.kind, r.input.systemPath, r.failure);
+    if (r.input.kind !== 'domain') parseCache.set(r.input.realPath, parsed);
     return parsed;
   };
 
   const treeSource = machineTreeSource(inputs, io);
   const lintTexts = (texts: ReadonlyMap<string, string>) => {
-    const files = reads.map((r) => parsedFor(r, texts.get(r.source.path) ?? r.source.text));
-    const machine = buildMachine(files, undefined, options.live, treeSource);
-    const out = lintMachine(machine, setup.rules, { syntax: setup.syntax, reportUnusedSuppressions: setup.unused, knownRuleIds: setup.knownIds });
+    const textOf = (r: ReadFile) => texts.get(r.source.path) ?? r.source.text;
+    // The host files first: the domain rules read the host model.
+    const hostFiles: ParsedFile[] = [];
+    for (const r of reads) if (r.input.kind !== 'domain') hostFiles.push(parsedFor(r, textOf(r)));
+    const builder = startMachine(hostFiles, undefined, options.live, treeSource);
+    const linter = startMachineLint(builder.machine, setup.rules, { syntax: setup.syntax, reportUnusedSuppressions: setup.unused, knownRuleIds: setup.knownIds });
+    for (const f of hostFiles) linter.addFile(f);
+    // Then each domain: parsed, checked by the domain rules, and its tree dropped (the machine keeps its facts).
+    for (const r of reads) {
+      if (r.input.kind !== 'domain') continue;
+      const f = parsedFor(r, textOf(r));
+      linter.addFile(f);
+      const domain = builder.addDomain(f);
+      if (domain) linter.checkDomain(domain);
+    }
+    const out = linter.finish();
     for (const [path, list] of out.diagnostics) {
       const read = byPath.get(path);
       const kept = io.overrides(list, read?.input.realPath ?? path);
@@ -175,7 +191,7 @@ export function lintInputs(inputs: readonly InputFile[], unusable: ReadonlyArray
       if (read?.input.readOnly) for (const d of kept) [d.fix, d.suggestions] = [undefined, undefined];
       out.diagnostics.set(path, kept);
     }
-    return { diagnostics: out.diagnostics, skipped: out.skipped, failures: out.failures, files };
+    return { diagnostics: out.diagnostics, skipped: out.skipped, failures: out.failures };
   };
 
   const original = new Map(reads.map((r) => [r.source.path, r.source.text] as const));
@@ -203,13 +219,12 @@ export function lintInputs(inputs: readonly InputFile[], unusable: ReadonlyArray
   }
   const final = lastLint ?? lintTexts(finalTexts);
 
-  const results: LintResult[] = final.files.map((f, i) => {
-    const r = reads[i]!;
-    const text = finalTexts.get(f.source.path)!;
+  const results: LintResult[] = reads.map((r) => {
+    const text = finalTexts.get(r.source.path)!;
     return countResult({
       filePath: r.input.displayPath,
       kind: r.input.kind,
-      messages: final.diagnostics.get(f.source.path) ?? [],
+      messages: final.diagnostics.get(r.source.path) ?? [],
       source: r.source.text,
       output: text !== r.source.text ? text : undefined,
       realPath: r.input.realPath,

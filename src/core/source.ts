@@ -81,19 +81,20 @@ export interface Point {
 
 /** Offset <-> line/column for one text, 1-based lines and columns (UTF-16 units), as ESLint reports them. */
 export class LineIndex {
-  readonly #loc: Location;
-  readonly #length: number;
+  // Made on the first question: most files of a large machine have no finding, and the index of
+  // every line would be kept for each of them until the end of the lint (issue 21).
+  #loc: Location | undefined;
+  readonly #text: string;
   constructor(text: string) {
-    this.#loc = location(text);
-    this.#length = text.length;
+    this.#text = text;
   }
   point(offset: number): Point {
-    const clamped = Math.max(0, Math.min(offset, this.#length));
-    const p = this.#loc.toPoint(clamped)!;
+    const clamped = Math.max(0, Math.min(offset, this.#text.length));
+    const p = (this.#loc ??= location(this.#text)).toPoint(clamped)!;
     return { line: p.line, column: p.column, offset: clamped };
   }
   offset(line: number, column: number): number | undefined {
-    return this.#loc.toOffset({ line, column });
+    return (this.#loc ??= location(this.#text)).toOffset({ line, column });
   }
 }
 

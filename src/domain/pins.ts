@@ -1,6 +1,6 @@
 import type { CpuSet } from '../core/cpuset.js';
 import type { Loc } from '../core/range.js';
-import type { DomainView } from './view.js';
+import type { CpusetValue } from './view.js';
 
 /** Where a thread may run: a set of host CPUs, or every host CPU (unknown without capabilities XML). */
 export type Placement = { kind: 'set'; set: CpuSet; loc: Loc } | { kind: 'all' };
@@ -25,13 +25,45 @@ export interface DomainPins {
   pinned: boolean;
 }
 
+/** A cpuset attribute's set and place. */
+type PinCpuset = Pick<CpusetValue, 'set' | 'loc'>;
+
+/**
+ * What effective pinning is made from: the view's `<vcpu>`, `<cputune>` pins and `<iothreads>` count
+ * (a `DomainView` is one; `pinSource` copies them without the elements, for a domain's facts).
+ */
+export interface PinSource {
+  vcpu: { count: number | undefined; placement: string; cpuset: PinCpuset | undefined } | undefined;
+  cputune: {
+    vcpupins: ReadonlyArray<{ vcpu: number | undefined; cpuset: PinCpuset | undefined }>;
+    emulatorpin: { cpuset: PinCpuset | undefined } | undefined;
+    iothreadpins: ReadonlyArray<{ iothread: number | undefined; cpuset: PinCpuset | undefined }>;
+  } | undefined;
+  iothreads: number | undefined;
+}
+
+/** The pinning inputs of a view, without its elements: about a tenth of the pins they give, kept per domain. */
+export function pinSource(view: PinSource): PinSource {
+  const cs = (c: PinCpuset | undefined): PinCpuset | undefined => c && { set: c.set, loc: c.loc };
+  const { vcpu, cputune } = view;
+  return {
+    vcpu: vcpu && { count: vcpu.count, placement: vcpu.placement, cpuset: cs(vcpu.cpuset) },
+    cputune: cputune && {
+      vcpupins: cputune.vcpupins.map((p) => ({ vcpu: p.vcpu, cpuset: cs(p.cpuset) })),
+      emulatorpin: cputune.emulatorpin && { cpuset: cs(cputune.emulatorpin.cpuset) },
+      iothreadpins: cputune.iothreadpins.map((p) => ({ iothread: p.iothread, cpuset: cs(p.cpuset) })),
+    },
+    iothreads: view.iothreads,
+  };
+}
+
 /**
  * Effective pinning of a domain's threads (catalog 1.5): a vCPU without a
  * vcpupin, the emulator without emulatorpin and an iothread without
  * iothreadpin all fall back to `<vcpu cpuset>`, else to every host CPU.
  * vcpupins for vCPUs at or beyond the `<vcpu>` count are ignored, as libvirt does.
  */
-export function domainPins(view: DomainView): DomainPins {
+export function domainPins(view: PinSource): DomainPins {
   const count = view.vcpu?.count ?? 0;
   const cpusetAttr = view.vcpu?.cpuset;
   const cputune = view.cputune;

@@ -1,4 +1,5 @@
-import type { Machine, ParsedFile } from '../model/machine.js';
+import type { SourceFile } from '../core/source.js';
+import type { DomainInput, Machine, ParsedFile } from '../model/machine.js';
 import { compareDiagnostics, createDiagnostic, type Diagnostic } from './diagnostic.js';
 import { builtinDocsUrl, fillTemplate, isDomainRule, type Requirement, type Rule, type Report, type Severity } from './rule.js';
 import { collectDirectives, suppressedBy, unusedRules, type Directive } from './suppressions.js';
@@ -57,48 +58,35 @@ const INPUT_NAMES: Record<string, string> = {
   'initramfs-image': "the running kernel's initramfs image and the times of the /etc files that go into it (read by `--live`; a snapshot records them from format version 2 on)",
 };
 
-export function lintMachine(machine: Machine, rules: readonly ResolvedRule[], options: LintMachineOptions = {}): MachineLint {
-  const byPath = new Map<string, ParsedFile>();
+/**
+ * One machine's lint, fed as the machine is built (issue 21): `addFile` for every parsed file (its
+ * parse problems; its source and comments are kept for findings and suppressions, never its tree),
+ * `checkDomain` for each domain as soon as it is parsed (the domain rules run on it then, so the
+ * caller can drop its tree), and `finish` once every domain is in: the machine rules, which read
+ * `machine.domains` (facts, no trees), then suppressions.
+ */
+export interface MachineLinter {
+  addFile(file: ParsedFile): void;
+  checkDomain(domain: DomainInput): void;
+  finish(): MachineLint;
+}
+
+/** What the engine keeps of a file until the end of the lint. */
+interface KeptFile {
+  source: SourceFile;
+  comments: ParsedFile['comments'];
+  fatal: boolean;
+}
+
+export function startMachineLint(machine: Machine, rules: readonly ResolvedRule[], options: LintMachineOptions = {}): MachineLinter {
+  const files = new Map<string, KeptFile>();
   const diagnostics = new Map<string, Diagnostic[]>();
-  for (const f of machine.files) {
-    byPath.set(f.source.path, f);
-    diagnostics.set(f.source.path, []);
-  }
-  const lookup = (path: string) => byPath.get(path)?.source;
-  const skipped: SkippedRule[] = [];
-  const failures: RuleFailure[] = [];
+  const lookup = (path: string) => files.get(path)?.source;
+  const failed = new Map<Rule, RuleFailure>();
 
-  for (const f of machine.files) {
-    const list = diagnostics.get(f.source.path)!;
-    for (const p of f.problems) {
-      if (p.severity === 'fatal') {
-        list.push(createDiagnostic(f.source, { message: p.message, ruleId: undefined, severity: 'error', range: p, parseFailure: true }));
-      } else if (options.syntax !== 'off') {
-        list.push(
-          createDiagnostic(f.source, {
-            message: p.message,
-            ruleId: 'syntax',
-            messageId: p.code,
-            severity: options.syntax ?? p.severity,
-            range: p,
-            url: builtinDocsUrl('syntax'),
-          }),
-        );
-      }
-    }
-  }
-
-  for (const resolved of rules) {
+  const reporter = (resolved: ResolvedRule) => {
     const { rule } = resolved;
-    const missing = missingInputs(rule.meta.requires, machine);
-    if (missing) {
-      // Without the running host, the parts of it a rule needs are missing too: the host is named once.
-      const said = missing.includes('live') ? missing.filter((r) => r !== 'initramfs-image') : missing;
-      const liveOnly = said.every((r) => r === 'live');
-      skipped.push({ ruleId: rule.meta.id, reason: `needs ${said.map(describeRequirement).join(' and ')}`, ...(liveOnly ? { liveOnly } : {}) });
-      continue;
-    }
-    const report = (r: Report) => {
+    return (r: Report) => {
       const source = lookup(r.at.path);
       if (!source) throw new Error(`rule ${rule.meta.id} reported on a file that is not an input: ${r.at.path}`);
       const template = rule.meta.messages[r.messageId];
@@ -122,25 +110,75 @@ export function lintMachine(machine: Machine, rules: readonly ResolvedRule[], op
         ),
       );
     };
+  };
+  const runCheck = (resolved: ResolvedRule, report: (r: Report) => void, domain: DomainInput | undefined) => {
     try {
-      if (isDomainRule(rule)) {
-        for (const domain of machine.domains) mustBeSync(rule.check({ machine, domain, options: resolved.options, report }));
-      } else {
-        mustBeSync(rule.check({ machine, options: resolved.options, report }));
-      }
+      mustBeSync(resolved.rule.check(domain ? { machine, domain, options: resolved.options, report } : { machine, options: resolved.options, report }));
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
-      failures.push({ ruleId: rule.meta.id, message: e.message, stack: e.stack });
+      // A rule that throws on one domain is stopped there, as when it ran over every domain in one call.
+      failed.set(resolved.rule, { ruleId: resolved.rule.meta.id, message: e.message, stack: e.stack });
     }
-  }
+  };
+  // A domain rule runs on a domain, so a domain is there; what else it needs is known from the host files.
+  const domainRules = rules.filter((r) => isDomainRule(r.rule) && !missingInputs(r.rule.meta.requires.filter((q) => q !== 'domain'), machine)).map((r) => ({ resolved: r, report: reporter(r) }));
 
+  return {
+    addFile(f) {
+      if (!files.has(f.source.path)) files.set(f.source.path, { source: f.source, comments: f.comments, fatal: f.fatal });
+      let list = diagnostics.get(f.source.path);
+      if (!list) diagnostics.set(f.source.path, (list = []));
+      for (const p of f.problems) {
+        if (p.severity === 'fatal') {
+          list.push(createDiagnostic(f.source, { message: p.message, ruleId: undefined, severity: 'error', range: p, parseFailure: true }));
+        } else if (options.syntax !== 'off') {
+          list.push(
+            createDiagnostic(f.source, {
+              message: p.message,
+              ruleId: 'syntax',
+              messageId: p.code,
+              severity: options.syntax ?? p.severity,
+              range: p,
+              url: builtinDocsUrl('syntax'),
+            }),
+          );
+        }
+      }
+    },
+    checkDomain(domain) {
+      for (const { resolved, report } of domainRules) if (!failed.has(resolved.rule)) runCheck(resolved, report, domain);
+    },
+    finish() {
+      const skipped: SkippedRule[] = [];
+      for (const resolved of rules) {
+        const { rule } = resolved;
+        const missing = missingInputs(rule.meta.requires, machine);
+        if (missing) {
+          // Without the running host, the parts of it a rule needs are missing too: the host is named once.
+          const said = missing.includes('live') ? missing.filter((r) => r !== 'initramfs-image') : missing;
+          const liveOnly = said.every((r) => r === 'live');
+          skipped.push({ ruleId: rule.meta.id, reason: `needs ${said.map(describeRequirement).join(' and ')}`, ...(liveOnly ? { liveOnly } : {}) });
+          continue;
+        }
+        if (!isDomainRule(rule)) runCheck(resolved, reporter(resolved), undefined);
+      }
+      // In the rules' order, as they ran.
+      const failures = rules.flatMap((r) => failed.get(r.rule) ?? []);
+      suppress(files, diagnostics, rules, skipped, options);
+      return { diagnostics, skipped, failures };
+    },
+  };
+}
+
+/** Applies each file's suppression directives to its findings, adds the unused ones, and sorts each file's list. */
+function suppress(files: ReadonlyMap<string, KeptFile>, diagnostics: Map<string, Diagnostic[]>, rules: readonly ResolvedRule[], skipped: readonly SkippedRule[], options: LintMachineOptions): void {
   const unusedSeverity = options.reportUnusedSuppressions ?? 'warning';
   // A directive for a rule that is off or was skipped silenced nothing, but it is not stale: it stays
   // unreported. Made only for a file with directives, which most are not.
   let ran: Set<string> | undefined;
   const ranIds = () => (ran ??= ranRuleIds(rules, skipped, options.syntax !== 'off'));
-  for (const f of machine.files) {
-    const list = diagnostics.get(f.source.path)!;
+  for (const [path, f] of files) {
+    const list = diagnostics.get(path)!;
     const directives = f.comments.length === 0 || f.fatal ? [] : collectDirectives(f.source, f.comments);
     if (directives.length === 0) {
       list.sort(compareDiagnostics);
@@ -149,9 +187,8 @@ export function lintMachine(machine: Machine, rules: readonly ResolvedRule[], op
     const kept = list.filter((d) => d.parseFailure || d.ruleId === undefined || !suppressedBy(directives, d.ruleId, d.range.start));
     if (unusedSeverity !== 'off') kept.push(...unusedDirectiveDiagnostics(f, directives, unusedSeverity, ranIds(), options.knownRuleIds));
     kept.sort(compareDiagnostics);
-    diagnostics.set(f.source.path, kept);
+    diagnostics.set(path, kept);
   }
-  return { diagnostics, skipped, failures };
 }
 
 /**
@@ -165,7 +202,6 @@ function mustBeSync(returned: unknown): void {
   throw new Error('check returned a promise: rules run synchronously, so an async check cannot report (remove `async`)');
 }
 
-/** The requirements a machine does not meet; undefined, with nothing allocated, when it meets them all. */
 /** The requirements a machine does not meet; undefined, with nothing allocated, when it meets them all. */
 function missingInputs(requires: readonly Requirement[], machine: Machine): Requirement[] | undefined {
   let missing: Requirement[] | undefined;
@@ -187,7 +223,7 @@ function ranRuleIds(rules: readonly ResolvedRule[], skipped: readonly SkippedRul
   return ran;
 }
 
-function unusedDirectiveDiagnostics(f: ParsedFile, directives: readonly Directive[], severity: Severity, ran: ReadonlySet<string>, known: ReadonlySet<string> | undefined): Diagnostic[] {
+function unusedDirectiveDiagnostics(f: KeptFile, directives: readonly Directive[], severity: Severity, ran: ReadonlySet<string>, known: ReadonlySet<string> | undefined): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const d of directives) {
     for (const id of unusedRules(d)) {

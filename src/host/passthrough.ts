@@ -1,6 +1,5 @@
 import type { Loc } from '../core/range.js';
-import type { DomainView } from '../domain/view.js';
-import { usesVfio } from '../domain/view.js';
+import type { DomainFacts } from '../domain/facts.js';
 import type { HostModel } from './model.js';
 
 /** What shows that a machine gives PCI devices to VMs with VFIO, and where (catalog 0.4, VFIO(d)). */
@@ -14,11 +13,10 @@ export interface PassthroughEvidence {
  * to vfio-pci (command line or modprobe.d), or vfio-pci loaded early by the initramfs. Undefined when
  * the files show none (which does not prove there is none).
  */
-export function passthroughEvidence(host: HostModel, domains: ReadonlyArray<{ view: DomainView }>): PassthroughEvidence | undefined {
+export function passthroughEvidence(host: HostModel, domains: readonly DomainFacts[]): PassthroughEvidence | undefined {
   for (const d of domains) {
-    if (!usesVfio(d.view)) continue;
-    const h = d.view.hostdevs[0]!;
-    return { what: `${d.view.name ?? 'a domain'} passes a PCI device through`, at: { path: d.view.path, start: h.element.start, end: h.element.startTagEnd } };
+    if (!d.usesVfio) continue;
+    return { what: `${d.name ?? 'a domain'} passes a PCI device through`, at: d.hostdevs[0]!.at };
   }
   const ids = host.vfioIds?.ids[0];
   if (ids) return { what: `vfio-pci is given device ids (${host.vfioIds!.from === 'cmdline' ? 'kernel command line' : 'modprobe.d'})`, at: ids.loc };

@@ -1,6 +1,5 @@
 import type { HostModel } from './model.js';
-import type { DomainView } from '../domain/view.js';
-import { firstChild, textContent } from '../parsers/xml/index.js';
+import type { DomainCpu } from '../domain/facts.js';
 
 export type Vendor = 'AMD' | 'Intel' | 'other';
 
@@ -20,15 +19,13 @@ const INTEL_MODEL = /^(Skylake|Cascadelake|Icelake|Sapphire|Broadwell|Haswell|Iv
  * guessed from kernel parameters: `intel_iommu=on` on AMD hosts is a common
  * mistake, so it proves nothing.
  */
-export function hostVendor(host: HostModel, domain?: DomainView): VendorFact | undefined {
+export function hostVendor(host: HostModel, cpu?: DomainCpu): VendorFact | undefined {
   const live = host.live?.has('cpuinfo') ? host.live.facts.cpu.vendor : null;
   if (live) return { vendor: normalize(live), from: host.live!.origin === 'live' ? 'the running host\'s /proc/cpuinfo' : 'the snapshot\'s /proc/cpuinfo' };
   const caps = host.capabilities;
   if (caps?.vendor) return { vendor: normalize(caps.vendor), from: 'capabilities XML' };
-  const cpu = domain?.cpu;
   if (!cpu) return undefined;
-  const vendorEl = firstChild(cpu.element, 'vendor');
-  if (vendorEl) return { vendor: normalize(textContent(vendorEl).trim()), from: 'the domain\'s <cpu><vendor>' };
+  if (cpu.vendor !== undefined) return { vendor: normalize(cpu.vendor), from: 'the domain\'s <cpu><vendor>' };
   if (cpu.model && AMD_MODEL.test(cpu.model)) return { vendor: 'AMD', from: `the domain's CPU model ${cpu.model}` };
   if (cpu.model && INTEL_MODEL.test(cpu.model)) return { vendor: 'Intel', from: `the domain's CPU model ${cpu.model}` };
   return undefined;

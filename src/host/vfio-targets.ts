@@ -1,6 +1,5 @@
 import type { Loc } from '../core/range.js';
-import type { DomainView, Hostdev } from '../domain/view.js';
-import { attr } from '../parsers/xml/index.js';
+import type { DomainFacts, HostdevFact } from '../domain/facts.js';
 import type { PciDevice } from '../live/types.js';
 import type { HostModel } from './model.js';
 import type { VfioId } from './facts.js';
@@ -10,7 +9,7 @@ export interface VfioTarget {
   address: string;
   /** The device as the running host has it; undefined when the host has no such device (or PCI was not read). */
   device: PciDevice | undefined;
-  hostdevs: Array<{ view: DomainView; hostdev: Hostdev; managed: boolean }>;
+  hostdevs: Array<{ domain: DomainFacts; hostdev: HostdevFact }>;
   /** The vfio-pci `ids=` entries that match it (the configured boot's). */
   ids: VfioId[];
 }
@@ -21,7 +20,7 @@ export interface VfioTarget {
  * configured boot sets. Needs the live PCI facts to match ids to addresses;
  * without them, only hostdevs are listed (with `device` undefined).
  */
-export function vfioTargets(host: HostModel, domains: readonly DomainView[]): Map<string, VfioTarget> {
+export function vfioTargets(host: HostModel, domains: readonly DomainFacts[]): Map<string, VfioTarget> {
   const out = new Map<string, VfioTarget>();
   const pci = host.live?.pci;
   const entry = (address: string): VfioTarget => {
@@ -29,11 +28,11 @@ export function vfioTargets(host: HostModel, domains: readonly DomainView[]): Ma
     if (!t) out.set(address, (t = { address, device: pci?.get(address), hostdevs: [], ids: [] }));
     return t;
   };
-  for (const view of domains) {
-    for (const h of view.hostdevs) {
+  for (const domain of domains) {
+    for (const h of domain.hostdevs) {
       if ((h.mode ?? 'subsystem') !== 'subsystem' || h.type !== 'pci' || !h.pciAddress) continue;
-      // libvirt's default is managed='no' for a hostdev written by hand; virt-manager writes managed='yes'.
-      entry(h.pciAddress).hostdevs.push({ view, hostdev: h, managed: attr(h.element, 'managed')?.value === 'yes' });
+      // libvirt's default is managed='no' for a hostdev written by hand (`managed`); virt-manager writes managed='yes'.
+      entry(h.pciAddress).hostdevs.push({ domain, hostdev: h });
     }
   }
   for (const id of host.vfioIds?.ids ?? []) {

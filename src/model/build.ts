@@ -1,4 +1,5 @@
 import { domainView } from '../domain/view.js';
+import { domainFacts, type DomainFacts } from '../domain/facts.js';
 import { buildHostModel } from '../host/model.js';
 import type { LiveHost } from '../host/live.js';
 import type { ParsedFile } from './file.js';
@@ -12,16 +13,22 @@ export interface TreeSource {
   lookUp(paths: readonly string[]): TreeLookup;
 }
 
-/** Assemble one machine from its parsed files (and the running host's facts, when given): typed domain views and the host model. */
-export function buildMachine(files: ParsedFile[], name?: string, live?: LiveHost, treeSource?: TreeSource): Machine {
-  const domains: DomainInput[] = [];
-  for (const f of files) {
-    if (f.fatal || f.ast.kind !== 'xml' || !f.ast.xml.root) continue;
-    if (f.kind === 'domain' && f.ast.xml.root.name === 'domain') domains.push({ file: f, view: domainView(f.source.path, f.ast.xml.root) });
-  }
+/**
+ * A machine whose domains come one at a time (issue 21: a domain's tree dies once its domain rules
+ * have run). `machine` has the host model from the start; each `addDomain` adds the domain's facts
+ * to `machine.domains` and gives the view, whose tree the caller keeps only while it needs it.
+ */
+export interface MachineBuilder {
+  machine: Machine;
+  /** The domain of a parsed domain file; undefined when the file holds none (it did not parse, or its root is not `<domain>`). */
+  addDomain(file: ParsedFile): DomainInput | undefined;
+}
+
+/** Start a machine from its files other than domains (host configuration, capabilities), and the running host's facts when given. */
+export function startMachine(files: ParsedFile[], name?: string, live?: LiveHost, treeSource?: TreeSource): MachineBuilder {
+  const domains: DomainFacts[] = [];
   const host = buildHostModel(files, live);
   const present = new Set<InputKind>();
-  if (domains.length > 0) present.add('domain');
   if (host.capabilities) present.add('capabilities');
   if (host.cmdlines.length > 0) present.add('cmdline');
   if (host.modprobe.effective.length > 0) present.add('modprobe');
@@ -29,11 +36,52 @@ export function buildMachine(files: ParsedFile[], name?: string, live?: LiveHost
   if (host.initramfs.length > 0) present.add('initramfs');
   if (live) present.add('live');
   if (live?.initramfs !== undefined && live.initramfsInputs !== undefined) present.add('initramfs-image');
-  return { name, files, domains, host, tree: treeSource ? machineTree(treeSource, domains) : undefined, has: (input) => present.has(input) };
+  const tree = treeSource && machineTree(treeSource);
+  const machine: Machine = {
+    name,
+    files,
+    domains,
+    host,
+    tree: tree?.tree,
+    has: (input) => (input === 'domain' ? domains.length > 0 : present.has(input)),
+  };
+  return {
+    machine,
+    addDomain(file) {
+      if (file.fatal || file.ast.kind !== 'xml' || !file.ast.xml.root || file.kind !== 'domain' || file.ast.xml.root.name !== 'domain') return undefined;
+      const view = domainView(file.source.path, file.ast.xml.root);
+      tree?.ask(romFilesNamed(view).map((f) => f.path));
+      domains.push(domainFacts(file.source, file.systemPath, view));
+      return { file, view };
+    },
+  };
 }
 
-function machineTree(source: TreeSource, domains: readonly DomainInput[]): MachineTree {
-  const asked = domains.flatMap((d) => romFilesNamed(d.view).map((f) => f.path));
-  const found = asked.length > 0 ? source.lookUp(asked) : { isHost: false, states: new Map() };
-  return { ...source.tree, isHost: found.isHost, state: (path) => found.states.get(path) ?? 'unknown' };
+/** A whole machine at once, keeping every domain's view (the topology map reads them; a lint streams them instead). */
+export function buildMachine(files: ParsedFile[], name?: string, live?: LiveHost, treeSource?: TreeSource): { machine: Machine; domains: DomainInput[] } {
+  const builder = startMachine(files.filter((f) => f.kind !== 'domain'), name, live, treeSource);
+  const domains: DomainInput[] = [];
+  for (const f of files) {
+    const d = f.kind === 'domain' ? builder.addDomain(f) : undefined;
+    if (d) domains.push(d);
+  }
+  return { machine: builder.machine, domains };
+}
+
+/** The tree and what it holds at the paths the domains name, asked as each domain comes (each path once: the source remembers). */
+function machineTree(source: TreeSource): { tree: MachineTree; ask(paths: readonly string[]): void } {
+  let found: TreeLookup = { isHost: false, states: new Map() };
+  const tree: MachineTree = {
+    ...source.tree,
+    get isHost() {
+      return found.isHost;
+    },
+    state: (path) => found.states.get(path) ?? 'unknown',
+  };
+  return {
+    tree,
+    ask(paths) {
+      if (paths.length > 0) found = source.lookUp(paths);
+    },
+  };
 }

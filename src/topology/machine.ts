@@ -1,5 +1,5 @@
 import { CpuSet } from '../core/cpuset.js';
-import type { Machine } from '../model/machine.js';
+import type { DomainInput, Machine } from '../model/machine.js';
 import { factsFromCapabilities, type TopologyFacts } from './facts.js';
 import { factsFromSnapshot } from './live-facts.js';
 import { buildLayout, type TopologyLayout } from './layout.js';
@@ -18,10 +18,10 @@ export interface MachineTopology {
 
 /**
  * The topology of one machine: from `live` facts (a live host or a snapshot, read by its own source)
- * when given, else from the capabilities XML. When both are there the live facts win, and where the
+ * when given, else from the capabilities XML. It reads the domains' views (`buildMachine` keeps them). When both are there the live facts win, and where the
  * two disagree (the CPUs, a CPU's core, the L3 banks) it is said in `notes`.
  */
-export function machineTopology(machine: Machine, given?: TopologyFacts, show: (path: string) => string = (p) => p): MachineTopology {
+export function machineTopology({ machine, domains }: { machine: Machine; domains: readonly DomainInput[] }, given?: TopologyFacts, show: (path: string) => string = (p) => p): MachineTopology {
   const fromCaps = capabilitiesFacts(machine.host, show);
   const live = given ?? liveTopologyFacts(machine.host, show);
   const facts = live ?? fromCaps;
@@ -36,7 +36,7 @@ export function machineTopology(machine: Machine, given?: TopologyFacts, show: (
     const differ = disagreements(live, fromCaps);
     if (differ.length > 0) notes.push(`${live.label} and ${fromCaps.label} disagree (${live.label} is used): ${differ.join('; ')}`);
   }
-  const map = pinningMap(buildLayout(facts), machine.domains, machine.host.boot);
+  const map = pinningMap(buildLayout(facts), domains, machine.host.boot);
   // A layout is proposed for a domain that is unpinned or has a conflict, around the vCPUs of the
   // domains that are fine and the layouts already proposed.
   const plans = new Map<number, PinPlan>();

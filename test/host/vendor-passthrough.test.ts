@@ -3,6 +3,7 @@ import { sourceFile } from '../../src/core/source.js';
 import { parseFile } from '../../src/pipeline/load.js';
 import { parseXml } from '../../src/parsers/xml/parse.js';
 import { domainView } from '../../src/domain/view.js';
+import { domainCpu, domainFacts } from '../../src/domain/facts.js';
 import { buildHostModel, type HostModel } from '../../src/host/model.js';
 import { hostVendor } from '../../src/host/vendor.js';
 import { passthroughEvidence } from '../../src/host/passthrough.js';
@@ -10,7 +11,10 @@ import { missingModulePrefix } from '../../src/host/module-prefix.js';
 import type { FileKind } from '../../src/model/machine.js';
 
 const file = (kind: FileKind, systemPath: string, text: string) => parseFile(sourceFile(systemPath, text), kind, systemPath);
-const domain = (inner: string) => domainView('vm.xml', parseXml(`<domain><name>win</name>${inner}</domain>`).root!);
+const domainText = (inner: string) => `<domain><name>win</name>${inner}</domain>`;
+const domain = (inner: string) => domainView('vm.xml', parseXml(domainText(inner)).root!);
+/** What the machine keeps of the domain once its tree is gone. */
+const facts = (inner: string) => domainFacts(sourceFile('vm.xml', domainText(inner)), '/etc/libvirt/qemu/vm.xml', domain(inner));
 /** A host model with only what hostVendor reads: a running host's cpuinfo vendor and capabilities' vendor. */
 const host = (live: { vendor: string; origin: 'live' | 'snapshot' } | undefined, caps: string | undefined) =>
   ({
@@ -32,12 +36,12 @@ describe('hostVendor: the running host, then capabilities, then the domain', () 
 
   it('else the domain: its <cpu><vendor>, then its CPU model; nothing without a <cpu>', () => {
     const none = host(undefined, undefined);
-    expect(hostVendor(none, domain(`<cpu mode='custom'><vendor> AMD </vendor><model>Skylake-Client</model></cpu>`))).toEqual({ vendor: 'AMD', from: "the domain's <cpu><vendor>" });
-    expect(hostVendor(none, domain(`<cpu mode='custom'><model>EPYC-Rome</model></cpu>`))).toEqual({ vendor: 'AMD', from: "the domain's CPU model EPYC-Rome" });
-    expect(hostVendor(none, domain(`<cpu mode='custom'><model>Skylake-Client</model></cpu>`))).toEqual({ vendor: 'Intel', from: "the domain's CPU model Skylake-Client" });
-    expect(hostVendor(none, domain(`<cpu mode='custom'><model>qemu64</model></cpu>`))).toBeUndefined();
-    expect(hostVendor(none, domain(`<cpu mode='host-passthrough'/>`))).toBeUndefined();
-    expect(hostVendor(none, domain(``))).toBeUndefined();
+    expect(hostVendor(none, domainCpu(domain(`<cpu mode='custom'><vendor> AMD </vendor><model>Skylake-Client</model></cpu>`)))).toEqual({ vendor: 'AMD', from: "the domain's <cpu><vendor>" });
+    expect(hostVendor(none, domainCpu(domain(`<cpu mode='custom'><model>EPYC-Rome</model></cpu>`)))).toEqual({ vendor: 'AMD', from: "the domain's CPU model EPYC-Rome" });
+    expect(hostVendor(none, domainCpu(domain(`<cpu mode='custom'><model>Skylake-Client</model></cpu>`)))).toEqual({ vendor: 'Intel', from: "the domain's CPU model Skylake-Client" });
+    expect(hostVendor(none, domainCpu(domain(`<cpu mode='custom'><model>qemu64</model></cpu>`)))).toBeUndefined();
+    expect(hostVendor(none, domainCpu(domain(`<cpu mode='host-passthrough'/>`)))).toBeUndefined();
+    expect(hostVendor(none, domainCpu(domain(``)))).toBeUndefined();
     expect(hostVendor(none)).toBeUndefined();
   });
 });
@@ -48,7 +52,7 @@ describe('passthroughEvidence: the first sign that PCI devices go to VMs', () =>
   it('a domain with a VFIO hostdev first, pointing at its start tag', () => {
     const h = buildHostModel([file('modprobe', '/etc/modprobe.d/vfio.conf', 'options vfio-pci ids=10de:2684\n')]);
     const d = domain(hostdev);
-    const e = passthroughEvidence(h, [{ view: domain('') }, { view: d }])!;
+    const e = passthroughEvidence(h, [facts(''), facts(hostdev)])!;
     expect(e.what).toBe('win passes a PCI device through');
     expect(e.at).toEqual({ path: 'vm.xml', start: d.hostdevs[0]!.element.start, end: d.hostdevs[0]!.element.startTagEnd });
   });
@@ -63,7 +67,7 @@ describe('passthroughEvidence: the first sign that PCI devices go to VMs', () =>
   it('then vfio-pci in an initramfs early list; nothing when the files show none', () => {
     const h = buildHostModel([file('mkinitcpio', '/etc/mkinitcpio.conf', 'MODULES=(amdgpu vfio_pci vfio)\n')]);
     expect(passthroughEvidence(h, [])).toEqual({ what: 'the initramfs loads vfio-pci early (mkinitcpio)', at: { path: '/etc/mkinitcpio.conf', start: 16, end: 24 } });
-    expect(passthroughEvidence(buildHostModel([file('mkinitcpio', '/etc/mkinitcpio.conf', 'MODULES=(amdgpu vfio)\n')]), [{ view: domain('') }])).toBeUndefined();
+    expect(passthroughEvidence(buildHostModel([file('mkinitcpio', '/etc/mkinitcpio.conf', 'MODULES=(amdgpu vfio)\n')]), [facts('')])).toBeUndefined();
   });
 });
 

@@ -69,7 +69,7 @@ export const rule = defineRule({
     const host = machine.host;
     const pci = host.live?.pci;
     const ids = host.vfioIds?.ids ?? [];
-    const targets = vfioTargets(host, machine.domains.map((d) => d.view));
+    const targets = vfioTargets(host, machine.domains);
     const isTarget = (d: PciDevice) => targets.has(d.address) || d.driver === 'vfio-pci' || d.driverOverride === 'vfio-pci';
 
     for (const off of disables(host)) {

@@ -1,7 +1,5 @@
 import { defineRule } from '../../engine/rule.js';
-import { firstChild } from '../../parsers/xml/index.js';
 import { describeDevice, sysfsLoc, vfioTargets } from '../../host/vfio-targets.js';
-import { tagLoc } from '../locate.js';
 
 /** GPU drivers that drive a display: detaching one while the host uses the card is what hangs hosts at VM start. */
 const DISPLAY_DRIVERS = new Set(['nvidia', 'nouveau', 'amdgpu', 'radeon', 'i915', 'xe']);
@@ -31,7 +29,7 @@ export const rule = defineRule({
   check(ctx) {
     const { host, domains } = ctx.machine;
     if (!host.live?.pci) return;
-    for (const t of vfioTargets(host, domains.map((d) => d.view)).values()) {
+    for (const t of vfioTargets(host, domains).values()) {
       const dev = t.device;
       if (!dev || dev.driver === null || FREE.has(dev.driver)) continue;
       const related = [{ ...sysfsLoc(dev.address, 'driver'), message: `${describeDevice(dev)} is bound to ${dev.driver} now` }];
@@ -48,10 +46,9 @@ export const rule = defineRule({
         ctx.report({ messageId: 'ids', data: { id: `${id.vendor}:${id.device}`, device: describeDevice(dev), driver: dev.driver, why, advice }, at: id.loc, related });
         continue;
       }
-      for (const { view, hostdev, managed } of t.hostdevs) {
-        const source = firstChild(hostdev.element, 'source');
-        const at = tagLoc(view.path, (source && firstChild(source, 'address')) ?? hostdev.element);
-        if (!managed) ctx.report({ messageId: 'unmanaged', data: { device: dev.address, driver: dev.driver }, at, related, severity: 'error' });
+      for (const { hostdev } of t.hostdevs) {
+        const at = hostdev.addressAt;
+        if (!hostdev.managed) ctx.report({ messageId: 'unmanaged', data: { device: dev.address, driver: dev.driver }, at, related, severity: 'error' });
         else if (DISPLAY_DRIVERS.has(dev.driver) && dev.class?.startsWith('03')) ctx.report({ messageId: 'display', data: { device: dev.address, driver: dev.driver }, at, related });
       }
     }

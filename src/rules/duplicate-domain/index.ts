@@ -1,11 +1,10 @@
 import { defineRule, type Loc } from '../../engine/rule.js';
-import { firstChild, textContent, type XmlElement } from '../../parsers/xml/index.js';
 
 interface Seen {
-  path: string;
   name: string | undefined;
-  nameEl: XmlElement | undefined;
-  uuidEl: XmlElement | undefined;
+  /** Where the `<name>` and `<uuid>` texts are. */
+  nameAt: Loc | undefined;
+  uuidAt: Loc | undefined;
 }
 
 /** A user's session libvirt (`~/.config/libvirt`) keeps its own domains, apart from the system's. */
@@ -41,37 +40,28 @@ export const rule = defineRule({
     const byName = new Map<string, Seen>();
     const byUuid = new Map<string, Seen>();
     for (const d of ctx.machine.domains) {
-      const root = d.view.root;
-      const path = d.file.source.path;
-      const nameEl = firstChild(root, 'name');
-      const uuidEl = firstChild(root, 'uuid');
-      const name = nameEl ? textContent(nameEl).trim() : undefined;
+      const name = d.firstName?.text;
       // libvirt reads a UUID with or without dashes, in either case.
-      const uuid = uuidEl ? textContent(uuidEl).trim().replaceAll('-', '').toLowerCase() : undefined;
-      const scope = SESSION.exec(d.file.systemPath)?.[0] ?? 'system';
-      const here: Seen = { path, name, nameEl, uuidEl };
+      const uuid = d.uuid?.text.replaceAll('-', '').toLowerCase();
+      const scope = SESSION.exec(d.systemPath)?.[0] ?? 'system';
+      const here: Seen = { name, nameAt: d.firstName?.at, uuidAt: d.uuid?.at };
       const sameName = name ? byName.get(`${scope}\n${name}`) : undefined;
       const sameUuid = uuid ? byUuid.get(`${scope}\n${uuid}`) : undefined;
-      const report = (messageId: 'sameName' | 'sameUuid' | 'sameBoth', el: XmlElement, others: ReadonlyArray<{ seen: Seen; el: XmlElement | undefined }>) => {
+      const report = (messageId: 'sameName' | 'sameUuid' | 'sameBoth', at: Loc, others: ReadonlyArray<{ seen: Seen; at: Loc | undefined }>) => {
         // One related place per earlier file (the name and the UUID may be taken by the same one).
-        const related = others.filter((o, i) => o.el !== undefined && others.findIndex((x) => x.seen === o.seen) === i).map((o) => ({ ...contentLoc(o.seen.path, o.el!), message: 'the other definition' }));
+        const related = others.filter((o, i) => o.at !== undefined && others.findIndex((x) => x.seen === o.seen) === i).map((o) => ({ ...o.at!, message: 'the other definition' }));
         ctx.report({
           messageId,
-          data: { name: name ?? '', uuid: uuidEl ? textContent(uuidEl).trim() : '', otherName: others[0]!.seen.name ?? '' },
-          at: contentLoc(path, el),
+          data: { name: name ?? '', uuid: d.uuid?.text ?? '', otherName: others[0]!.seen.name ?? '' },
+          at,
           related: related.length > 0 ? related : undefined,
         });
       };
-      if (sameName && sameUuid) report('sameBoth', nameEl!, [{ seen: sameName, el: sameName.nameEl }, { seen: sameUuid, el: sameUuid.uuidEl }]);
-      else if (sameName) report('sameName', nameEl!, [{ seen: sameName, el: sameName.nameEl }]);
-      else if (sameUuid) report('sameUuid', uuidEl!, [{ seen: sameUuid, el: sameUuid.uuidEl }]);
+      if (sameName && sameUuid) report('sameBoth', here.nameAt!, [{ seen: sameName, at: sameName.nameAt }, { seen: sameUuid, at: sameUuid.uuidAt }]);
+      else if (sameName) report('sameName', here.nameAt!, [{ seen: sameName, at: sameName.nameAt }]);
+      else if (sameUuid) report('sameUuid', here.uuidAt!, [{ seen: sameUuid, at: sameUuid.uuidAt }]);
       if (name && !sameName) byName.set(`${scope}\n${name}`, here);
       if (uuid && !sameUuid) byUuid.set(`${scope}\n${uuid}`, here);
     }
   },
 });
-
-/** The text inside an element (`win10` of `<name>win10</name>`), or the element when it is empty. */
-function contentLoc(path: string, el: XmlElement): Loc {
-  return el.selfClosing || el.endTagStart === el.startTagEnd ? { path, start: el.start, end: el.end } : { path, start: el.startTagEnd, end: el.endTagStart };
-}

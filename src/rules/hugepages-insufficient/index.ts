@@ -3,17 +3,14 @@ import type { Suggestion } from '../../engine/fix.js';
 import type { Loc } from '../../core/range.js';
 import type { CpuSet } from '../../core/cpuset.js';
 import { formatBytes } from '../../core/units.js';
-import { hugepageBacking } from '../../domain/hugepage-backing.js';
 import { hugepageCapacity, reservationSources, type HugepageCapacity } from '../../host/hugepage-supply.js';
 import type { HostModel } from '../../host/model.js';
-import type { DomainInput } from '../../model/machine.js';
+import { pciHostdevFacts, type DomainFacts } from '../../domain/facts.js';
 import { setParamValue } from '../../edit/params.js';
-import { pciHostdevs } from '../../domain/passthrough.js';
-import { tagLoc } from '../locate.js';
 
 /** What one domain takes from the pool of one page size. */
 interface Demand {
-  domain: DomainInput;
+  domain: DomainFacts;
   name: string;
   /** Pages: each backed block of guest memory rounded up to whole pages. */
   pages: number;
@@ -99,11 +96,11 @@ export const rule = defineRule({
 });
 
 /** Each domain's pages per page size (the host's default size for a bare `<hugepages/>`). */
-function demandsBySize(host: HostModel, domains: readonly DomainInput[]): Map<number, Demand[]> {
+function demandsBySize(host: HostModel, domains: readonly DomainFacts[]): Map<number, Demand[]> {
   const out = new Map<number, Demand[]>();
   for (const domain of domains) {
     const mine = new Map<number, Demand>();
-    for (const b of hugepageBacking(domain.view)) {
+    for (const b of domain.backing) {
       const size = b.sizeBytes ?? host.hugepages.defaultSize;
       const d = mine.get(size);
       if (d) {
@@ -113,10 +110,10 @@ function demandsBySize(host: HostModel, domains: readonly DomainInput[]): Map<nu
       }
       mine.set(size, {
         domain,
-        name: domain.view.name ?? domain.file.source.path,
+        name: domain.name ?? domain.path,
         pages: Math.ceil(b.bytes / size),
         bytes: b.bytes,
-        at: tagLoc(domain.file.source.path, b.element),
+        at: b.at,
         hostNodes: b.hostNodes,
         hostNodesLoc: b.hostNodesLoc,
       });
@@ -133,7 +130,7 @@ function demandsBySize(host: HostModel, domains: readonly DomainInput[]): Map<nu
  */
 function largestConcurrent(demands: readonly Demand[]): Demand[] {
   if (demands.length > 16) return [...demands];
-  const keys = demands.map((d) => new Set([`name:${d.domain.view.name ?? d.domain.file.source.path}`, ...pciHostdevs(d.domain.view).flatMap((h) => (h.pciAddress ? [`pci:${h.pciAddress}`] : []))]));
+  const keys = demands.map((d) => new Set([`name:${d.domain.name ?? d.domain.path}`, ...pciHostdevFacts(d.domain).flatMap((h) => (h.pciAddress ? [`pci:${h.pciAddress}`] : []))]));
   const clash = (a: number, b: number) => [...keys[a]!].some((k) => keys[b]!.has(k));
   let best: number[] = [];
   let bestPages = -1;

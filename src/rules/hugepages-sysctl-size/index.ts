@@ -39,7 +39,7 @@ export const rule = defineRule({
     const wrong = sysctlWrongSize(host, domains);
     if (wrong) {
       const users = backedSizes(host, domains);
-      const names = wrong.sizes.flatMap((s) => users.get(s)!.map((u) => u.domain.view.name ?? u.domain.file.source.path));
+      const names = wrong.sizes.flatMap((s) => users.get(s)!.map((u) => u.domain.name ?? u.domain.path));
       const def = host.boot?.get('default_hugepagesz');
       ctx.report({
         messageId: 'wrongSize',

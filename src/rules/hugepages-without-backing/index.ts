@@ -2,7 +2,7 @@ import { defineRule } from '../../engine/rule.js';
 import type { Suggestion } from '../../engine/fix.js';
 import { formatBytes } from '../../core/units.js';
 import type { HugepagePool } from '../../host/facts.js';
-import type { DomainInput } from '../../model/machine.js';
+import { viewAgain, type DomainFacts } from '../../domain/facts.js';
 import { insertAfter, insertLastChild, quoteOf } from '../../edit/xml.js';
 import { deleteLine } from '../../edit/lines.js';
 import { sysctlWrongSize } from '../hugepage-sizes.js';
@@ -33,11 +33,11 @@ export const rule = defineRule({
     // The pools and the default size are the host model's reading of the command line and sysctl.
     const { defaultSize, pools } = machine.host.hugepages;
 
-    const wanted = new Map<number, DomainInput[]>();
+    const wanted = new Map<number, DomainFacts[]>();
     for (const d of machine.domains) {
-      const hp = d.view.memoryBacking?.hugepages;
+      const hp = d.hugepages;
       if (!hp) continue;
-      const sizes = hp.pages.length === 0 ? [defaultSize] : hp.pages.map((p) => p.sizeBytes ?? defaultSize);
+      const sizes = hp.pageSizes.length === 0 ? [defaultSize] : hp.pageSizes.map((size) => size ?? defaultSize);
       for (const s of sizes) {
         const list = wanted.get(s);
         if (list) list.push(d);
@@ -46,7 +46,7 @@ export const rule = defineRule({
     }
     // vm.nr_hugepages set for domains of another size is hugepages-sysctl-size's finding (the sysctl cannot reserve that size).
     const wrongSize = sysctlWrongSize(machine.host, machine.domains)?.pool;
-    const checked = machine.domains.map((d) => d.view.name ?? d.file.source.path).join(', ');
+    const checked = machine.domains.map((d) => d.name ?? d.path).join(', ');
     for (const pool of pools.values()) {
       if (pool.pages <= 0 || wanted.has(pool.size) || pool === wrongSize) continue;
       const what = pool.sysctl ? `${pool.sysctl.key} = ${pool.sysctl.value}` : 'The kernel command line';
@@ -55,27 +55,28 @@ export const rule = defineRule({
         messageId: wanted.size > 0 ? 'otherSize' : 'unused',
         data,
         at: pool.at,
-        related: machine.domains.slice(0, 8).map((d) => ({ path: d.file.source.path, start: d.view.root.start, end: d.view.root.startTagEnd, message: `${d.view.name ?? 'this domain'} has no <hugepages> of this size` })),
+        related: machine.domains.slice(0, 8).map((d) => ({ ...d.rootTag, message: `${d.name ?? 'this domain'} has no <hugepages> of this size` })),
         suggestions: suggestionsFor(pool, pools.size, defaultSize, machine.domains),
       });
     }
   },
 });
 
-function suggestionsFor(pool: HugepagePool, poolCount: number, defaultSize: number, domains: readonly DomainInput[]): Suggestion[] {
+function suggestionsFor(pool: HugepagePool, poolCount: number, defaultSize: number, domains: readonly DomainFacts[]): Suggestion[] {
   const out: Suggestion[] = [];
   // (a) back a domain with the pool, when one size is reserved and the pool can hold the guest.
-  const fits = domains.filter((d) => !d.view.memoryBacking?.hugepages && d.view.memoryBytes !== undefined && d.view.memoryBytes <= pool.pages * pool.size);
+  const fits = domains.filter((d) => !d.hugepages && d.memoryBytes !== undefined && d.memoryBytes <= pool.pages * pool.size);
   if (poolCount === 1 && fits.length === 1) {
     const d = fits[0]!;
-    const path = d.file.source.path;
-    const text = d.file.source.text;
-    const q = quoteOf(d.view.root);
+    const path = d.path;
+    const text = d.source.text;
+    const view = viewAgain(d);
+    const q = quoteOf(view.root);
     const page = pool.size === defaultSize ? '<hugepages/>' : `<hugepages><page size=${q}${pool.size / 1024}${q} unit=${q}KiB${q}/></hugepages>`;
-    const backing = d.view.memoryBacking?.element;
-    const anchor = d.view.root.children.find((c) => c.type === 'element' && c.name === 'currentMemory') ?? d.view.root.children.find((c) => c.type === 'element' && c.name === 'memory');
+    const backing = view.memoryBacking?.element;
+    const anchor = view.root.children.find((c) => c.type === 'element' && c.name === 'currentMemory') ?? view.root.children.find((c) => c.type === 'element' && c.name === 'memory');
     const edit = backing ? insertLastChild(path, text, backing, page) : anchor && anchor.type === 'element' ? insertAfter(path, text, anchor, `<memoryBacking>${page}</memoryBacking>`) : undefined;
-    if (edit) out.push({ description: `Back ${d.view.name ?? 'the domain'} with ${formatBytes(pool.size)} huge pages`, fix: { edits: [edit] } });
+    if (edit) out.push({ description: `Back ${d.name ?? 'the domain'} with ${formatBytes(pool.size)} huge pages`, fix: { edits: [edit] } });
   }
   // (b) give the memory back: drop the reservation line.
   if (pool.sysctl) out.push({ description: `Remove the reservation (${pool.sysctl.key} = ${pool.sysctl.value})`, fix: { edits: [deleteLine(pool.sysctl.file.source, pool.sysctl.loc)] } });

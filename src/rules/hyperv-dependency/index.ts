@@ -2,6 +2,7 @@ import { defineRule } from '../../engine/rule.js';
 import { attr } from '../../parsers/xml/index.js';
 import { hypervSettings, libvirtName, type HvSetting } from '../../domain/hyperv.js';
 import { hostVendor } from '../../host/vendor.js';
+import { domainCpu } from '../../domain/facts.js';
 import { insertLastChild, quoteOf, setAttribute } from '../../edit/xml.js';
 import type { TextEdit } from '../../engine/fix.js';
 import type { RelatedLocation } from '../../core/range.js';
@@ -118,7 +119,7 @@ export const rule = defineRule({
 
     const evmcs = hv.flags.get('hv-evmcs');
     if (evmcs?.on) {
-      const vendor = hostVendor(ctx.machine.host, view);
+      const vendor = hostVendor(ctx.machine.host, domainCpu(view));
       if (vendor?.vendor === 'AMD') {
         const off = evmcs.element ? { edits: [setAttribute(path, text, evmcs.element, 'state', 'off')] } : undefined;
         ctx.report({

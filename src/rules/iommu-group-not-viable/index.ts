@@ -1,8 +1,6 @@
 import { defineRule } from '../../engine/rule.js';
-import { firstChild } from '../../parsers/xml/index.js';
 import { describeDevice, sysfsLoc, VFIO_SAFE_DRIVERS, vfioTargets } from '../../host/vfio-targets.js';
 import type { PciDevice } from '../../live/types.js';
-import { tagLoc } from '../locate.js';
 
 /** PCI-to-PCI bridges (class 0604): the group may hold them whatever drives them (pcieport, shpchp). */
 const isBridge = (d: PciDevice) => d.class?.startsWith('0604') === true;
@@ -31,7 +29,7 @@ export const rule = defineRule({
     const { host, domains } = ctx.machine;
     const pci = host.live?.pci;
     if (!pci || !host.live?.iommu) return;
-    const targets = vfioTargets(host, domains.map((d) => d.view));
+    const targets = vfioTargets(host, domains);
     const given = new Set(targets.keys());
     // One finding per group and place: the second function of a card says nothing new.
     const said = new Set<string>();
@@ -44,12 +42,10 @@ export const rule = defineRule({
       const plural = blocking.length > 1;
       const data = { device: t.address, group: t.device.iommuGroup, others, them: plural ? 'them' : 'it', they: plural ? 'they' : 'it', s: plural ? '' : 's' };
       if (t.hostdevs.length > 0) {
-        for (const { view, hostdev } of t.hostdevs) {
-          if (said.has(`${view.path}\0${t.device.iommuGroup}`)) continue;
-          said.add(`${view.path}\0${t.device.iommuGroup}`);
-          const source = firstChild(hostdev.element, 'source');
-          const address = source && firstChild(source, 'address');
-          ctx.report({ messageId: 'hostdev', data, at: tagLoc(view.path, address ?? hostdev.element), related });
+        for (const { domain, hostdev } of t.hostdevs) {
+          if (said.has(`${domain.path}\0${t.device.iommuGroup}`)) continue;
+          said.add(`${domain.path}\0${t.device.iommuGroup}`);
+          ctx.report({ messageId: 'hostdev', data, at: hostdev.addressAt, related });
         }
       } else {
         // Only the ids give it to vfio-pci: no VM is known to need it now, so it is a warning.

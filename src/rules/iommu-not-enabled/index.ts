@@ -43,10 +43,10 @@ export const rule = defineRule({
     const { host, domains } = ctx.machine;
     const evidence = passthroughEvidence(host, domains);
     if (!evidence) return;
-    const vendor = cpuVendor(host, domains[0]?.view);
+    const vendor = cpuVendor(host, domains[0]?.cpu);
 
     // The running host settles it: groups mean the IOMMU is on, none mean no VM can have a device.
-    const byDomain = domains.some((d) => d.view.path === evidence.at.path);
+    const byDomain = domains.some((d) => d.path === evidence.at.path);
     const iommu = host.live?.iommu;
     if (iommu) {
       if (iommu.groups.size === 0) {

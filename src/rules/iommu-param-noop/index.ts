@@ -32,7 +32,7 @@ export const rule = defineRule({
   },
   check(ctx) {
     const { machine } = ctx;
-    const vendor = hostVendor(machine.host, machine.domains[0]?.view);
+    const vendor = hostVendor(machine.host, machine.domains[0]?.cpu);
     const vfio = passthroughEvidence(machine.host, machine.domains);
     for (const source of machine.host.configuredCmdlines) {
       for (const p of source.params) {

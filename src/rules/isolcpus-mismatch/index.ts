@@ -47,7 +47,7 @@ export const rule = defineRule({
     const host = machine.host.cpus?.all;
 
     // Everything the domains pin, per domain and all together (catalog 3.4 step 3).
-    const domains = machine.domains.map((d) => ({ d, pins: domainPins(d.view) })).filter((x) => !x.pins.indeterminate && !x.pins.invalid);
+    const domains = machine.domains.map((d) => ({ d, pins: domainPins(d.pinning) })).filter((x) => !x.pins.indeterminate && !x.pins.invalid);
     let used = CpuSet.of();
     let vcpuCpus = CpuSet.of();
     for (const { pins } of domains) {
@@ -57,7 +57,7 @@ export const rule = defineRule({
         if (pins.vcpus.includes(t)) vcpuCpus = vcpuCpus.union(t.placement.set);
       }
     }
-    const domainNames = domains.filter((x) => x.pins.pinned).map((x) => x.d.view.name ?? x.d.file.source.path);
+    const domainNames = domains.filter((x) => x.pins.pinned).map((x) => x.d.name ?? x.d.path);
 
     for (const source of machine.host.cmdlines) {
       // Which occurrence counts and what each list means is the host model's answer (first isolcpus and nohz_full, last of the others).
@@ -150,7 +150,7 @@ export const rule = defineRule({
           if (outside.length > 0) {
             ctx.report({
               messageId: 'notIsolated',
-              data: { domain: d.view.name ?? d.file.source.path, s: outside.length > 1 ? 's' : '', vcpus: listIds(outside), are: outside.length > 1 ? 'are' : 'is', cs: outsideCpus.size > 1 ? 's' : '', cpus: outsideCpus.format(), param: isolation.name, value: isolation.value! },
+              data: { domain: d.name ?? d.path, s: outside.length > 1 ? 's' : '', vcpus: listIds(outside), are: outside.length > 1 ? 'are' : 'is', cs: outsideCpus.size > 1 ? 's' : '', cpus: outsideCpus.format(), param: isolation.name, value: isolation.value! },
               at: at(isolation),
               related,
               ...retarget([iso, nohz, rcu], isoParsed?.flagText ?? '', vcpuCpus),
@@ -159,7 +159,7 @@ export const rule = defineRule({
           for (const t of [...pins.vcpus.map((v) => ({ t: v, name: `vCPU ${v.id}` })), { t: pins.emulator, name: 'the emulator' }]) {
             const set = resolvePlacement(t.t.placement, host);
             if (t.t.from !== 'pin' || !set || set.size < 2 || !set.isSubsetOf(isolationSet) || t.t.placement.kind !== 'set') continue;
-            ctx.report({ messageId: 'multiPin', data: { domain: d.view.name ?? d.file.source.path, thread: t.name, count: set.size, cpus: set.format() }, at: t.t.placement.loc, severity: 'info' });
+            ctx.report({ messageId: 'multiPin', data: { domain: d.name ?? d.path, thread: t.name, count: set.size, cpus: set.format() }, at: t.t.placement.loc, severity: 'info' });
           }
         }
         const idle = isolationSet.minus(used).intersect(host ?? isolationSet);

@@ -1,6 +1,7 @@
 import { defineRule } from '../../engine/rule.js';
 import { insertLastChild, quoteOf, setAttribute } from '../../edit/xml.js';
 import { hostVendor } from '../../host/vendor.js';
+import { domainCpu } from '../../domain/facts.js';
 import { tagLoc, valueLoc } from '../locate.js';
 import { attr } from '../../parsers/xml/index.js';
 
@@ -34,7 +35,7 @@ export const rule = defineRule({
     if (!cpu) return;
     const threads = cpu.topology?.threads ?? 1;
     if (threads < 2) return;
-    const vendor = hostVendor(ctx.machine.host, d.view);
+    const vendor = hostVendor(ctx.machine.host, domainCpu(d.view));
     if (vendor?.vendor !== 'AMD') return;
     const path = d.file.source.path;
     const text = d.file.source.text;

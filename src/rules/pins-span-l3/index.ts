@@ -1,14 +1,13 @@
 import { defineRule } from '../../engine/rule.js';
-import type { Loc, RelatedLocation } from '../../engine/rule.js';
+import type { Loc, RelatedLocation, Report } from '../../engine/rule.js';
 import type { Suggestion, TextEdit } from '../../engine/fix.js';
 import { CpuSet } from '../../core/cpuset.js';
+import { viewAgain, type DomainFacts } from '../../domain/facts.js';
 import { domainPins } from '../../domain/pins.js';
-import { onlineVcpus } from '../../domain/vcpus.js';
 import { hostLayout } from '../../topology/machine.js';
-import { formatBytes, type L3Group } from '../../topology/layout.js';
+import { formatBytes, type L3Group, type TopologyLayout } from '../../topology/layout.js';
 import { planPins, type PinPlan } from '../../topology/plan.js';
 import { insertLastChild, quoteOf, setAttribute } from '../../edit/xml.js';
-import type { DomainInput } from '../../model/machine.js';
 
 export const rule = defineRule({
   meta: {
@@ -17,7 +16,8 @@ export const rule = defineRule({
     category: 'performance',
     severity: 'warning',
     fixable: 'suggest',
-    scope: 'domain',
+    // It reads every domain (to plan around the others' pins), so it runs once over the machine's domain facts.
+    scope: 'machine',
     requires: ['domain'],
     // Without the host's caches there is nothing to check; like the other pinning rules it then stays quiet.
     optional: ['capabilities'],
@@ -32,89 +32,96 @@ export const rule = defineRule({
     ],
   },
   check(ctx) {
-    const d = ctx.domain;
     const layout = hostLayout(ctx.machine.host);
     if (!layout || layout.l3s.filter((l) => l.known).length < 2) return;
-    const pins = domainPins(d.view);
-    if (pins.indeterminate || pins.invalid) return;
-    const online = onlineVcpus(d.view);
-    const vcpus = pins.vcpus.filter((v) => online.has(v.id) && v.placement.kind === 'set');
-    if (vcpus.length < 2) return;
-    let used = CpuSet.EMPTY;
-    for (const v of vcpus) if (v.placement.kind === 'set') used = used.union(v.placement.set);
-    const touched = layout.l3s.filter((l) => l.known && l.cpus.overlaps(used));
-    if (touched.length < 2 || layout.l3s.some((l) => !l.known && l.cpus.overlaps(used))) return;
-    // Only when one L3 could hold them: a guest larger than any L3 must span.
-    const biggest = Math.max(...layout.l3s.map((l) => l.cpus.size));
-    if (used.size > biggest) return;
-
-    const byShare = [...touched].sort((a, b) => used.intersect(b.cpus).size - used.intersect(a.cpus).size || a.index - b.index);
-    const main = byShare[0]!;
-    const firstOut = vcpus.find((v) => v.placement.kind === 'set' && !v.placement.set.isSubsetOf(main.cpus))!;
-    const locOf = (v: (typeof vcpus)[number]) => (v.placement as { loc: Loc }).loc;
-    const related: RelatedLocation[] = byShare.map((l) => {
-      const v = vcpus.find((x) => x.placement.kind === 'set' && x.placement.set.overlaps(l.cpus))!;
-      return { ...locOf(v), message: `vCPU ${v.id} runs in L3 #${l.index}${size(l)} (CPUs ${l.cpus.format()})` };
-    });
-    const sized = layout.l3s.filter((l) => l.known && l.bytes !== undefined);
-    const largest = sized.filter((l) => l.largest);
-    const sizes = layout.l3SizesDiffer
-      ? `. The L3 caches differ: ${sized.map((l) => `#${l.index} (CPUs ${l.cpus.format()}) has ${formatBytes(l.bytes!)}`).join(', ')}; the larger is #${largest.map((l) => l.index).join(', #')}`
-      : '';
-    const others = othersOf(ctx.machine.domains, d);
-    const plan = planPins(layout, vcpus.length, others);
-    ctx.report({
-      messageId: 'spans',
-      data: { count: touched.length, where: byShare.map((l) => `L3 #${l.index}: CPUs ${used.intersect(l.cpus).format()}`).join('; '), cpus: used.size, size: biggest, sizes },
-      at: locOf(firstOut),
-      related,
-      suggestions: plan ? suggestion(d, plan, vcpus.map((v) => v.id)) : [],
+    const domains = ctx.machine.domains;
+    let around: PinnedAround | undefined;
+    domains.forEach((d, i) => {
+      const others = () => othersOf((around ??= pinnedAround(domains)), i);
+      checkDomain(d, layout, others, ctx.report);
     });
   },
 });
+
+/** One domain: its vCPUs over two L3 caches when one would hold them. */
+function checkDomain(d: DomainFacts, layout: TopologyLayout, othersPinned: () => CpuSet, report: (r: Report) => void): void {
+  const pins = domainPins(d.pinning);
+  if (pins.indeterminate || pins.invalid) return;
+  const online = d.onlineVcpus;
+  const vcpus = pins.vcpus.filter((v) => online.has(v.id) && v.placement.kind === 'set');
+  if (vcpus.length < 2) return;
+  let used = CpuSet.EMPTY;
+  for (const v of vcpus) if (v.placement.kind === 'set') used = used.union(v.placement.set);
+  const touched = layout.l3s.filter((l) => l.known && l.cpus.overlaps(used));
+  if (touched.length < 2 || layout.l3s.some((l) => !l.known && l.cpus.overlaps(used))) return;
+  // Only when one L3 could hold them: a guest larger than any L3 must span.
+  const biggest = Math.max(...layout.l3s.map((l) => l.cpus.size));
+  if (used.size > biggest) return;
+
+  const byShare = [...touched].sort((a, b) => used.intersect(b.cpus).size - used.intersect(a.cpus).size || a.index - b.index);
+  const main = byShare[0]!;
+  const firstOut = vcpus.find((v) => v.placement.kind === 'set' && !v.placement.set.isSubsetOf(main.cpus))!;
+  const locOf = (v: (typeof vcpus)[number]) => (v.placement as { loc: Loc }).loc;
+  const related: RelatedLocation[] = byShare.map((l) => {
+    const v = vcpus.find((x) => x.placement.kind === 'set' && x.placement.set.overlaps(l.cpus))!;
+    return { ...locOf(v), message: `vCPU ${v.id} runs in L3 #${l.index}${size(l)} (CPUs ${l.cpus.format()})` };
+  });
+  const sized = layout.l3s.filter((l) => l.known && l.bytes !== undefined);
+  const largest = sized.filter((l) => l.largest);
+  const sizes = layout.l3SizesDiffer
+    ? `. The L3 caches differ: ${sized.map((l) => `#${l.index} (CPUs ${l.cpus.format()}) has ${formatBytes(l.bytes!)}`).join(', ')}; the larger is #${largest.map((l) => l.index).join(', #')}`
+    : '';
+  const plan = planPins(layout, vcpus.length, othersPinned());
+  report({
+    messageId: 'spans',
+    data: { count: touched.length, where: byShare.map((l) => `L3 #${l.index}: CPUs ${used.intersect(l.cpus).format()}`).join('; '), cpus: used.size, size: biggest, sizes },
+    at: locOf(firstOut),
+    related,
+    suggestions: plan ? suggestion(d, plan, vcpus.map((v) => v.id)) : [],
+  });
+}
 
 function size(l: L3Group): string {
   return l.bytes !== undefined ? `, ${formatBytes(l.bytes)}` : '';
 }
 
-/**
- * The CPUs the other domains of the machine pin: the union of those before `d` and of those after it,
- * each made once per machine (a union per domain over every other domain was quadratic in domains).
- */
-const pinnedAround = new WeakMap<readonly DomainInput[], { index: Map<DomainInput, number>; before: CpuSet[]; after: CpuSet[] }>();
+/** The CPUs each domain's vCPUs are pinned to, as unions of the domains before and after each one. */
+interface PinnedAround {
+  before: CpuSet[];
+  after: CpuSet[];
+}
 
-function othersOf(domains: readonly DomainInput[], d: DomainInput): CpuSet {
-  let p = pinnedAround.get(domains);
-  if (!p) {
-    const cpus = domains.map(vcpuCpus);
-    const before: CpuSet[] = [CpuSet.EMPTY];
-    for (let i = 0; i < cpus.length; i++) before.push(before[i]!.union(cpus[i]!));
-    const after: CpuSet[] = new Array<CpuSet>(cpus.length + 1);
-    after[cpus.length] = CpuSet.EMPTY;
-    for (let i = cpus.length - 1; i >= 0; i--) after[i] = after[i + 1]!.union(cpus[i]!);
-    const index = new Map<DomainInput, number>();
-    domains.forEach((x, i) => index.set(x, i));
-    p = { index, before, after };
-    pinnedAround.set(domains, p);
-  }
-  const i = p.index.get(d);
-  // A domain not in the list (never in a lint) leaves every domain as another.
-  if (i === undefined) return p.before[domains.length]!;
+/**
+ * The CPUs the other domains of the machine pin: the union of those before a domain and of those
+ * after it, each made once per machine (a union per domain over every other domain was quadratic
+ * in domains), and only when a domain is reported.
+ */
+function pinnedAround(domains: readonly DomainFacts[]): PinnedAround {
+  const cpus = domains.map(vcpuCpus);
+  const before: CpuSet[] = [CpuSet.EMPTY];
+  for (let i = 0; i < cpus.length; i++) before.push(before[i]!.union(cpus[i]!));
+  const after: CpuSet[] = new Array<CpuSet>(cpus.length + 1);
+  after[cpus.length] = CpuSet.EMPTY;
+  for (let i = cpus.length - 1; i >= 0; i--) after[i] = after[i + 1]!.union(cpus[i]!);
+  return { before, after };
+}
+
+function othersOf(p: PinnedAround, i: number): CpuSet {
   return p.before[i]!.union(p.after[i + 1]!);
 }
 
-function vcpuCpus(d: DomainInput): CpuSet {
-  const p = domainPins(d.view);
+function vcpuCpus(d: DomainFacts): CpuSet {
+  const p = domainPins(d.pinning);
   if (p.indeterminate || p.invalid) return CpuSet.EMPTY;
   return p.vcpus.reduce((acc, v) => (v.placement.kind === 'set' ? acc.union(v.placement.set) : acc), CpuSet.EMPTY);
 }
 
 /** The plan as edits: each vCPU's own vcpupin, and the emulatorpin. Only when every vCPU has a vcpupin to edit. */
-function suggestion(d: DomainInput, plan: PinPlan, ids: number[]): Suggestion[] {
-  const cputune = d.view.cputune;
+function suggestion(d: DomainFacts, plan: PinPlan, ids: number[]): Suggestion[] {
+  const cputune = viewAgain(d).cputune;
   if (!cputune) return [];
-  const path = d.file.source.path;
-  const text = d.file.source.text;
+  const path = d.path;
+  const text = d.source.text;
   const edits: TextEdit[] = [];
   for (const id of ids) {
     const el = cputune.vcpupins.find((p) => p.vcpu === id)?.element;

@@ -2,6 +2,7 @@ import { defineRule } from '../../engine/rule.js';
 import { attr } from '../../parsers/xml/index.js';
 import { removeElement } from '../../edit/xml.js';
 import { hostVendor } from '../../host/vendor.js';
+import { domainCpu } from '../../domain/facts.js';
 import { tagLoc } from '../locate.js';
 
 export const rule = defineRule({
@@ -32,7 +33,7 @@ export const rule = defineRule({
     const cpu = d.view.cpu;
     const feature = cpu?.features.find((f) => f.name === 'topoext');
     if (!cpu || !feature || (feature.policy !== 'require' && feature.policy !== 'force')) return;
-    const vendor = hostVendor(ctx.machine.host, d.view);
+    const vendor = hostVendor(ctx.machine.host, domainCpu(d.view));
     // Only the host's own vendor counts: a domain's Intel model says nothing about the host it runs on.
     if (vendor?.vendor !== 'Intel' || vendor.from !== 'capabilities XML') return;
 

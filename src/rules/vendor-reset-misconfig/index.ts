@@ -4,8 +4,7 @@ import type { Loc } from '../../engine/rule.js';
 import type { Machine } from '../../model/machine.js';
 import type { HostModel } from '../../host/model.js';
 import { valueItems } from '../../host/params.js';
-import { pciHostdevs } from '../../domain/passthrough.js';
-import { tagLoc } from '../locate.js';
+import { pciHostdevFacts } from '../../domain/facts.js';
 import { vendorResetFamily, vendorResetVersion } from '../../data/vendor-reset.js';
 
 const MODULE = 'vendor_reset';
@@ -131,12 +130,12 @@ function passedDevices(machine: Machine): Passed[] {
   }
   if (!pci) return out;
   for (const d of machine.domains) {
-    for (const h of pciHostdevs(d.view)) {
+    for (const h of pciHostdevFacts(d)) {
       const dev = h.pciAddress ? pci.get(h.pciAddress) : undefined;
       if (!dev?.vendor || !dev.device) continue;
       const vendor = dev.vendor.replace(/^0x/, '').toLowerCase();
       const device = dev.device.replace(/^0x/, '').toLowerCase();
-      out.push({ vendor, device, loc: tagLoc(d.file.source.path, h.element), how: `hostdev ${h.pciAddress} of ${d.view.name ?? d.file.source.path}`, display: dev.class ? dev.class.replace(/^0x/, '').startsWith('03') : undefined, family: vendorResetFamily(vendor, device) });
+      out.push({ vendor, device, loc: h.at, how: `hostdev ${h.pciAddress} of ${d.name ?? d.path}`, display: dev.class ? dev.class.replace(/^0x/, '').startsWith('03') : undefined, family: vendorResetFamily(vendor, device) });
     }
   }
   return out;
