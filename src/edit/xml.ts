@@ -8,8 +8,8 @@ import type { TextEdit } from '../engine/fix.js';
  */
 
 export function eolOf(text: string): string {
-  const lf = text.indexOf('\n');
-  return lf > 0 && text[lf - 1] === '\r' ? '\r\n' : '\n';
+  // No line feed, or one at offset 0: text[-2] and text[-1] are undefined, so LF.
+  return text[text.indexOf('\n') - 1] === '\r' ? '\r\n' : '\n';
 }
 
 
@@ -65,7 +65,8 @@ export function setAttribute(path: string, text: string, el: XmlElement, name: s
   const q = quoteOf(el);
   const close = el.selfClosing ? text.lastIndexOf('/', el.startTagEnd - 1) : el.startTagEnd - 1;
   let at = close;
-  while (at > el.start && /\s/.test(text[at - 1]!)) at--;
+  // The tag's own `<` at el.start stops the loop: no bound check needed.
+  while (/\s/.test(text[at - 1]!)) at--;
   return { path, start: at, end: at, text: ` ${name}=${q}${escapeAttr(value, q)}${q}` };
 }
 
