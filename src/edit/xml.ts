@@ -84,13 +84,13 @@ export function insertAfter(path: string, text: string, el: XmlElement, markup: 
 export function removeElement(path: string, text: string, el: XmlElement): TextEdit {
   const indent = indentOf(text, el);
   const lineStart = el.start - indent.length;
-  const alone = (lineStart === 0 || text[lineStart - 1] === '\n') && /^[ \t]*(\r?\n|$)/.test(text.slice(el.end, el.end + 3));
-  if (!alone) return { path, start: el.start, end: el.end, text: '' };
   let end = el.end;
   while (text[end] === ' ' || text[end] === '\t') end++;
-  if (text[end] === '\r') end++;
-  if (text[end] === '\n') end++;
-  return { path, start: lineStart, end, text: '' };
+  // Only blanks after it up to its line break (taken too) or the end of the text; -1 when something else follows.
+  const lineEnd = text.startsWith('\r\n', end) ? end + 2 : text[end] === '\n' ? end + 1 : end === text.length ? end : -1;
+  const alone = (lineStart === 0 || text[lineStart - 1] === '\n') && lineEnd >= 0;
+  if (!alone) return { path, start: el.start, end: el.end, text: '' };
+  return { path, start: lineStart, end: lineEnd, text: '' };
 }
 
 /**

@@ -144,6 +144,11 @@ describe('removeElement: what counts as standing alone on its line', () => {
     expect(remove('<d>\n  <b/><c/>\n</d>', 'c')).toBe('<d>\n  <b/>\n</d>');
   });
 
+  it('an element followed by blanks and then another element is not alone, however many blanks', () => {
+    expect(remove('<d>\n  <a/>   <b/>\n</d>', 'a')).toBe('<d>\n     <b/>\n</d>');
+    expect(remove('<d>\n  <a/> <b/>\n</d>', 'a')).toBe('<d>\n   <b/>\n</d>');
+  });
+
   it('takes trailing tabs with the line, and only its own line break (a blank line after it stays)', () => {
     expect(remove('<d>\n  <a/>\t \n  <b/>\n</d>', 'a')).toBe('<d>\n  <b/>\n</d>');
     expect(remove('<d>\n  <a/>\n\n  <b/>\n</d>', 'a')).toBe('<d>\n\n  <b/>\n</d>');
