@@ -11,7 +11,7 @@ export function extendInsteadOfReplace(o: GrubOverride): TextEdit | undefined {
   const a = o.assignment;
   if (a.array || a.conditional || a.noAutofix || a.quoting === 'mixed') return undefined;
   const path = o.file.source.path;
-  const empty = a.valueStart === a.valueEnd || (a.closeQuote !== undefined && a.closeQuote === a.valueStart + 1);
+  const empty = a.valueStart === a.valueEnd || a.closeQuote === a.valueStart + 1;
   if (a.quoting === 'double') return { path, start: a.valueStart + 1, end: a.valueStart + 1, text: empty ? `$${o.variable}` : `$${o.variable} ` };
   if (empty) return { path, start: a.valueStart, end: a.valueEnd, text: `"$${o.variable}"` };
   return { path, start: a.valueStart, end: a.valueStart, text: `"$${o.variable} "` };

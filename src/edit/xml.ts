@@ -8,8 +8,8 @@ import type { TextEdit } from '../engine/fix.js';
  */
 
 export function eolOf(text: string): string {
-  const lf = text.indexOf('\n');
-  return lf > 0 && text[lf - 1] === '\r' ? '\r\n' : '\n';
+  // No line feed, or one at offset 0: text[-2] and text[-1] are undefined, so LF.
+  return text[text.indexOf('\n') - 1] === '\r' ? '\r\n' : '\n';
 }
 
 
@@ -65,7 +65,8 @@ export function setAttribute(path: string, text: string, el: XmlElement, name: s
   const q = quoteOf(el);
   const close = el.selfClosing ? text.lastIndexOf('/', el.startTagEnd - 1) : el.startTagEnd - 1;
   let at = close;
-  while (at > el.start && /\s/.test(text[at - 1]!)) at--;
+  // The tag's own `<` at el.start stops the loop: no bound check needed.
+  while (/\s/.test(text[at - 1]!)) at--;
   return { path, start: at, end: at, text: ` ${name}=${q}${escapeAttr(value, q)}${q}` };
 }
 
@@ -83,13 +84,13 @@ export function insertAfter(path: string, text: string, el: XmlElement, markup: 
 export function removeElement(path: string, text: string, el: XmlElement): TextEdit {
   const indent = indentOf(text, el);
   const lineStart = el.start - indent.length;
-  const alone = (lineStart === 0 || text[lineStart - 1] === '\n') && /^[ \t]*(\r?\n|$)/.test(text.slice(el.end, el.end + 3));
-  if (!alone) return { path, start: el.start, end: el.end, text: '' };
   let end = el.end;
   while (text[end] === ' ' || text[end] === '\t') end++;
-  if (text[end] === '\r') end++;
-  if (text[end] === '\n') end++;
-  return { path, start: lineStart, end, text: '' };
+  // Only blanks after it up to its line break (taken too) or the end of the text; -1 when something else follows.
+  const lineEnd = text.startsWith('\r\n', end) ? end + 2 : text[end] === '\n' ? end + 1 : end === text.length ? end : -1;
+  const alone = (lineStart === 0 || text[lineStart - 1] === '\n') && lineEnd >= 0;
+  if (!alone) return { path, start: el.start, end: el.end, text: '' };
+  return { path, start: lineStart, end: lineEnd, text: '' };
 }
 
 /**

@@ -3,7 +3,7 @@ import { sourceFile } from '../../src/core/source.js';
 import { parseByKind } from '../../src/kinds/index.js';
 import { buildHostModel } from '../../src/host/model.js';
 import { applyEdits } from '../../src/engine/fix.js';
-import { addKernelParam, addListItem, removeParam, setParamValue } from '../../src/edit/params.js';
+import { addKernelParam, addListItem, removeParam, renameParam, setParamValue } from '../../src/edit/params.js';
 import type { FileKind } from '../../src/kinds/index.js';
 import type { ParsedFile } from '../../src/model/file.js';
 
@@ -124,5 +124,72 @@ describe('which duplicate the kernel uses', () => {
     expect(b.cpuLists.nohzFull?.list).toMatchObject({ kind: 'ok' });
     expect(b.cpuLists.rcuNocbs).toBeUndefined();
     expect(b.cpuLists).toBe(b.cpuLists);
+  });
+});
+
+describe('edits where the text does not hold the parameter as the kernel reads it', () => {
+  it('a quoted value: no removal or rename (the token is not written as name=value)', () => {
+    const cmdline = 'dyndbg="file x +p" quiet\n';
+    const p = hostOf(file('kernel-cmdline', '/etc/kernel/cmdline', cmdline)).boot!.all('dyndbg')[0]!;
+    expect(p.value).toBe('file x +p');
+    expect(removeParam(p, undefined, p.source)).toBeUndefined();
+    expect(renameParam(p, 'dyndbg2')).toBeUndefined();
+    // The value itself is written verbatim inside the quotes: it can still be replaced.
+    expect(apply(cmdline, setParamValue(p, 'module vfio +p'))).toBe('dyndbg="module vfio +p" quiet\n');
+  });
+
+  it('a value assembled from two shell variables: no list, value, removal or rename edit', () => {
+    const text = 'A="10de:2684"\nB="10de:22ba"\nGRUB_CMDLINE_LINUX_DEFAULT="vfio-pci.ids=$A,$B quiet"\n';
+    const p = hostOf(file('grub', '/etc/default/grub', text)).boot!.get('vfio_pci.ids')!;
+    expect(p.value).toBe('10de:2684,10de:22ba');
+    expect(addListItem(p, '1002:744c')).toBeUndefined();
+    expect(setParamValue(p, '1002:744c')).toBeUndefined();
+    expect(removeParam(p, undefined, p.source)).toBeUndefined();
+    expect(renameParam(p, 'vfio_pci.ids')).toBeUndefined();
+  });
+
+  it('a flag has no value to add a list item to', () => {
+    const text = 'GRUB_CMDLINE_LINUX_DEFAULT="quiet"\n';
+    expect(addListItem(hostOf(file('grub', '/etc/default/grub', text)).boot!.all('quiet')[0]!, 'x')).toBeUndefined();
+  });
+
+  it('renames a parameter written verbatim, keeping its value', () => {
+    const text = 'GRUB_CMDLINE_LINUX_DEFAULT="quiet rd.driver-pre=vfio-pci"\n';
+    const p = hostOf(file('grub', '/etc/default/grub', text)).boot!.all('rd.driver_pre')[0]!;
+    expect(apply(text, renameParam(p, 'rd.driver.pre'))).toBe('GRUB_CMDLINE_LINUX_DEFAULT="quiet rd.driver.pre=vfio-pci"\n');
+  });
+});
+
+describe('removeParam at the start of a line and before a tab', () => {
+  it('a first parameter followed by a tab takes the tab with it', () => {
+    const text = 'GRUB_CMDLINE_LINUX_DEFAULT="amd_iommu=on\tquiet"\n';
+    const p = hostOf(file('grub', '/etc/default/grub', text)).boot!.all('amd_iommu')[0]!;
+    expect(apply(text, removeParam(p, undefined, p.source))).toBe('GRUB_CMDLINE_LINUX_DEFAULT="quiet"\n');
+  });
+
+  it('the first parameter of a continuation line keeps the line\'s indentation', () => {
+    const text = 'options kvm \\\n\tignore_msrs=1 report_ignored_msrs=0\n';
+    const host = hostOf(file('modprobe', '/etc/modprobe.d/kvm.conf', text));
+    const p = host.moduleParams('kvm', 'ignore_msrs')[0]!;
+    expect(apply(text, removeParam(p.param, p.options, p.param.source))).toBe('options kvm \\\n\treport_ignored_msrs=0\n');
+  });
+
+  it('a parameter after leading blanks at the start of the file takes them', () => {
+    const text = ' \tamd_iommu=on quiet\n';
+    const p = hostOf(file('kernel-cmdline', '/etc/kernel/cmdline', text)).boot!.all('amd_iommu')[0]!;
+    expect(apply(text, removeParam(p, undefined, p.source))).toBe(' quiet\n');
+  });
+});
+
+describe('addKernelParam: which assignment, and where nothing can be added', () => {
+  it('skips an assignment that only prefixes a command (it sets nothing in the file)', () => {
+    const text = 'GRUB_CMDLINE_LINUX_DEFAULT="quiet"\nGRUB_CMDLINE_LINUX_DEFAULT="debug" true\n';
+    expect(apply(text, addKernelParam(hostOf(file('grub', '/etc/default/grub', text)).boot!, 'iommu=pt'))).toBe(
+      'GRUB_CMDLINE_LINUX_DEFAULT="quiet iommu=pt"\nGRUB_CMDLINE_LINUX_DEFAULT="debug" true\n',
+    );
+  });
+
+  it('an /etc/kernel/cmdline with no parameter gets none added (there is no line to add to)', () => {
+    expect(addKernelParam(hostOf(file('kernel-cmdline', '/etc/kernel/cmdline', '\n')).boot!, 'iommu=pt')).toBeUndefined();
   });
 });

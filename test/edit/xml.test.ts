@@ -136,3 +136,61 @@ describe('renameXmlName', () => {
     expect(renameXmlName('f.xml', '<a y="1"/>', el(attrText).attributes[0]!, 'z')).toBeUndefined();
   });
 });
+
+describe('removeElement: what counts as standing alone on its line', () => {
+  const remove = (text: string, ...names: string[]) => apply(text, removeElement('f', text, el(text, ...names)));
+
+  it('an element after another on its line goes alone, even when its line ends after it', () => {
+    expect(remove('<d>\n  <b/><c/>\n</d>', 'c')).toBe('<d>\n  <b/>\n</d>');
+  });
+
+  it('an element followed by blanks and then another element is not alone, however many blanks', () => {
+    expect(remove('<d>\n  <a/>   <b/>\n</d>', 'a')).toBe('<d>\n     <b/>\n</d>');
+    expect(remove('<d>\n  <a/> <b/>\n</d>', 'a')).toBe('<d>\n   <b/>\n</d>');
+  });
+
+  it('takes trailing tabs with the line, and only its own line break (a blank line after it stays)', () => {
+    expect(remove('<d>\n  <a/>\t \n  <b/>\n</d>', 'a')).toBe('<d>\n  <b/>\n</d>');
+    expect(remove('<d>\n  <a/>\n\n  <b/>\n</d>', 'a')).toBe('<d>\n\n  <b/>\n</d>');
+  });
+
+  it('an element on the first line, and one on a last line without a line break', () => {
+    expect(remove('<a/>  \n')).toBe('');
+    expect(remove('<!-- x -->\n  <a/>')).toBe('<!-- x -->\n');
+  });
+});
+
+describe('indentation and attribute edits in unusual layouts', () => {
+  it('indentUnit ignores comments and text: only element children show the step', () => {
+    const text = '<domain>\n  <devices>\n        <!-- deep comment -->\n    <disk/>\n  </devices>\n</domain>\n';
+    expect(indentUnit(text, el(text, 'devices'))).toBe('  ');
+  });
+
+  it('indentUnit: a child indented with a different mix of blanks is no step from its parent', () => {
+    const text = '<domain>\n  <devices>\n\t  <disk/>\n  </devices>\n</domain>\n';
+    expect(indentUnit(text, el(text, 'devices'))).toBe('  ');
+  });
+
+  it('insertLastChild lines the new child up with the last one, even when the children disagree', () => {
+    const text = '<d>\n  <a/>\n   <b/>\n</d>\n';
+    expect(apply(text, insertLastChild('f', text, el(text), '<m/>'))).toBe('<d>\n  <a/>\n   <b/>\n   <m/>\n</d>\n');
+    // A last child after another on its line has no indentation of its own: the step from the parent is used.
+    const inline = '<d>\n  <e>\n    <a/><b/></e>\n</d>\n';
+    expect(apply(inline, insertLastChild('f', inline, el(inline, 'e'), '<m/>'))).toBe('<d>\n  <e>\n    <a/><b/>\n    <m/></e>\n</d>\n');
+  });
+
+  it('insertLastChild into a self-closing element whose attribute holds "/>"', () => {
+    const text = "<d>\n  <e v='a/>b'/>\n</d>\n";
+    expect(apply(text, insertLastChild('f', text, el(text, 'e'), '<m/>'))).toBe("<d>\n  <e v='a/>b'>\n    <m/>\n  </e>\n</d>\n");
+  });
+
+  it('setAttribute on a self-closing element right before its parent\'s end tag', () => {
+    const text = '<a><b/></a>';
+    expect(apply(text, setAttribute('f', text, el(text, 'b'), 'k', 'v'))).toBe("<a><b k='v'/></a>");
+  });
+
+  it('renameXmlName refuses when the end tag does not start where the tree says', () => {
+    const b = el('<a><b>x</b></a>', 'b');
+    expect(renameXmlName('f.xml', '<a><b>x<!b></a>', b, 'd')).toBeUndefined();
+  });
+});
