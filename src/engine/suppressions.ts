@@ -39,7 +39,8 @@ const DIRECTIVE = /^\s*vfio-lint-(disable-next-line|disable-next-element|disable
 export function parseDirective(body: string): { kind: DirectiveKind; ruleIds: string[]; reason: string | undefined } | undefined {
   const m = DIRECTIVE.exec(body.trim());
   if (!m) return undefined;
-  const sep = /\s--\s|\s-\s|:\s|:$/.exec(m[2]!);
+  // A separator may end the comment (`X --` with the reason left out): the body is trimmed first.
+  const sep = /\s--(?:\s|$)|\s-(?:\s|$)|:\s|:$/.exec(m[2]!);
   const head = sep ? m[2]!.slice(0, sep.index) : m[2]!;
   const reason = sep ? m[2]!.slice(sep.index + sep[0].length).trim() || undefined : undefined;
   const ruleIds = head.split(/[\s,]+/).filter((s) => s !== '');

@@ -34,6 +34,12 @@ describe('parseDirective', () => {
     expect(parseDirective(`vfio-lint-disable-next-line ${U}:`)).toEqual({ kind: 'disable-next-line', ruleIds: [U], reason: undefined });
   });
 
+  it('a `--` or ` - ` at the very end is a separator with no reason, not a rule id', () => {
+    expect(parseDirective(`vfio-lint-disable ${U} -- `)).toEqual({ kind: 'disable', ruleIds: [U], reason: undefined });
+    expect(parseDirective(`vfio-lint-disable-next-line ${U} -`)).toEqual({ kind: 'disable-next-line', ruleIds: [U], reason: undefined });
+    expect(parseDirective(`vfio-lint-disable ${U} --reason`)?.ruleIds).toEqual([U, '--reason']);
+  });
+
   it('the kind must be followed by a blank or the end', () => {
     expect(parseDirective('vfio-lint-disable-next-lines x')).toBeUndefined();
     expect(parseDirective('vfio-lint-enable')).toEqual({ kind: 'enable', ruleIds: [], reason: undefined });
