@@ -3,6 +3,7 @@ import { sourceFile } from '../../src/core/source.js';
 import { parseFile } from '../../src/pipeline/load.js';
 import { parseXml } from '../../src/parsers/xml/parse.js';
 import { domainView } from '../../src/domain/view.js';
+import { domainFacts } from '../../src/domain/facts.js';
 import { buildHostModel } from '../../src/host/model.js';
 import { liveHost, type LiveHost } from '../../src/host/live.js';
 import { completeDocument } from '../../src/live/document.js';
@@ -64,7 +65,10 @@ const live = (host: Record<string, unknown>): LiveHost => {
 const pci = (address: string, vendor: string, device: string, cls: string, driver: string | null = null) => ({ address, vendor, device, class: cls, driver, iommuGroup: 1 });
 
 describe('vfioTargets: the PCI devices the configuration gives to VFIO (vfio-targets.ts)', () => {
-  const dom = (name: string, devices: string) => domainView(`${name}.xml`, parseXml(`<domain><name>${name}</name><devices>${devices}</devices></domain>`).root!);
+  const dom = (name: string, devices: string) => {
+    const text = `<domain><name>${name}</name><devices>${devices}</devices></domain>`;
+    return domainFacts(sourceFile(`${name}.xml`, text), `/etc/libvirt/qemu/${name}.xml`, domainView(`${name}.xml`, parseXml(text).root!));
+  };
   const hostdev = (bus: string, extra = "managed='yes'", mode = '') => `<hostdev ${mode} type='pci' ${extra}><source><address domain='0x0000' bus='${bus}' slot='0x00' function='0x0'/></source></hostdev>`;
 
   it('every PCI hostdev in subsystem mode, by address, managed or not; the ids of the configured boot matched to live devices', () => {
@@ -74,9 +78,9 @@ describe('vfioTargets: the PCI devices the configuration gives to VFIO (vfio-tar
     const host = buildHostModel([parseFile(sourceFile('/etc/modprobe.d/vfio.conf', 'options vfio-pci ids=10de:22ba,1002:73bf\n'), 'modprobe', '/etc/modprobe.d/vfio.conf')], running);
     const t = vfioTargets(host, [a, b]);
     expect([...t.keys()]).toEqual(['0000:01:00.0', '0000:02:00.0', '0000:03:00.0', '0000:04:00.0']);
-    expect(t.get('0000:01:00.0')!.hostdevs.map((h) => [h.view.name, h.managed])).toEqual([['a', true], ['b', false]]);
+    expect(t.get('0000:01:00.0')!.hostdevs.map((h) => [h.domain.name, h.hostdev.managed])).toEqual([['a', true], ['b', false]]);
     expect(t.get('0000:01:00.0')!.device?.device).toBe('2684');
-    expect(t.get('0000:02:00.0')!.hostdevs.map((h) => h.managed)).toEqual([false]);
+    expect(t.get('0000:02:00.0')!.hostdevs.map((h) => h.hostdev.managed)).toEqual([false]);
     expect(t.get('0000:02:00.0')!.device).toBeUndefined();
     expect(t.get('0000:03:00.0')!.ids.map((i) => `${i.vendor}:${i.device}`)).toEqual(['10de:22ba']);
     expect(t.get('0000:03:00.0')!.hostdevs).toEqual([]);
