@@ -135,10 +135,17 @@ function mapParam(p: KernelParam, value: ResolvedValue, files: readonly ParsedFi
   const fileIndex = value.files[p.start];
   if (fileIndex === undefined || fileIndex < 0 || value.files[p.end - 1] !== fileIndex) return undefined;
   const f = files[fileIndex]!;
-  const at = (i: number) => (value.files[i] === fileIndex ? value.offsets[i]! : -1);
-  const after = (i: number) => (i > 0 && value.files[i - 1] === fileIndex ? value.offsets[i - 1]! + 1 : -1);
+  // The token's place is the run of it that reads forward through one file from its first character
+  // (quotes between pieces are skipped over). Parts expanded from variables set earlier in the file
+  // (`vfio-pci.ids=$A,$B`) lie before it: the place then covers what is written in place, and a value
+  // outside that run gets no place of its own, so no edit is made on text that is not the value.
+  let run = p.start + 1;
+  while (run < p.end && value.files[run] === fileIndex && value.offsets[run]! > value.offsets[run - 1]!) run++;
+  const inRun = (i: number) => i >= p.start && i < run;
+  const at = (i: number) => (inRun(i) ? value.offsets[i]! : -1);
+  const after = (i: number) => (inRun(i - 1) ? value.offsets[i - 1]! + 1 : -1);
   const start = at(p.start);
-  const end = after(p.end);
+  const end = after(run);
   if (start < 0 || end < 0) return undefined;
   const nameEnd = after(p.nameEnd);
   const valueStart = p.valueStart < p.valueEnd ? at(p.valueStart) : -1;

@@ -56,6 +56,11 @@ describe('grubCmdline: the command line grub-mkconfig writes (grub.ts)', () => {
     expect(params([grub(MAIN, `GRUB_CMDLINE_LINUX="a=1 "'b=2'\n`)])).toEqual(['grub:a=1[1]', 'grub:b=2[2]']);
     expect(params([grub(MAIN, `GRUB_CMDLINE_LINUX="c="'3'\n`)])).toEqual(['grub:c="\'3[3]']);
     expect(params([grub(MAIN, `GRUB_CMDLINE_LINUX="c"'=3'\n`)])).toEqual(['grub:c"\'=3[3]']);
+    // A value made of variables set earlier: the place is what is written in place, never a range that ends before it starts.
+    const ids = grub(MAIN, 'A="10de:1"\nB="10de:2"\nGRUB_CMDLINE_LINUX_DEFAULT="quiet vfio-pci.ids=$A,$B"\n');
+    expect(params([ids])).toEqual(['grub:quiet', 'grub:vfio-pci.ids=']);
+    const p = grubCmdline([ids])!.params[1]!;
+    expect([p.name, p.value, p.loc.start < p.loc.end]).toEqual(['vfio-pci.ids', '10de:1,10de:2', true]);
   });
 });
 
