@@ -32,7 +32,7 @@ export const rule = defineRule({
     requires: ['domain', { anyOf: ['cmdline', 'sysctl', 'live'] }],
     messages: {
       alone: '{domain} needs {need} pages of {size} ({memory}), but {what} reserves {pages} ({poolBytes}){over}: QEMU cannot take the guest memory from the pool and the VM does not start, unless something adds pages before it starts (a libvirt hook script that writes nr_hugepages)',
-      node: '{domain} binds its memory to host NUMA node {nodes} (numatune), where {what} puts {onNodes} pages of {size}; it needs {need} ({memory}). The pages must come from those nodes, so the VM does not start although the pool as a whole holds {pages}',
+      node: '{domain} binds its memory to host NUMA node{s} {nodes} (numatune), where {what} puts {onNodes} pages of {size}; it needs {need} ({memory}). The pages must come from those nodes, so the VM does not start although the pool as a whole holds {pages}',
       together: '{domains} together need {need} pages of {size} ({memory}), but {what} reserves {pages} ({poolBytes}){over}: they cannot all run at the same time. Which domains run together is not in these files (libvirt autostart links and hook scripts are not read); if they never do, nothing is wrong',
     },
     sources: [
@@ -73,7 +73,7 @@ export const rule = defineRule({
           fitAlone = false;
           ctx.report({
             messageId: 'node',
-            data: { ...poolData, domain: d.name, nodes: d.hostNodes!.toArray().join(', '), onNodes, need: d.pages, memory: formatBytes(d.bytes) },
+            data: { ...poolData, domain: d.name, s: d.hostNodes!.size > 1 ? 's' : '', nodes: d.hostNodes!.toArray().join(', '), onNodes, need: d.pages, memory: formatBytes(d.bytes) },
             at: d.hostNodesLoc ?? d.at,
             related: [...related, { ...d.at, message: `backed by ${formatBytes(size)} pages here` }],
           });
