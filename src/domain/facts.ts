@@ -3,6 +3,7 @@ import { CpuSet } from '../core/cpuset.js';
 import type { Loc } from '../core/range.js';
 import type { SourceFile } from '../core/source.js';
 import { hugepageBacking } from './hugepage-backing.js';
+import { isPciHostdev } from './passthrough.js';
 import { pinSource, type PinSource } from './pins.js';
 import { onlineVcpus } from './vcpus.js';
 import { domainView, usesVfio, type DomainView } from './view.js';
@@ -111,9 +112,9 @@ export function domainCpu(view: DomainView): DomainCpu | undefined {
   return { vendor: vendorEl ? textContent(vendorEl).trim() : undefined, model: view.cpu.model };
 }
 
-/** PCI host devices given to the guest with VFIO (`<hostdev mode='subsystem' type='pci'>`), as src/domain/passthrough.ts picks them. */
+/** The domain's PCI host devices given with VFIO, picked as `pciHostdevs` picks them from a view. */
 export function pciHostdevFacts(d: DomainFacts): HostdevFact[] {
-  return d.hostdevs.filter((h) => (h.mode ?? 'subsystem') === 'subsystem' && h.type === 'pci');
+  return d.hostdevs.filter(isPciHostdev);
 }
 
 /**

@@ -1,9 +1,14 @@
 import type { Hostdev, DomainView } from './view.js';
 import { windowsGuest } from './windows.js';
 
-/** PCI host devices given to the guest with VFIO (`<hostdev mode='subsystem' type='pci'>`). */
+/** A PCI host device given to the guest with VFIO (`<hostdev mode='subsystem' type='pci'>`; subsystem is the default mode). */
+export function isPciHostdev(h: { mode: string | undefined; type: string | undefined }): boolean {
+  return (h.mode ?? 'subsystem') === 'subsystem' && h.type === 'pci';
+}
+
+/** The domain's PCI host devices given with VFIO. */
 export function pciHostdevs(view: DomainView): Hostdev[] {
-  return view.hostdevs.filter((h) => (h.mode ?? 'subsystem') === 'subsystem' && h.type === 'pci');
+  return view.hostdevs.filter(isPciHostdev);
 }
 
 /** Why a domain looks like a passthrough GPU (gaming or workstation) VM, with the device that says so. */
