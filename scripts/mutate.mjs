@@ -7,6 +7,8 @@
 //                                        (comma-separated, no {a,b} braces: Stryker splits on commas),
 //                                        each inside an area; its results are merged into that area's report
 //   npm run mutate -- host --report-only re-print the reports without running anything
+//   npm run mutate -- host --concurrency 2   test processes at once (default 1: the machine is
+//                                        usually shared; on an idle machine, one per core)
 //
 // The report is committed, one file per mutated source file: reports/mutation/<path>.json (for example
 // reports/mutation/src/host/grub.ts.json) holds the mutants of that file from the last run that
@@ -30,15 +32,19 @@ const dir = join(root, 'reports', 'mutation');
 
 const args = process.argv.slice(2);
 const reportOnly = args.includes('--report-only');
-const filesArg = args.includes('--files') ? args[args.indexOf('--files') + 1] : undefined;
-const named = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--files');
+// An option's value: undefined when the option is absent, '' when it is given without one.
+const valueOf = (opt) => (args.includes(opt) ? (args[args.indexOf(opt) + 1] ?? '') : undefined);
+const filesArg = valueOf('--files');
+const concurrency = valueOf('--concurrency') ?? '1';
+const named = args.filter((a, i) => !a.startsWith('--') && !['--files', '--concurrency'].includes(args[i - 1]));
 const fail = (msg) => {
   console.error(`mutate: ${msg}`);
   process.exit(2);
 };
-for (const a of args) if (a.startsWith('--') && !['--files', '--report-only'].includes(a)) fail(`unknown option '${a}' (options: --files LIST, --report-only)`);
+for (const a of args) if (a.startsWith('--') && !['--files', '--concurrency', '--report-only'].includes(a)) fail(`unknown option '${a}' (options: --files LIST, --concurrency N, --report-only)`);
+if (!/^[1-9][0-9]?$/.test(concurrency)) fail(`--concurrency needs a number of test processes (1-99)${concurrency ? `, not '${concurrency}'` : ''}`);
 for (const a of named) if (!(a in AREAS)) fail(`unknown area '${a}' (areas: ${Object.keys(AREAS).join(', ')})`);
-if (args.includes('--files') && !filesArg) fail('--files needs a comma-separated list of files or globs');
+if (filesArg === '') fail('--files needs a comma-separated list of files or globs');
 if (filesArg && reportOnly) fail('--files and --report-only do not go together');
 
 mkdirSync(dir, { recursive: true });
@@ -93,7 +99,7 @@ function stryker(globs, known) {
   // whose code or covering tests changed (the survivors a new test now covers), and reuses the rest.
   const key = createHash('sha1').update([...globs].sort().join(',')).digest('hex').slice(0, 12);
   const incremental = join(dir, 'incremental', `${key}.json`);
-  const r = spawnSync(bin, ['run', 'stryker.config.mjs', '--mutate', globs.join(','), '--concurrency', '1', '--incremental', '--incrementalFile', incremental], { cwd: root, stdio: 'inherit', env });
+  const r = spawnSync(bin, ['run', 'stryker.config.mjs', '--mutate', globs.join(','), '--concurrency', concurrency, '--incremental', '--incrementalFile', incremental], { cwd: root, stdio: 'inherit', env });
   if (r.status !== 0 || !existsSync(out)) {
     console.error(`mutate: stryker failed on ${globs.join(',')} (exit ${r.status ?? r.signal})`);
     process.exit(1);
