@@ -51,11 +51,12 @@ function scanHexFields(s: string): { fields: string[]; rest: string } {
       if (s[i] !== ':') break;
       i++;
     }
+    // charAt past the end is '', which neither pattern takes: that ends the loops.
     let j = i;
-    while (j < s.length && /\s/.test(s[j]!)) j++;
-    if ((s[j] === '0') && (s[j + 1] === 'x' || s[j + 1] === 'X') && HEX.test(s[j + 2] ?? '')) j += 2;
+    while (/\s/.test(s.charAt(j))) j++;
+    if (s.charAt(j) === '0' && (s.charAt(j + 1) === 'x' || s.charAt(j + 1) === 'X') && HEX.test(s.charAt(j + 2))) j += 2;
     const start = j;
-    while (j < s.length && HEX.test(s[j]!)) j++;
+    while (HEX.test(s.charAt(j))) j++;
     if (j === start) break;
     fields.push(s.slice(start, j));
     i = j;
@@ -66,8 +67,5 @@ function scanHexFields(s: string): { fields: string[]; rest: string } {
 
 /** `10de:2684` from `10DE:2684`; the id a read entry stands for, as lspci -n prints it (or longer when it is). */
 export function idOf(fields: readonly string[]): string {
-  return fields.map((f) => {
-    const t = f.replace(/^0+(?=.)/, '').toLowerCase();
-    return t.length <= 4 ? t.padStart(4, '0') : t;
-  }).join(':');
+  return fields.map((f) => f.replace(/^0+(?=.)/, '').toLowerCase().padStart(4, '0')).join(':');
 }

@@ -38,6 +38,8 @@ describe('vfioIdEntries: each entry of ids= as vfio_pci_fill_ids reads it (vfio-
     // `0x` with no hex digit after it is not a prefix: the 0 is the field.
     expect(entries('0x:1')).toEqual(['0x:1|0|0|x:1|100-104']);
     expect(entries('0xg')).toEqual(['0xg|0|0|xg|100-103']);
+    // Only `0x` is a prefix: in `ax2` the field is `a`, and `x2` is left.
+    expect(entries('ax2')).toEqual(['ax2|0|a|x2|100-103']);
     expect(entries('10de:\t0x2684 ')).toEqual(['10de:\t0x2684 |0|10de:2684||100-113']);
   });
 
@@ -135,5 +137,10 @@ describe('display drivers by GPU vendor (display-drivers.ts)', () => {
     expect(show(gpuIdsOf(list, '1002', running))).toEqual(['73bf']);
     // A device with no class read is not known to be a display device.
     expect(show(gpuIdsOf(list, '8086', live({ pci: [{ ...pci('0000:02:00.0', '8086', '56a0', ''), class: null }] })))).toEqual([]);
+    // A snapshot that did not read the PCI devices knows no Intel display device either.
+    const noPci = live({ read: [] });
+    expect(noPci.pci).toBeUndefined();
+    expect(show(gpuIdsOf(list, '8086', noPci))).toEqual([]);
+    expect(show(gpuIdsOf(list, '10de', noPci))).toEqual(['22ba', '2684']);
   });
 });
