@@ -3,7 +3,7 @@ import type { ResolvedRule } from '../engine/run.js';
 import { didYouMean } from './suggest.js';
 import { ConfigError } from './config-error.js';
 import { DISCOVERY_KEYS, validateDiscoveryConfig, type DiscoveryConfig } from './discovery.js';
-import { compileGlob, GlobError } from './glob.js';
+import { checkGlob, GlobError } from './glob.js';
 
 /** Rule options are small records; deeper nesting is a mistake (or an attack on whatever walks them recursively). */
 const MAX_OPTION_DEPTH = 32;
@@ -24,7 +24,7 @@ function tooDeep(value: unknown, max: number): boolean {
 function checkGlobs(globs: readonly string[], where: string): void {
   for (const g of globs) {
     try {
-      compileGlob(g);
+      checkGlob(g);
     } catch (err) {
       if (err instanceof GlobError) throw new ConfigError(`${where}: ${err.message}`);
       throw err;

@@ -32,6 +32,15 @@ export interface GlobMatcher {
   work(path: string): number;
 }
 
+/**
+ * Throws a GlobError when the matcher cannot take `pattern`. Only a bracket expression can be
+ * malformed (a backwards range), so a pattern without one is not tokenized: a config that names
+ * thousands of files checks each in a glance.
+ */
+export function checkGlob(pattern: string): void {
+  if (pattern.includes('[')) compileGlob(pattern);
+}
+
 export function compileGlob(pattern: string): GlobMatcher {
   let p = pattern.replace(/\\/g, '/');
   if (p.startsWith('./')) p = p.slice(2);

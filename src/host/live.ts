@@ -145,7 +145,8 @@ function livePci(facts: HostSnapshot): LivePci {
 
 function cpuList(text: string | null): CpuSet | undefined {
   if (text === null) return undefined;
-  const r = parseKernelCpuList(text.trim());
+  // The parser takes sysfs's trailing newline as bitmap_parselist does: no trim.
+  const r = parseKernelCpuList(text);
   return r.ok ? r.set : undefined;
 }
 
@@ -174,9 +175,11 @@ function bootloaderOf(facts: HostSnapshot, has: (i: LiveItem) => boolean): Bootl
   const efi = has('boot.efi') ? b.efi : null;
   if (efi?.stubInfo) return { name: 'uki', proxmoxBootTool, from: `the EFI variable StubInfo says ${efi.stubInfo}` };
   if (efi?.loaderInfo) return { name: /systemd-boot/i.test(efi.loaderInfo) ? 'systemd-boot' : 'unknown', proxmoxBootTool, from: `the EFI variable LoaderInfo says ${efi.loaderInfo}` };
-  const path = efi?.bootCurrentPath?.toLowerCase() ?? '';
-  if (/\\(grub|shim)[^\\]*\.efi$/.test(path)) return { name: 'grub', proxmoxBootTool, from: `the firmware booted ${efi!.bootCurrentPath} (${efi!.bootCurrentDescription})` };
-  if (/systemd-boot|\\boot\\bootx64\.efi$/.test(path) && path.includes('systemd')) return { name: 'systemd-boot', proxmoxBootTool, from: `the firmware booted ${efi!.bootCurrentPath}` };
+  if (efi?.bootCurrentPath) {
+    const path = efi.bootCurrentPath.toLowerCase();
+    if (/\\(grub|shim)[^\\]*\.efi$/.test(path)) return { name: 'grub', proxmoxBootTool, from: `the firmware booted ${efi.bootCurrentPath} (${efi.bootCurrentDescription})` };
+    if (/systemd-boot|\\boot\\bootx64\.efi$/.test(path) && path.includes('systemd')) return { name: 'systemd-boot', proxmoxBootTool, from: `the firmware booted ${efi.bootCurrentPath}` };
+  }
   if (b.firmware === 'bios' && has('boot.grub') && b.grub) return { name: 'grub', proxmoxBootTool, from: `BIOS boot, and ${b.grub.path} exists` };
   if (!has('boot.efi') && !has('boot.grub')) return undefined;
   return { name: 'unknown', proxmoxBootTool, from: 'neither the EFI variables nor /boot say which loader booted' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,6 +110,32 @@ describe('start-up: the CLI bundle and its V8 code cache', () => {
       const r = loadedBy(args);
       expect(r.stdout.length, args.join(' ')).toBeGreaterThan(100);
       expect(pieces(r.files), args.join(' ')).toEqual([piece]);
+    }
+  });
+
+  // src/cli/young-generation.ts: a run of 200 files or more keeps V8's semi-spaces small (peak RSS);
+  // a smaller one never loads node:v8 (25 modules at start-up).
+  it('a run of many files sets the V8 flag that keeps the young generation small, before it collects them; a small run does not', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vfio-young-'));
+    try {
+      const flags = join(dir, 'flags.txt');
+      const preload = join(dir, 'spy.cjs');
+      writeFileSync(preload, `const v8 = require('v8'); const set = v8.setFlagsFromString; v8.setFlagsFromString = (f) => { require('fs').appendFileSync(${JSON.stringify(flags)}, f + '\\n'); set(f); };\n`);
+      const vms = join(dir, 'vms');
+      mkdirSync(vms);
+      for (let i = 0; i < 200; i++) writeFileSync(join(vms, `vm${i}.xml`), `<domain type='kvm'><name>vm${i}</name><memory>1048576</memory><os><type>hvm</type></os></domain>\n`);
+      const lint = (args: string[]) => {
+        rmSync(flags, { force: true });
+        const r = spawnSync(process.execPath, ['-r', preload, join(ROOT, 'bin', 'vfio-lint'), '--no-config', ...args], { cwd: dir, encoding: 'utf8' });
+        expect(r.stderr).toBe('');
+        return existsSync(flags) ? readFileSync(flags, 'utf8').split('\n').filter(Boolean) : [];
+      };
+      const names = readdirSync(vms).map((f) => join('vms', f));
+      expect(lint(names)).toEqual(['--semi-space-growth-factor=1']); // named: set before collecting
+      expect(lint(['vms'])).toEqual(['--semi-space-growth-factor=1']); // a walked folder: set once its files are known
+      expect(lint(names.slice(0, 199))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
