@@ -84,3 +84,9 @@ describe('an enable closes a whole block', () => {
     expect(await xml(text)).toEqual(['unused-suppression:2', 'unused-suppression:6', 'memballoon-present:10']);
   });
 });
+
+describe('a file that does not parse', () => {
+  it('keeps its parse failure whatever its comments say', async () => {
+    expect(await xml('<!-- vfio-lint-disable-file -->\n<domain type=\'kvm\'>\n')).toEqual(['fatal:3']);
+  });
+});
