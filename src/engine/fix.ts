@@ -23,13 +23,11 @@ export interface Suggestion {
  * the same point keep their given order.
  */
 export function applyEdits(text: string, edits: ReadonlyArray<Range & { text: string }>): string {
-  if (edits.length === 0) return text;
-  const sorted = edits
-    .map((e, i) => ({ e, i }))
-    .sort((a, b) => a.e.start - b.e.start || a.e.end - b.e.end || a.i - b.i);
+  // Array.prototype.sort is stable, so edits at one point stay in their given order.
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
   let out = '';
   let at = 0;
-  for (const { e } of sorted) {
+  for (const e of sorted) {
     if (e.start < at || e.end < e.start || e.end > text.length) {
       throw new RangeError(`overlapping or out-of-range edit [${e.start}, ${e.end})`);
     }
@@ -50,7 +48,7 @@ export function selectFixes<T extends { fix: Fix }>(candidates: readonly T[]): {
   const deferred: T[] = [];
   for (const c of candidates) {
     const clash = c.fix.edits.some((e, i) =>
-      (byPath.get(e.path) ?? []).some((r) => overlaps(r, e)) ||
+      byPath.get(e.path)?.some((r) => overlaps(r, e)) ||
       c.fix.edits.some((o, j) => j < i && o.path === e.path && overlaps(o, e)),
     );
     if (clash) {
@@ -59,9 +57,9 @@ export function selectFixes<T extends { fix: Fix }>(candidates: readonly T[]): {
     }
     taken.push(c);
     for (const e of c.fix.edits) {
-      const list = byPath.get(e.path) ?? [];
-      list.push(e);
-      byPath.set(e.path, list);
+      const list = byPath.get(e.path);
+      if (list) list.push(e);
+      else byPath.set(e.path, [e]);
     }
   }
   return { taken, deferred };

@@ -99,11 +99,6 @@ export function isDomainRule(rule: Rule): rule is DomainRule {
   return rule.meta.scope === 'domain';
 }
 
-/** Every input kind a requirement names. */
-export function requirementInputs(r: Requirement): InputKind[] {
-  return typeof r === 'string' ? [r] : r.anyOf;
-}
-
 const BUILTIN_DOCS = 'https://github.com/vfio-lint/vfio-lint/blob/main/docs/rules/';
 
 /** Where a built-in rule's page is published (docs/rules/<id>.md in the repository). */

@@ -184,7 +184,8 @@ function suppress(files: ReadonlyMap<string, KeptFile>, diagnostics: Map<string,
       list.sort(compareDiagnostics);
       continue;
     }
-    const kept = list.filter((d) => d.parseFailure || d.ruleId === undefined || !suppressedBy(directives, d.ruleId, d.range.start));
+    // Only parse failures lack a rule id, and a file with one is fatal, so it has no directives.
+    const kept = list.filter((d) => !suppressedBy(directives, d.ruleId!, d.range.start));
     if (unusedSeverity !== 'off') kept.push(...unusedDirectiveDiagnostics(f, directives, unusedSeverity, ranIds(), options.knownRuleIds));
     kept.sort(compareDiagnostics);
     diagnostics.set(path, kept);

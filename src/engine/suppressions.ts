@@ -34,6 +34,12 @@ export interface Directive {
 import type { CommentContext } from '../core/comments.js';
 export type { CommentContext };
 
+/**
+ * What an `enable`, or a `disable-next-element` with no element after it, covers: no offset at all.
+ */
+// Stryker disable next-line ObjectLiteral: {} covers no offset either (every comparison with its undefined start is false)
+const NOTHING: Range = Object.freeze({ start: 0, end: 0 });
+
 const DIRECTIVE = /^\s*vfio-lint-(disable-next-line|disable-next-element|disable-file|disable|enable)(?=\s|$)([^\n]*)$/s;
 
 export function parseDirective(body: string): { kind: DirectiveKind; ruleIds: string[]; reason: string | undefined } | undefined {
@@ -43,7 +49,7 @@ export function parseDirective(body: string): { kind: DirectiveKind; ruleIds: st
   const sep = /\s--(?:\s|$)|\s-(?:\s|$)|:\s|:$/.exec(m[2]!);
   const head = sep ? m[2]!.slice(0, sep.index) : m[2]!;
   const reason = sep ? m[2]!.slice(sep.index + sep[0].length).trim() || undefined : undefined;
-  const ruleIds = head.split(/[\s,]+/).filter((s) => s !== '');
+  const ruleIds = head.split(/[\s,]/).filter((s) => s !== '');
   return { kind: m[1] as DirectiveKind, ruleIds, reason };
 }
 
@@ -60,18 +66,14 @@ export function collectDirectives(source: SourceFile, comments: readonly Comment
         out.push({ ...base, kind: parsed.kind, covers: { start: 0, end: textEnd } });
         break;
       case 'disable-next-line': {
+        // After the last line the span is empty, at the end of the text.
         const line = source.lines.point(c.end).line + 1;
-        const start = source.lines.offset(line, 1);
-        if (start === undefined) {
-          out.push({ ...base, kind: parsed.kind, covers: { start: textEnd, end: textEnd } });
-          break;
-        }
-        const next = source.lines.offset(line + 1, 1);
-        out.push({ ...base, kind: parsed.kind, covers: { start, end: next ?? textEnd } });
+        const start = source.lines.offset(line, 1) ?? textEnd;
+        out.push({ ...base, kind: parsed.kind, covers: { start, end: source.lines.offset(line + 1, 1) ?? textEnd } });
         break;
       }
       case 'disable-next-element':
-        out.push({ ...base, kind: parsed.kind, covers: c.nextElement ?? { start: c.end, end: c.end } });
+        out.push({ ...base, kind: parsed.kind, covers: c.nextElement ?? NOTHING });
         break;
       case 'disable': {
         const d: Directive = { ...base, kind: parsed.kind, covers: { start: c.end, end: c.parentElement?.end ?? textEnd } };
@@ -90,7 +92,7 @@ export function collectDirectives(source: SourceFile, comments: readonly Comment
             if (parsed.ruleIds.length !== 0) break;
           }
         }
-        out.push({ ...base, kind: parsed.kind, covers: { start: c.start, end: c.start } });
+        out.push({ ...base, kind: parsed.kind, covers: NOTHING });
         break;
       }
     }
@@ -101,7 +103,6 @@ export function collectDirectives(source: SourceFile, comments: readonly Comment
 /** Find the directive that silences a finding of `ruleId` starting at `offset`, marking it used. */
 export function suppressedBy(directives: readonly Directive[], ruleId: string, offset: number): Directive | undefined {
   for (const d of directives) {
-    if (d.kind === 'enable') continue;
     if (d.ruleIds.length > 0 && !d.ruleIds.includes(ruleId)) continue;
     if (offset >= d.covers.start && offset < d.covers.end) {
       d.usedBy.add(ruleId);
