@@ -53,7 +53,7 @@ export const rule = defineRule({
     if (grub && grubKnown && cfg) {
       const d = diffCmdlines(compared(grub.params), compared(cfg.params));
       const where = { generated: host.grubCfg!.file.systemPath, entry: `menu entry '${cfg.title}'` };
-      reportGenerated(ctx, d, grub, where, { ...cfg.lineLoc, message: `the linux line of '${cfg.title}'` }, regenerateCommand(grub), notRegenerated);
+      reportGenerated(ctx, d, grub, where, { ...cfg.lineLoc, message: `the linux line of '${cfg.title}'` }, regenerateCommand(grub, proxmox), notRegenerated);
       generatedAgrees = (key) => !notRegenerated.has(key);
     }
 
