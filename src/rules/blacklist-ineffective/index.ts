@@ -41,7 +41,7 @@ export const rule = defineRule({
       loadedAnyway: '`{written}` does not stop {how}: blacklist only ignores {module}\'s device aliases, and this load names the module{more}. To refuse every load, use `install {module} /bin/false` (modprobe then fails for {module} and for what depends on it) or `module_blacklist={module}` on the kernel command line (the kernel refuses it whoever asks); either makes that load fail, so remove it if it is not wanted',
       contradiction: '{module} is both listed to load ({how}) and blacklisted (`{written}`): this loader applies the blacklist, so it skips {module} and the listing does nothing',
       notInImage: '`{written}` is not in the initramfs ({why}), which {how}: inside the initramfs {module} loads as if it were not blacklisted',
-      builtin: '{module} is built into the running kernel ({release}): `{written}` only affects kmod loading a module, and a built-in driver registers during boot without it',
+      builtin: '{module} is built into the running kernel{release}: `{written}` only affects kmod loading a module, and a built-in driver registers during boot without it',
       builtinGuess: '{module} is built into the kernels vfio-lint knows ({kernels}), where `{written}` does nothing: a blacklist only affects loading a module. If this host\'s kernel has it as a module, the line works',
       loadedNow: '{module} is blacklisted (`{written}`) but loaded on the running host{usedBy}',
       dash: '`module_blacklist=` compares exact module names, and module names use `_`: `{item}` matches no module. Write `{fixed}`',
@@ -67,8 +67,8 @@ export const rule = defineRule({
     for (const b of firstPerModule(entries)) {
       // A module the kernel refuses (module_blacklist=) or whose load runs another command cannot load by name either.
       if (refusedAnyway(host, b.module)) continue;
-      const release = host.live?.kernelRelease ?? 'the running kernel';
       if (host.live?.modules.builtin(b.module) === true) {
+        const release = host.live.kernelRelease === undefined ? '' : ` (${host.live.kernelRelease})`;
         ctx.report({ messageId: 'builtin', data: { module: b.module, release, written: b.written }, at: b.at });
         continue;
       }
