@@ -21,11 +21,10 @@ export function cmdlineAnchor(source: CmdlineSource): Loc {
   return { path, start: 0, end: 0 };
 }
 
-/** The command that makes the boot loader read a changed source again, in words for messages. */
+/** The command that makes the boot loader read a changed source again, in words for messages (for a configured source). */
 export function regenerateCommand(source: CmdlineSource, proxmoxBootTool: boolean): string {
   if (source.kind === 'grub') return 'update-grub (Debian, Ubuntu) or grub-mkconfig -o /boot/grub/grub.cfg (grub2-mkconfig -o /boot/grub2/grub.cfg on Fedora)';
   if (source.kind === 'kernel-cmdline') return proxmoxBootTool ? 'proxmox-boot-tool refresh' : 'kernel-install add for the installed kernel, or rebuild the UKI';
-  if (source.kind === 'bls-entry') return 'nothing to regenerate: the loader reads the entry at boot (check that this entry is the one booted)';
-  // Stryker disable next-line StringLiteral: no caller asks about the booted command line (/proc/cmdline), the one source left
-  return 'nothing';
+  // A loader entry: no caller asks about the booted command line (/proc/cmdline), the one other source.
+  return 'nothing to regenerate: the loader reads the entry at boot (check that this entry is the one booted)';
 }
