@@ -49,7 +49,6 @@ export const rule = defineRule({
         continue;
       }
       // libvirt checks the range first: a pin beyond the count is dropped whatever else is wrong with it.
-      // Stryker disable next-line ConditionalExpression: any number compared with undefined is false; the test narrows the type
       if (count !== undefined && pin.vcpu >= count) {
         ctx.report({
           messageId: 'outOfRange',

@@ -40,13 +40,13 @@ export const rule = defineRule({
     // 1:1 pins only: a vCPU pinned to one host CPU. A vCPU allowed on several CPUs has no fixed core.
     const single = new Map<number, { cpu: number; loc: Loc }>();
     for (const v of pins.vcpus) {
-      // Stryker disable next-line ConditionalExpression: a vCPU's own pin always has a set (domainPins); the kind test narrows the type
-      if (v.from !== 'pin' || v.placement.kind !== 'set' || v.placement.set.size !== 1 || !online.has(v.id)) continue;
+      if (v.from !== 'pin' || !online.has(v.id)) continue;
+      // Stryker disable next-line ConditionalExpression: a vCPU's own pin always has a set (domainPins); the test narrows the type
+      if (v.placement.kind !== 'set') continue;
+      if (v.placement.set.size !== 1) continue;
       // Stryker disable next-line MethodExpression: a one-CPU set's min is its max
       single.set(v.id, { cpu: v.placement.set.min()!, loc: v.placement.loc });
     }
-    // Stryker disable next-line ConditionalExpression: an early exit (no host layout is read): with fewer than two 1:1 pins no check below finds a pair
-    if (single.size < 2) return;
 
     // Two vCPUs on one host CPU.
     const byCpu = new Map<number, number[]>();
