@@ -26,5 +26,5 @@ export function regenerateCommand(source: CmdlineSource, proxmoxBootTool: boolea
   if (source.kind === 'grub') return 'update-grub (Debian, Ubuntu) or grub-mkconfig -o /boot/grub/grub.cfg (grub2-mkconfig -o /boot/grub2/grub.cfg on Fedora)';
   if (source.kind === 'kernel-cmdline') return proxmoxBootTool ? 'proxmox-boot-tool refresh' : 'kernel-install add for the installed kernel, or rebuild the UKI';
   // A loader entry: no caller asks about the booted command line (/proc/cmdline), the one other source.
-  return 'nothing to regenerate: the loader reads the entry at boot (check that this entry is the one booted)';
+  return 'nothing to regenerate: the loader reads the entry at boot; check that this entry is the one booted';
 }
