@@ -237,7 +237,8 @@ function refusedAnyway(host: HostModel, module: string): boolean {
   if (command !== undefined && !host.modprobe.softdep(module) && !modprobedIn(command).includes(module) && !/--ignore-install|insmod/.test(command)) return true;
   return host.configuredCmdlines.some((s) => {
     const mb = s.get('module_blacklist');
-    return mb !== undefined && valueItems(mb).some((i) => i.text.trim() === module);
+    // The kernel compares each item byte for byte (blacklisted(): strcspn on ',' and memcmp): no blank is skipped.
+    return mb !== undefined && valueItems(mb).some((i) => i.text === module);
   });
 }
 
