@@ -2,7 +2,7 @@ import { defineRule } from '../../engine/rule.js';
 import type { Loc, RelatedLocation } from '../../engine/rule.js';
 import type { HostModel } from '../../host/model.js';
 import { modprobeInImage } from '../../host/initramfs-contents.js';
-import { displayVendorOf, displayDriversOf, GPU_AUDIO_DRIVER } from '../../host/display-drivers.js';
+import { displayVendorOf, GPU_AUDIO_DRIVER } from '../../host/display-drivers.js';
 import { moduleItems, valueItems } from '../../host/params.js';
 import { moduleInfo } from '../../data/kernel-modules.js';
 
@@ -41,7 +41,7 @@ export const rule = defineRule({
       loadedAnyway: '`{written}` does not stop {how}: blacklist only ignores {module}\'s device aliases, and this load names the module{more}. To refuse every load, use `install {module} /bin/false` (modprobe then fails for {module} and for what depends on it) or `module_blacklist={module}` on the kernel command line (the kernel refuses it whoever asks); either makes that load fail, so remove it if it is not wanted',
       contradiction: '{module} is both listed to load ({how}) and blacklisted (`{written}`): this loader applies the blacklist, so it skips {module} and the listing does nothing',
       notInImage: '`{written}` is not in the initramfs ({why}), which {how}: inside the initramfs {module} loads as if it were not blacklisted',
-      builtin: '{module} is built into the running kernel ({release}): `{written}` only affects kmod loading a module, and a built-in driver registers during boot without it',
+      builtin: '{module} is built into the running kernel{release}: `{written}` only affects kmod loading a module, and a built-in driver registers during boot without it',
       builtinGuess: '{module} is built into the kernels vfio-lint knows ({kernels}), where `{written}` does nothing: a blacklist only affects loading a module. If this host\'s kernel has it as a module, the line works',
       loadedNow: '{module} is blacklisted (`{written}`) but loaded on the running host{usedBy}',
       dash: '`module_blacklist=` compares exact module names, and module names use `_`: `{item}` matches no module. Write `{fixed}`',
@@ -58,6 +58,7 @@ export const rule = defineRule({
   },
   check(ctx) {
     const host = ctx.machine.host;
+    // Stryker disable next-line ArrayDeclaration: only an id's vendor is read, and an element without one matches no vendor, as an empty list does
     const ids = host.vfioIds?.ids ?? [];
     const entries = blacklistEntries(host);
     const loads = namedLoads(host);
@@ -66,8 +67,8 @@ export const rule = defineRule({
     for (const b of firstPerModule(entries)) {
       // A module the kernel refuses (module_blacklist=) or whose load runs another command cannot load by name either.
       if (refusedAnyway(host, b.module)) continue;
-      const release = host.live?.kernelRelease ?? 'the running kernel';
       if (host.live?.modules.builtin(b.module) === true) {
+        const release = host.live.kernelRelease === undefined ? '' : ` (${host.live.kernelRelease})`;
         ctx.report({ messageId: 'builtin', data: { module: b.module, release, written: b.written }, at: b.at });
         continue;
       }
@@ -104,10 +105,10 @@ export const rule = defineRule({
         ctx.report({ messageId: 'contradiction', severity: 'info', data: { module: b.module, how: l.how, written: b.written }, at: l.at, related: [{ ...b.at, message: 'blacklisted here' }] });
       }
       // A DRM driver the kms hook puts in a mkinitcpio image, where udev loads it by alias: the blacklist must be inside too.
-      if (!reported.has(b.module) && b.systemPath && displayVendorOf(b.module) && !otherRulesImage(b.module, ids)) {
+      if (!reported.has(b.module) && b.systemPath && KMS_DRIVERS.has(b.module) && !otherRulesImage(b.module, ids)) {
         for (const cfg of host.initramfs) {
-          const kms = cfg.generator === 'mkinitcpio' ? cfg.hooks.find((h) => h.name === 'kms') : undefined;
-          if (!kms || !KMS_DRIVERS.has(b.module)) continue;
+          const kms = cfg.hooks.find((h) => h.name === 'kms'); // only mkinitcpio has HOOKS
+          if (!kms) continue;
           const carried = modprobeInImage(cfg, b.systemPath);
           if (carried.carried !== false) continue;
           reported.add(b.module);
@@ -115,6 +116,7 @@ export const rule = defineRule({
         }
       }
       if (!reported.has(b.module) && b.systemPath && host.live?.modules.loaded(b.module) === true) {
+        // Stryker disable next-line OptionalChaining,ArrayDeclaration: loaded() is true only for a name in facts.modules.loaded, read with the same `-`/`_` rule (host/live.ts)
         const usedBy = host.live.facts.modules.loaded?.find((m) => m.name.replaceAll('-', '_') === b.module)?.usedBy ?? [];
         ctx.report({
           messageId: 'loadedNow',
@@ -179,6 +181,7 @@ function firstPerModule(entries: readonly BlacklistEntry[]): BlacklistEntry[] {
 
 /** Every load of a module by its name the files show, and whether that loader applies the blacklist. */
 function namedLoads(host: HostModel): NamedLoad[] {
+  // Stryker disable next-line ArrayDeclaration: a load is matched by its module, and an element without one matches no blacklisted module
   const out: NamedLoad[] = [];
   const mkinitcpio = host.initramfs.some((c) => c.generator === 'mkinitcpio');
   for (const cfg of host.initramfs) {
@@ -198,11 +201,11 @@ function namedLoads(host: HostModel): NamedLoad[] {
     }
   }
   for (const f of host.modprobe.facts) {
-    // Only the softdep kmod uses for its module pulls anything in.
-    if (f.keyword === 'softdep' && host.modprobe.softdep(f.module) === f) {
+    // Only the softdep (and the install line) kmod uses for its module does anything.
+    if (host.modprobe.softdep(f.module) === f) {
       for (const d of f.depRefs) out.push({ module: d.module, at: d.loc, how: `\`softdep ${f.module} ${d.role}: ${d.name}\`, which loads it whenever ${f.module} loads`, honours: false, initramfs: undefined });
     }
-    if (f.keyword === 'install' && host.modprobe.install(f.module) === f && f.command) {
+    if (host.modprobe.install(f.module) === f && f.command) {
       for (const m of modprobedIn(f.command)) {
         if (m !== f.module) out.push({ module: m, at: f.loc, how: `the install command of ${f.module}, which runs modprobe ${m}`, honours: false, initramfs: undefined });
       }
@@ -213,14 +216,15 @@ function namedLoads(host: HostModel): NamedLoad[] {
 
 /** Modules an install command loads with modprobe (without -b): `modprobe x`, `/sbin/modprobe -q x y`. */
 function modprobedIn(command: string): string[] {
+  // Stryker disable next-line ArrayDeclaration: the names are compared with module names, and no module is called `Stryker was here`
   const out: string[] = [];
-  for (const part of command.split(/[;&|]+/)) {
-    const words = part.trim().split(/\s+/);
+  for (const part of command.split(/[;&|]/)) {
+    const words = part.split(/\s/); // the empty words between blanks are neither modprobe, an option nor a name
     const at = words.findIndex((w) => /(^|\/)modprobe$/.test(w));
     if (at < 0) continue;
     const args = words.slice(at + 1);
     if (args.some((a) => /^-[a-zA-Z]*b/.test(a) || a === '--use-blacklist' || a === '-r' || a === '--remove')) continue;
-    const names = args.filter((a) => !a.startsWith('-') && !a.startsWith('$') && /^[\w-]+$/.test(a));
+    const names = args.filter((a) => !a.startsWith('-') && /^[\w-]+$/.test(a));
     // `modprobe -a x y` loads all; otherwise the first word is the module and the rest are its parameters.
     out.push(...(args.includes('-a') || args.includes('--all') ? names : names.slice(0, 1)).map((n) => n.replaceAll('-', '_')));
   }
@@ -229,11 +233,12 @@ function modprobedIn(command: string): string[] {
 
 /** install X <a command that does not load X> or module_blacklist=X: no load by name succeeds anyway. */
 function refusedAnyway(host: HostModel, module: string): boolean {
-  const install = host.modprobe.install(module);
-  if (install && !host.modprobe.softdep(module) && !modprobedIn(install.command ?? '').includes(module) && !/--ignore-install|insmod/.test(install.command ?? '')) return true;
+  const command = host.modprobe.install(module)?.command; // kmod rejects an install line without a command
+  if (command !== undefined && !host.modprobe.softdep(module) && !modprobedIn(command).includes(module) && !/--ignore-install|insmod/.test(command)) return true;
   return host.configuredCmdlines.some((s) => {
     const mb = s.get('module_blacklist');
-    return mb !== undefined && valueItems(mb).some((i) => i.text.trim() === module);
+    // The kernel compares each item byte for byte (blacklisted(): strcspn on ',' and memcmp): no blank is skipped.
+    return mb !== undefined && valueItems(mb).some((i) => i.text === module);
   });
 }
 
@@ -249,6 +254,6 @@ function otherRulesLoad(l: NamedLoad, host: HostModel, ids: readonly { vendor: s
 /** A GPU or HDMI-audio driver whose vendor's device is given to vfio-pci: the initramfs rules speak for it. */
 function otherRulesImage(module: string, ids: readonly { vendor: string }[]): boolean {
   if (module === GPU_AUDIO_DRIVER) return ids.some((i) => i.vendor === '10de' || i.vendor === '1002');
-  const vendor = displayVendorOf(module);
-  return vendor !== undefined && displayDriversOf(vendor).length > 0 && ids.some((i) => i.vendor === vendor);
+  const vendor = displayVendorOf(module); // undefined for a module that binds no display: it matches no id
+  return ids.some((i) => i.vendor === vendor);
 }
