@@ -31,7 +31,8 @@ export interface ModuleParam {
 }
 
 export type ModuleInfo =
-  | { status: 'kernel'; name: string; kind: ModuleKind; dir?: string; kernels: string[]; missingFrom: string[] }
+  /** `kinds`: one per release of `kernels` (a module can be built into one kernel and loadable in another). */
+  | { status: 'kernel'; name: string; kinds: ModuleKind[]; dir?: string; kernels: string[]; missingFrom: string[] }
   | { status: 'out-of-tree'; name: string; project: string; source: string }
   | { status: 'obsolete'; name: string; goneSince: string; becamePartOf?: string; evidence: string }
   | { status: 'not-built'; name: string; source: string };
@@ -67,7 +68,7 @@ export function moduleInfo(name: string): ModuleInfo | undefined {
     return {
       status: 'kernel',
       name: n,
-      kind: m.kind,
+      kinds: m.kinds ?? present.map(() => m.kind),
       ...(m.dir ? { dir: m.dir } : {}),
       kernels: present.map((i) => kernels[i]!.release),
       missingFrom: kernels.filter((_, i) => !present.includes(i)).map((k) => k.release),

@@ -106,7 +106,7 @@ describe('kernel modules (modules.order, modules.builtin, modinfo)', () => {
     expect(kernelModulesOrigin().origin.packages.map((p) => p.package)).toEqual(expect.arrayContaining(['kmod', `linux-image-${releases[0]}`]));
   });
   it('knows vfio_pci and its ids parameter, whichever spelling', () => {
-    expect(moduleInfo('vfio-pci')).toMatchObject({ status: 'kernel', name: 'vfio_pci', kind: 'm', dir: 'drivers/vfio/pci', missingFrom: [] });
+    expect(moduleInfo('vfio-pci')).toMatchObject({ status: 'kernel', name: 'vfio_pci', kinds: ['m', 'm'], dir: 'drivers/vfio/pci', missingFrom: [] });
     const ids = moduleParams('vfio_pci')!.get('ids')!;
     expect(ids.type).toBe('string');
     expect(ids.description).toMatch(/PCI IDs/);
@@ -119,7 +119,9 @@ describe('kernel modules (modules.order, modules.builtin, modinfo)', () => {
     expect(moduleParams('kvm')!.has('report_ignored_msrs')).toBe(true);
   });
   it('knows built-in modules and their parameters', () => {
-    expect(moduleInfo('thermal')).toMatchObject({ status: 'kernel', kind: 'y' });
+    expect(moduleInfo('thermal')).toMatchObject({ status: 'kernel', kinds: ['y', 'y'] });
+    // Built into 6.12, a module in 6.1: one kind per release.
+    expect(moduleInfo('fuse')).toMatchObject({ status: 'kernel', kernels: kernelReleases(), kinds: ['y', 'm'] });
     expect(moduleParams('thermal')!.has('crt')).toBe(true);
   });
   it('tells obsolete, out-of-tree and unknown modules apart', () => {

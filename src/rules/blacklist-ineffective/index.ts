@@ -74,7 +74,7 @@ export const rule = defineRule({
       }
       if (host.live?.modules.builtin(b.module) === undefined) {
         const info = moduleInfo(b.module);
-        if (info?.status === 'kernel' && info.kind === 'y' && info.missingFrom.length === 0) {
+        if (info?.status === 'kernel' && info.missingFrom.length === 0 && info.kinds.every((k) => k === 'y')) {
           ctx.report({ messageId: 'builtinGuess', severity: 'info', data: { module: b.module, kernels: info.kernels.join(', '), written: b.written }, at: b.at });
           continue;
         }

@@ -42,8 +42,8 @@ export const rule = defineRule({
       // kmod passes on as a parameter, which the syntax check reports.
       const info = moduleInfo(module);
       if (info?.status !== 'kernel' || !moduleParamsComplete(module) || param.startsWith('#')) return;
-      // On the command line, only loadable modules: built-in code's parameters are not all in modules.builtin.modinfo.
-      if (!dottedAllowed && info.kind !== 'm') return;
+      // On the command line, only modules loadable in every kernel known: built-in code's parameters are not all in modules.builtin.modinfo.
+      if (!dottedAllowed && info.kinds.some((k) => k !== 'm')) return;
       const params = moduleParams(module);
       if (!params || CONFIG_DEPENDENT.has(`${module}.${norm(param)}`)) return;
       const has = (m: Map<string, unknown>, x: string) => [...m.keys()].some((k) => norm(k) === norm(x));
