@@ -127,3 +127,18 @@ describe('findings the engine adds itself', () => {
     expect(await conf('# vfio-lint-disable-next-line syntax\n# nothing wrong here\n', { 'unused-suppression': 'off' })).toEqual([]);
   });
 });
+
+describe('what the engine hands on', () => {
+  it('a message whose placeholder gets no data keeps the placeholder as written', async () => {
+    const rule = machineRule('bare', ['domain'], (ctx) => ctx.report({ messageId: 'm', at: { path: '/vm/vm.xml', start: 0, end: 1 } }));
+    const report = await lintText(DOMAIN('vm'), { filePath: '/vm/vm.xml', config: false, cwd: '/', customRules: [rule] });
+    expect(report.failures).toEqual([]);
+    expect(report.results[0]!.messages.filter((m) => m.ruleId === 'bare').map((m) => m.message)).toEqual(['found {what}']);
+  });
+
+  it('every skipped rule is listed with its id and the reason, and nothing else is', async () => {
+    const report = await lintText(DOMAIN('vm'), { filePath: '/vm/vm.xml', config: false, cwd: '/' });
+    expect(report.skippedRules.length).toBeGreaterThan(0);
+    for (const s of report.skippedRules) expect(s).toMatchObject({ ruleId: expect.stringMatching(/^[a-z0-9-]+$/), reason: expect.stringMatching(/^needs /) });
+  });
+});
