@@ -3,6 +3,7 @@ import { runFixLoop, undoneWhy, MAX_FIX_PASSES } from '../../src/engine/fix-loop
 import { createDiagnostic, type Diagnostic } from '../../src/engine/diagnostic.js';
 import { sourceFile } from '../../src/core/source.js';
 import type { TextEdit } from '../../src/engine/fix.js';
+import { balanced } from '../helpers/toy-parse.js';
 
 /**
  * The fix loop at its edges: what an undone fix says, the cap on restarts, when it says it gave up,
@@ -42,14 +43,6 @@ function lintWith(rules: ToyRule[]) {
     return { diagnostics };
   };
 }
-const balanced = (_: string, text: string) => {
-  let depth = 0;
-  for (const c of text) {
-    depth += c === '(' ? 1 : c === ')' ? -1 : 0;
-    if (depth < 0) return 'a ) closes nothing';
-  }
-  return depth === 0 ? undefined : 'a ( is never closed';
-};
 const edit = (path: string, start: number, end: number, text: string): TextEdit => ({ path, start, end, text });
 const run = (texts: Record<string, string>, rules: ToyRule[], suggestions = false) => runFixLoop(new Map(Object.entries(texts)), lintWith(rules), { suggestions, parseCheck: balanced });
 

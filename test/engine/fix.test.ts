@@ -6,6 +6,7 @@ import { createDiagnostic, type Diagnostic } from '../../src/engine/diagnostic.j
 import { sourceFile } from '../../src/core/source.js';
 import { fuzzParams } from '../helpers/fuzz.js';
 import { lintText } from '../../src/lint.js';
+import { balanced } from '../helpers/toy-parse.js';
 
 const edit = (start: number, end: number, text: string, path = 'f') => ({ path, start, end, text });
 
@@ -97,14 +98,6 @@ function toyLint(rules: Array<(path: string, text: string) => Array<{ at: number
     return { diagnostics };
   };
 }
-const balanced = (_: string, text: string) => {
-  let depth = 0;
-  for (const c of text) {
-    depth += c === '(' ? 1 : c === ')' ? -1 : 0;
-    if (depth < 0) return 'a ) closes nothing';
-  }
-  return depth === 0 ? undefined : 'a ( is never closed';
-};
 
 describe('runFixLoop', () => {
   it('applies overlapping fixes over several passes and stops when nothing is left', () => {
