@@ -37,6 +37,8 @@ describe('buildHostModel: the files as the host\'s tools read them (model.ts, ad
     expect(usrOnly.cmdlines.map((c) => c.label)).toEqual(['/usr/lib/kernel/cmdline']);
     const usrFirst = buildHostModel([f('kernel-cmdline', '/usr/lib/kernel/cmdline', 'u=1\n'), f('kernel-cmdline', '/etc/kernel/cmdline', 'e=1\n')]);
     expect(usrFirst.cmdlines.map((c) => c.label)).toEqual(['/etc/kernel/cmdline']);
+    const etcFirst = buildHostModel([f('kernel-cmdline', '/etc/kernel/cmdline', 'e=1\n'), f('kernel-cmdline', '/usr/lib/kernel/cmdline', 'u=1\n')]);
+    expect(etcFirst.cmdlines.map((c) => c.label)).toEqual(['/etc/kernel/cmdline']);
     // Only /proc/cmdline: it is the boot the rules see, and nothing is configured.
     const proc = buildHostModel([f('proc-cmdline', '/proc/cmdline', 'quiet\n')]);
     expect([proc.boot?.kind, proc.configuredCmdlines]).toEqual(['proc-cmdline', []]);
@@ -86,7 +88,7 @@ describe('buildHostModel: the files as the host\'s tools read them (model.ts, ad
       f('sysctl', '/etc/sysctl.conf', 'vm.swappiness = 1\n'),
       f('sysctl', '/usr/lib/sysctl.d/10-a.conf', 'vm.swappiness = 60\nkernel.sysrq = 16\n-net.x = 1\nvm.y =\n-vm.excluded\n'),
       f('sysctl', '/etc/sysctl.d/10-a.conf', 'kernel.sysrq = 1\n'),
-      f('sysctl', '/etc/sysctl.d/20-b.conf', '-net.core.x = 5\nvm/nr_hugepages = 4\n'),
+      f('sysctl', '/etc/sysctl.d/20-b.conf', '-net.core.x = 5\nvm/nr_hugepages = 4\n-net.ipv4.conf.eth0.rp_filter\nvm.empty =\n'),
     ]);
     expect(host.sysctl.effective.map((x) => x.systemPath)).toEqual(['/etc/sysctl.d/10-a.conf', '/etc/sysctl.d/20-b.conf', '/etc/sysctl.conf']);
     expect(host.sysctl.shadowed.map((s) => s.file.systemPath)).toEqual(['/usr/lib/sysctl.d/10-a.conf']);
@@ -94,6 +96,7 @@ describe('buildHostModel: the files as the host\'s tools read them (model.ts, ad
       'kernel.sysrq=1@1|kernel.sysrq = 1',
       'net.core.x=5 (-)@5|-net.core.x = 5',
       'vm.nr_hugepages=4@4|vm/nr_hugepages = 4',
+      'vm.empty=@|vm.empty =',
       'vm.swappiness=1@1|vm.swappiness = 1',
     ]);
     expect(host.sysctl.values.get('vm.swappiness')?.file.systemPath).toBe('/etc/sysctl.conf');

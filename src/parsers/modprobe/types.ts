@@ -67,11 +67,13 @@ export interface WeakdepCommand extends CommandBase {
 /** `include`/`config`: kmod no longer parses them. */
 export interface DeprecatedCommand extends CommandBase {
   type: 'deprecated';
+  accepted: false;
 }
 
 /** Any other first word, `#` on an indented line included. */
 export interface UnknownCommand extends CommandBase {
   type: 'unknown';
+  accepted: false;
 }
 
 export type ModprobeCommand =
