@@ -6,6 +6,7 @@ import { sourceFile } from '../../src/core/source.js';
 import { parseFile } from '../../src/pipeline/load.js';
 import { buildHostModel } from '../../src/host/model.js';
 import { discoverHostTree } from '../../src/host/discover.js';
+import { compareNames } from '../../src/host/dirs.js';
 import type { FileKind } from '../../src/model/machine.js';
 
 /** A parsed file that sits at `systemPath` on the machine (its display path is the same). */
@@ -114,5 +115,13 @@ describe('host tree discovery', () => {
     expect(byPath.get('/etc/sysctl.d/50-default.conf')?.masked).toBe(true);
     expect(byPath.get('/etc/modprobe.d/vfio.conf')?.realPath).toBe(join(root, 'etc', 'real-vfio.conf'));
     expect(tree.problems).toEqual([]);
+  });
+});
+
+describe('compareNames: the order kmod, systemd and grub read drop-in names in', () => {
+  it('is strcmp on the names: code units, not the locale (upper case before lower, "10" before "9"), and 0 only for the same name', () => {
+    const names = ['b.conf', 'a.conf', 'B.conf', '9-x.conf', '10-x.conf', 'a.conf'];
+    expect([...names].sort(compareNames)).toEqual(['10-x.conf', '9-x.conf', 'B.conf', 'a.conf', 'a.conf', 'b.conf']);
+    expect([compareNames('a.conf', 'a.conf'), Math.sign(compareNames('a', 'b')), Math.sign(compareNames('b', 'a'))]).toEqual([0, -1, 1]);
   });
 });
