@@ -47,7 +47,9 @@ export function capabilitiesView(root: XmlElement): CapabilitiesView {
       const bytes = mem && parseLibvirtScaled(textContent(mem).trim(), attr(mem, 'unit')?.value, 'KiB');
       if (bytes?.ok) memoryBytes = (memoryBytes ?? 0) + bytes.bytes;
       for (const pages of childElements(cell, 'pages')) {
-        const size = parseLibvirtScaled(attr(pages, 'size')?.value ?? '', attr(pages, 'unit')?.value, 'KiB');
+        const sizeAttr = attr(pages, 'size');
+        if (!sizeAttr) continue;
+        const size = parseLibvirtScaled(sizeAttr.value, attr(pages, 'unit')?.value, 'KiB');
         const count = Number(textContent(pages).trim());
         if (size.ok && Number.isFinite(count)) pagesBySize.set(size.bytes, (pagesBySize.get(size.bytes) ?? 0) + count);
       }

@@ -73,6 +73,16 @@ describe('capabilitiesView: the facts rules read from virsh capabilities (capabi
     const v = view(CAPS);
     expect(v.memoryBytes).toBe(1024 * 1024 + 2 * 1024 * 1024);
     expect(v.pagesBySize).toEqual(new Map([[4096, 256], [2 * 1024 * 1024, 12]]));
+    // Without a unit, KiB (libvirt's default here); a value with blanks around it; <pages> without a size says nothing.
+    const bare = view(`<capabilities><host><topology><cells num='1'><cell id='0'>
+      <memory>
+        4
+      </memory>
+      <pages>7</pages>
+      <pages unit='MiB' size='2'>3</pages>
+      <pages size='2048'> 5 </pages>
+    </cell></cells></topology></host></capabilities>`);
+    expect([bare.memoryBytes, bare.pagesBySize]).toEqual([4096, new Map([[2 * 1024 * 1024, 8]])]);
   });
 
   it('IOMMU support as libvirt says it, unknown when it does not', () => {
