@@ -82,5 +82,6 @@ export function capabilitiesView(root: XmlElement): CapabilitiesView {
 
 function intAttr(el: XmlElement, name: string): number | undefined {
   const v = attr(el, name)?.value;
+  // Stryker disable next-line ConditionalExpression: the regex would test the string 'undefined', no number either; the check narrows the type
   return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
 }

@@ -69,6 +69,14 @@ describe('capabilitiesView: the facts rules read from virsh capabilities (capabi
     expect(v.cpus.get(3)).toEqual({ id: 3, socketId: undefined, coreId: 1, siblings: undefined });
   });
 
+  it('ids that are not whole numbers are unknown: a CPU without a readable id is left out', () => {
+    const v = view(`<capabilities><host><topology><cells num='1'><cell id='0'><cpus num='4'>
+      <cpu id='4x' socket_id='0' core_id='0'/><cpu id='x5' socket_id='0' core_id='0'/><cpu id='-6' socket_id='0' core_id='0'/>
+      <cpu id='7' socket_id='1x' core_id='x2'/>
+    </cpus></cell></cells></topology></host></capabilities>`);
+    expect([...v.cpus.values()]).toEqual([{ id: 7, socketId: undefined, coreId: undefined, siblings: undefined }]);
+  });
+
   it('memory and huge pages summed over the cells, each in its unit', () => {
     const v = view(CAPS);
     expect(v.memoryBytes).toBe(1024 * 1024 + 2 * 1024 * 1024);
