@@ -43,18 +43,17 @@ export const rule = defineRule({
     const loader = host.live?.bootloader;
     const proxmox = loader?.proxmoxBootTool === true || /proxmox/i.test(entry ? (loaderEntryInfo(entry).title ?? '') : '');
     const grubKnown = grub !== undefined && host.grub?.uncertain !== true;
-    // Keys already reported as not regenerated: the live comparison does not repeat them.
-    const notRegenerated = new Set<string>();
-    // Keys whose generated line is known to agree with the configuration.
-    let generatedAgrees: ((key: string) => boolean) | undefined;
+    // Per source compared with what was generated from it: the keys reported as not regenerated.
+    // The live comparison does not repeat them, and says a reboot is pending for the others; it reads
+    // only the source that boots (a grub.cfg says nothing of /etc/kernel/cmdline).
+    const notRegenerated = new Map<CmdlineSource, Set<string>>();
 
     // 1. /etc/default/grub against grub.cfg's default entry.
     const cfg = host.grubCfg?.defaultEntry;
     if (grub && grubKnown && cfg) {
       const d = diffCmdlines(compared(grub.params), compared(cfg.params));
       const where = { generated: host.grubCfg!.file.systemPath, entry: `menu entry '${cfg.title}'` };
-      reportGenerated(ctx, d, grub, where, { ...cfg.lineLoc, message: `the linux line of '${cfg.title}'` }, regenerateCommand(grub, proxmox), notRegenerated);
-      generatedAgrees = (key) => !notRegenerated.has(key);
+      notRegenerated.set(grub, reportGenerated(ctx, d, grub, where, { ...cfg.lineLoc, message: `the linux line of '${cfg.title}'` }, regenerateCommand(grub, proxmox)));
     }
 
     // 2. /etc/kernel/cmdline against the loader entry kernel-install wrote for the newest kernel.
@@ -62,8 +61,7 @@ export const rule = defineRule({
       const d = diffCmdlines(compared(kc.params), compared(entry.params));
       const info = loaderEntryInfo(entry);
       const where = { generated: entry.file.systemPath, entry: info.version ? `kernel ${info.version}` : (info.title ?? 'the newest entry') };
-      reportGenerated(ctx, d, kc, where, { ...cmdlineAnchor(entry), message: 'the entry\'s options' }, regenerateCommand(kc, proxmox), notRegenerated);
-      if (!cfg) generatedAgrees = (key) => !notRegenerated.has(key);
+      notRegenerated.set(kc, reportGenerated(ctx, d, kc, where, { ...cmdlineAnchor(entry), message: 'the entry\'s options' }, regenerateCommand(kc, proxmox)));
     }
 
     // 3. /etc/default/grub on a host that boots with systemd-boot (no grub.cfg given).
@@ -96,24 +94,26 @@ export const rule = defineRule({
     if (!booting) return;
     const proc = host.cmdlines.find((c) => c.kind === 'proc-cmdline');
     const command = regenerateCommand(booting, proxmox);
+    const stale = notRegenerated.get(booting);
+    const reported = (key: string) => stale?.has(key) === true;
     const known = (key: string) =>
       booting.kind === 'bls-entry'
         ? `${booting.file.systemPath} is itself what systemd-boot reads, so another entry was booted, or the entry was changed after this boot: reboot into it`
-        : generatedAgrees?.(key)
+        : stale
         ? 'the generated boot configuration already agrees with the file, so the host has not been rebooted since the change: a reboot is pending'
         : `whether the boot configuration was regenerated since is not known here (give vfio-lint ${booting.kind === 'grub' ? '/boot/grub/grub.cfg' : 'the loader entries'} to tell): run ${command}, then reboot`;
     const d = diffCmdlines(compared(booting.params), comparedText(live.cmdline));
     for (const p of d.onlyA) {
-      if (notRegenerated.has(p.key) || !p.fact) continue;
+      if (reported(p.key) || !p.fact) continue;
       ctx.report({ messageId: 'notBooted', data: { param: p.text, file: booting.label, known: known(p.key) }, at: p.fact.loc });
     }
     for (const c of d.changed) {
       const at = c.a.at(-1)?.fact;
-      if (notRegenerated.has(c.key) || !at) continue;
+      if (reported(c.key) || !at) continue;
       ctx.report({ messageId: 'bootedDiffers', data: { booted: list(c.b), configured: list(c.a), file: booting.label, known: known(c.key) }, at: at.loc });
     }
     for (const p of d.onlyB) {
-      if (notRegenerated.has(p.key)) continue;
+      if (reported(p.key)) continue;
       const inProc = proc?.params.find((q) => q.key === p.key);
       ctx.report({
         messageId: 'bootedOnly',
@@ -139,8 +139,8 @@ function reportGenerated(
   where: { generated: string; entry: string },
   line: RelatedLocation,
   command: string,
-  notRegenerated: Set<string>,
-): void {
+): Set<string> {
+  const notRegenerated = new Set<string>();
   const anchor: Loc = cmdlineAnchor(source);
   for (const p of d.onlyA) {
     if (!p.fact) continue;
@@ -163,4 +163,5 @@ function reportGenerated(
     notRegenerated.add(p.key);
     ctx.report({ messageId: 'staleGenerated', data: { param: p.text, file: source.label, ...where, command }, at: p.fact.loc, related: [{ ...anchor, message: `the command line in ${source.label}` }] });
   }
+  return notRegenerated;
 }
