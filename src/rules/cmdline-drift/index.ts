@@ -5,6 +5,8 @@ import { compared, comparedText, diffCmdlines, loaderEntryInfo, newestLoaderEntr
 import { cmdlineAnchor, regenerateCommand } from '../cmdline-anchor.js';
 
 const list = (ps: readonly ComparedParam[]) => ps.map((p) => `\`${p.text}\``).join(', ');
+/** Where a configured parameter is written: compared() keeps every parameter's fact (only comparedText(), the booted line, has none). */
+const written = (p: ComparedParam): Loc => p.fact!.loc;
 
 export const rule = defineRule({
   meta: {
@@ -41,8 +43,10 @@ export const rule = defineRule({
     const newest = newestLoaderEntry(host.configuredCmdlines);
     const entry = newest && !newest.params.some((p) => p.name.startsWith('$')) ? newest : undefined;
     const loader = host.live?.bootloader;
+    // Stryker disable next-line StringLiteral: with no entry or no title, any text without 'proxmox' tests the same
     const proxmox = loader?.proxmoxBootTool === true || /proxmox/i.test(entry ? (loaderEntryInfo(entry).title ?? '') : '');
-    const grubKnown = grub !== undefined && host.grub?.uncertain !== true;
+    // A GRUB command line built by a command or a condition is not known: nothing is compared with it.
+    const grubKnown = host.grub?.uncertain !== true;
     // Per source compared with what was generated from it: the keys reported as not regenerated.
     // The live comparison does not repeat them, and says a reboot is pending for the others; it reads
     // only the source that boots (a grub.cfg says nothing of /etc/kernel/cmdline).
@@ -72,7 +76,7 @@ export const rule = defineRule({
       if (onlyGrub.length > 0 && (loader?.name === 'systemd-boot' || loader?.name === 'uki')) {
         ctx.report({
           messageId: 'grubNotRead',
-          data: { file: grub.label, loader: loader.name, from: loader.from, other: other.label.replace(/^loader entry /, ''), params: list(onlyGrub), then: other.kind === 'bls-entry' ? ` (${regenerateCommand(other, proxmox)})` : `, then run ${regenerateCommand(other, proxmox)}` },
+          data: { file: grub.label, loader: loader.name, from: loader.from, other: other.file.systemPath, params: list(onlyGrub), then: other.kind === 'bls-entry' ? ` (${regenerateCommand(other, proxmox)})` : `, then run ${regenerateCommand(other, proxmox)}` },
           at: cmdlineAnchor(grub),
           related: [{ ...cmdlineAnchor(other), message: 'the command line this host boots with comes from here' }],
         });
@@ -80,7 +84,7 @@ export const rule = defineRule({
         ctx.report({
           messageId: 'twoSources',
           severity: 'info',
-          data: { file: grub.label, other: other.label.replace(/^loader entry /, ''), onlyA: list(onlyGrub) || 'nothing', onlyB: list([...d.onlyB, ...d.changed.flatMap((c) => c.b)]) || 'nothing' },
+          data: { file: grub.label, other: other.file.systemPath, onlyA: list(onlyGrub) || 'nothing', onlyB: list([...d.onlyB, ...d.changed.flatMap((c) => c.b)]) || 'nothing' },
           at: cmdlineAnchor(grub),
           related: [{ ...cmdlineAnchor(other), message: 'the other command line' }],
         });
@@ -104,13 +108,12 @@ export const rule = defineRule({
         : `whether the boot configuration was regenerated since is not known here (give vfio-lint ${booting.kind === 'grub' ? '/boot/grub/grub.cfg' : 'the loader entries'} to tell): run ${command}, then reboot`;
     const d = diffCmdlines(compared(booting.params), comparedText(live.cmdline));
     for (const p of d.onlyA) {
-      if (reported(p.key) || !p.fact) continue;
-      ctx.report({ messageId: 'notBooted', data: { param: p.text, file: booting.label, known: known(p.key) }, at: p.fact.loc });
+      if (reported(p.key)) continue;
+      ctx.report({ messageId: 'notBooted', data: { param: p.text, file: booting.label, known: known(p.key) }, at: written(p) });
     }
     for (const c of d.changed) {
-      const at = c.a.at(-1)?.fact;
-      if (reported(c.key) || !at) continue;
-      ctx.report({ messageId: 'bootedDiffers', data: { booted: list(c.b), configured: list(c.a), file: booting.label, known: known(c.key) }, at: at.loc });
+      if (reported(c.key)) continue;
+      ctx.report({ messageId: 'bootedDiffers', data: { booted: list(c.b), configured: list(c.a), file: booting.label, known: known(c.key) }, at: written(c.a.at(-1)!) });
     }
     for (const p of d.onlyB) {
       if (reported(p.key)) continue;
@@ -143,25 +146,21 @@ function reportGenerated(
   const notRegenerated = new Set<string>();
   const anchor: Loc = cmdlineAnchor(source);
   for (const p of d.onlyA) {
-    if (!p.fact) continue;
     notRegenerated.add(p.key);
-    ctx.report({ messageId: 'notGenerated', data: { param: p.text, file: source.label, ...where, command }, at: p.fact.loc, related: [line] });
+    ctx.report({ messageId: 'notGenerated', data: { param: p.text, file: source.label, ...where, command }, at: written(p), related: [line] });
   }
   for (const c of d.changed) {
-    const at = c.a.at(-1)?.fact;
-    if (!at) continue;
     notRegenerated.add(c.key);
     ctx.report({
       messageId: 'generatedDiffers',
       data: { file: source.label, configured: list(c.a), other: list(c.b), ...where, command },
-      at: at.loc,
-      related: c.b.flatMap((b) => (b.fact ? [{ ...b.fact.loc, message: `\`${b.text}\` in ${where.generated}` }] : [])),
+      at: written(c.a.at(-1)!),
+      related: c.b.map((b) => ({ ...written(b), message: `\`${b.text}\` in ${where.generated}` })),
     });
   }
   for (const p of d.onlyB) {
-    if (!p.fact) continue;
     notRegenerated.add(p.key);
-    ctx.report({ messageId: 'staleGenerated', data: { param: p.text, file: source.label, ...where, command }, at: p.fact.loc, related: [{ ...anchor, message: `the command line in ${source.label}` }] });
+    ctx.report({ messageId: 'staleGenerated', data: { param: p.text, file: source.label, ...where, command }, at: written(p), related: [{ ...anchor, message: `the command line in ${source.label}` }] });
   }
   return notRegenerated;
 }
