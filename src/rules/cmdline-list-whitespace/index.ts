@@ -49,7 +49,8 @@ export const rule = defineRule({
       for (let i = 0; i < params.length; i++) {
         const p = params[i]!;
         const shape = LISTS[p.key];
-        if (!shape || p.afterDashDash || p.value === undefined) continue;
+        // A list after `--` (init's arguments) needs no check here: every word after it is too, and stops the tail.
+        if (!shape || p.value === undefined) continue;
         // Items left over after the blank(s): bare words (or `,word`) of the list's own shape.
         const tail: KernelParamFact[] = [];
         let open = p.value.endsWith(',');
