@@ -53,20 +53,22 @@ export const rule = defineRule({
         if (!shape || p.value === undefined) continue;
         // Items left over after the blank(s): bare words (or `,word`) of the list's own shape.
         const tail: KernelParamFact[] = [];
+        const video = p.key === 'video';
         let open = p.value.endsWith(',');
         for (let j = i + 1; j < params.length; j++) {
           const q = params[j]!;
           if (q.value !== undefined || q.afterDashDash || !sameGap(p, tail.at(-1) ?? p, q)) break;
           const word = q.name.replace(/^,/, '');
           const leadingComma = q.name.startsWith(',');
-          if (!(open || leadingComma) || !shape.test(word.replace(/,$/, ''))) break;
+          // A word may hold several items (`10de:10f0,10de:1aef`); a video= word is one name with its options.
+          const items = word.replace(/,$/, '');
+          if (!(open || leadingComma) || !(video ? [items] : items.split(',')).every((item) => shape.test(item))) break;
           tail.push(q);
           open = q.name.endsWith(',');
         }
         if (tail.length === 0) continue;
         const last = tail.at(-1)!;
         const text = p.source.text;
-        const video = p.key === 'video';
         // video=: one name per parameter, so the comma and blank become ` video=`; other lists are joined.
         const pieces = [p, ...tail];
         const edits = pieces.slice(0, -1).map((t, k) => {
