@@ -77,9 +77,10 @@ export const rule = defineRule({
       return;
     }
     // Gigantic pages from a sysctl file: grown at run time unless the boot already reserved as many, or a CMA area serves them.
+    if (size <= MiB2) return;
     const sysctl = pool.sysctl;
     // Stryker disable next-line ConditionalExpression: a pool set by sysctl.vm.nr_hugepages= on the command line is also the boot's own, so pages <= atBoot returns below
-    if (size <= MiB2 || !sysctl) return;
+    if (!sysctl) return;
     // A default size above 2 MiB is 1 GiB, set by the boot line's default_hugepagesz= (hugepages.ts): host.boot is there.
     const boot = host.boot!;
     if (boot.get('hugetlb_cma')) return;
