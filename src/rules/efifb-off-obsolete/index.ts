@@ -7,10 +7,17 @@ import type { CmdlineSource, KernelParamFact } from '../../host/facts.js';
 function spaceIsSafe(source: CmdlineSource, p: KernelParamFact): boolean {
   if (source.kind !== 'grub') return true;
   const file = source.file.source.path === p.loc.path ? source.file : undefined;
+  if (!file) return false;
   // Stryker disable next-line ConditionalExpression: a grub source's file is /etc/default/grub, whose AST is grub; the check is for the types
-  if (!file || file.ast.kind !== 'grub') return false;
-  // Stryker disable next-line EqualityOperator: valueStart is the opening quote, so a parameter inside the quotes starts after it
-  return file.ast.file.assignments.some((a) => (a.quoting === 'double' || a.quoting === 'single') && a.closeQuote !== undefined && a.valueStart <= p.loc.start && p.loc.end <= a.closeQuote);
+  if (file.ast.kind !== 'grub') return false;
+  return file.ast.file.assignments.some(
+    (a) =>
+      (a.quoting === 'double' || a.quoting === 'single') &&
+      a.closeQuote !== undefined &&
+      // Stryker disable next-line EqualityOperator: valueStart is the opening quote, so a parameter inside the quotes starts after it
+      a.valueStart <= p.loc.start &&
+      p.loc.end <= a.closeQuote,
+  );
 }
 
 export const rule = defineRule({
