@@ -52,9 +52,13 @@ export const rule = defineRule({
     // only the source that boots (a grub.cfg says nothing of /etc/kernel/cmdline).
     const notRegenerated = new Map<CmdlineSource, Set<string>>();
 
+    // A host the EFI variables say boots with systemd-boot or a UKI does not read /etc/default/grub, whether
+    // or not a grub.cfg is left from before.
+    const grubNotBooting = loader?.name === 'systemd-boot' || loader?.name === 'uki';
+
     // 1. /etc/default/grub against grub.cfg's default entry.
     const cfg = host.grubCfg?.defaultEntry;
-    if (grub && grubKnown && cfg) {
+    if (grub && grubKnown && cfg && !grubNotBooting) {
       const d = diffCmdlines(compared(grub.params), compared(cfg.params));
       const where = { generated: host.grubCfg!.file.systemPath, entry: `menu entry '${cfg.title}'` };
       notRegenerated.set(grub, reportGenerated(ctx, d, grub, where, { ...cfg.lineLoc, message: `the linux line of '${cfg.title}'` }, regenerateCommand(grub, proxmox)));
@@ -68,12 +72,12 @@ export const rule = defineRule({
       notRegenerated.set(kc, reportGenerated(ctx, d, kc, where, { ...cmdlineAnchor(entry), message: 'the entry\'s options' }, regenerateCommand(kc, proxmox)));
     }
 
-    // 3. /etc/default/grub on a host that boots with systemd-boot (no grub.cfg given).
+    // 3. /etc/default/grub on a host that boots with systemd-boot (or where no grub.cfg was given).
     const other = kc ?? entry;
-    if (grub && grubKnown && other && !host.grubCfg) {
+    if (grub && grubKnown && other && (!host.grubCfg || grubNotBooting)) {
       const d = diffCmdlines(compared(grub.params), compared(other.params));
       const onlyGrub = [...d.onlyA, ...d.changed.flatMap((c) => c.a)];
-      if (onlyGrub.length > 0 && (loader?.name === 'systemd-boot' || loader?.name === 'uki')) {
+      if (onlyGrub.length > 0 && grubNotBooting) {
         ctx.report({
           messageId: 'grubNotRead',
           data: { file: grub.label, loader: loader.name, from: loader.from, other: other.file.systemPath, params: list(onlyGrub), then: other.kind === 'bls-entry' ? ` (${regenerateCommand(other, proxmox)})` : `, then run ${regenerateCommand(other, proxmox)}` },
