@@ -100,9 +100,13 @@ export const rule = defineRule({
   },
 });
 
-/** `q` follows `prev` in the same file with only blanks between (no quote, newline or other token), so deleting them joins the two. */
+/**
+ * `q` follows `prev` in the same file with only whitespace between (no quote or other token), so deleting it
+ * joins the two. A newline counts: kernel-install and proxmox-boot-tool read /etc/kernel/cmdline with its
+ * line breaks as blanks, and the kernel reads a newline as one.
+ */
 function sameGap(p: KernelParamFact, prev: KernelParamFact, q: KernelParamFact): boolean {
   if (q.loc.path !== p.loc.path || prev.loc.path !== p.loc.path || q.loc.start <= prev.loc.end) return false;
   const gap = p.source.text.slice(prev.loc.end, q.loc.start);
-  return /^[ \t]+$/.test(gap) && p.source.text.slice(prev.loc.start, prev.loc.end) === paramToken(prev) && p.source.text.slice(q.loc.start, q.loc.end) === paramToken(q);
+  return /^[ \t\r\n]+$/.test(gap) && p.source.text.slice(prev.loc.start, prev.loc.end) === paramToken(prev) && p.source.text.slice(q.loc.start, q.loc.end) === paramToken(q);
 }
