@@ -40,6 +40,7 @@ export const rule = defineRule({
     sources: [
       'Research catalog entry A5 and section 2.5 (rule-catalog.md).',
       'Linux lib/cmdline.c (next_arg: a parameter ends at whitespace outside double quotes) and init/main.c (unknown_bootoption passes a name the kernel does not know to init) — https://github.com/torvalds/linux/blob/master/lib/cmdline.c',
+      "systemd's kernel-install plugin 90-loaderentry.install: the entry's options are /etc/kernel/cmdline read through `tr -s \"$IFS\" ' '`, so its line breaks become blanks: https://github.com/systemd/systemd/blob/main/src/kernel-install/90-loaderentry.install.in",
       'Linux drivers/video/cmdline.c (video_setup: each video=NAME:OPTIONS is one entry; the options after the first colon belong to that name) and Documentation/fb/modedb.rst; kernel-parameters.rst (cpu lists) and kernel-parameters.txt (vfio-pci ids, isolcpus=, video=, module_blacklist=) — https://docs.kernel.org/admin-guide/kernel-parameters.html',
     ],
   },
@@ -102,8 +103,8 @@ export const rule = defineRule({
 
 /**
  * `q` follows `prev` in the same file with only whitespace between (no quote or other token), so deleting it
- * joins the two. A newline counts: kernel-install and proxmox-boot-tool read /etc/kernel/cmdline with its
- * line breaks as blanks, and the kernel reads a newline as one.
+ * joins the two. A newline counts: kernel-install reads /etc/kernel/cmdline with its line breaks as blanks,
+ * and the kernel reads a newline as one.
  */
 function sameGap(p: KernelParamFact, prev: KernelParamFact, q: KernelParamFact): boolean {
   if (q.loc.path !== p.loc.path || prev.loc.path !== p.loc.path || q.loc.start <= prev.loc.end) return false;
