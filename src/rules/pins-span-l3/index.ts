@@ -1,5 +1,5 @@
 import { defineRule } from '../../engine/rule.js';
-import type { Loc, RelatedLocation, Report } from '../../engine/rule.js';
+import type { RelatedLocation, Report } from '../../engine/rule.js';
 import type { Suggestion, TextEdit } from '../../engine/fix.js';
 import { CpuSet } from '../../core/cpuset.js';
 import { viewAgain, type DomainFacts } from '../../domain/facts.js';
