@@ -5,6 +5,8 @@ import { compared, comparedText, diffCmdlines, loaderEntryInfo, newestLoaderEntr
 import { cmdlineAnchor, regenerateCommand } from '../cmdline-anchor.js';
 
 const list = (ps: readonly ComparedParam[]) => ps.map((p) => `\`${p.text}\``).join(', ');
+/** Where a configured parameter is written: compared() keeps every parameter's fact (only comparedText(), the booted line, has none). */
+const written = (p: ComparedParam): Loc => p.fact!.loc;
 
 export const rule = defineRule({
   meta: {
@@ -41,20 +43,25 @@ export const rule = defineRule({
     const newest = newestLoaderEntry(host.configuredCmdlines);
     const entry = newest && !newest.params.some((p) => p.name.startsWith('$')) ? newest : undefined;
     const loader = host.live?.bootloader;
+    // Stryker disable next-line StringLiteral: with no entry or no title, any text without 'proxmox' tests the same
     const proxmox = loader?.proxmoxBootTool === true || /proxmox/i.test(entry ? (loaderEntryInfo(entry).title ?? '') : '');
-    const grubKnown = grub !== undefined && host.grub?.uncertain !== true;
-    // Keys already reported as not regenerated: the live comparison does not repeat them.
-    const notRegenerated = new Set<string>();
-    // Keys whose generated line is known to agree with the configuration.
-    let generatedAgrees: ((key: string) => boolean) | undefined;
+    // A GRUB command line built by a command or a condition is not known: nothing is compared with it.
+    const grubKnown = host.grub?.uncertain !== true;
+    // Per source compared with what was generated from it: the keys reported as not regenerated.
+    // The live comparison does not repeat them, and says a reboot is pending for the others; it reads
+    // only the source that boots (a grub.cfg says nothing of /etc/kernel/cmdline).
+    const notRegenerated = new Map<CmdlineSource, Set<string>>();
+
+    // A host the EFI variables say boots with systemd-boot or a UKI does not read /etc/default/grub, whether
+    // or not a grub.cfg is left from before.
+    const grubNotBooting = loader?.name === 'systemd-boot' || loader?.name === 'uki';
 
     // 1. /etc/default/grub against grub.cfg's default entry.
     const cfg = host.grubCfg?.defaultEntry;
-    if (grub && grubKnown && cfg) {
+    if (grub && grubKnown && cfg && !grubNotBooting) {
       const d = diffCmdlines(compared(grub.params), compared(cfg.params));
       const where = { generated: host.grubCfg!.file.systemPath, entry: `menu entry '${cfg.title}'` };
-      reportGenerated(ctx, d, grub, where, { ...cfg.lineLoc, message: `the linux line of '${cfg.title}'` }, regenerateCommand(grub, proxmox), notRegenerated);
-      generatedAgrees = (key) => !notRegenerated.has(key);
+      notRegenerated.set(grub, reportGenerated(ctx, d, grub, where, { ...cfg.lineLoc, message: `the linux line of '${cfg.title}'` }, regenerateCommand(grub, proxmox)));
     }
 
     // 2. /etc/kernel/cmdline against the loader entry kernel-install wrote for the newest kernel.
@@ -62,19 +69,18 @@ export const rule = defineRule({
       const d = diffCmdlines(compared(kc.params), compared(entry.params));
       const info = loaderEntryInfo(entry);
       const where = { generated: entry.file.systemPath, entry: info.version ? `kernel ${info.version}` : (info.title ?? 'the newest entry') };
-      reportGenerated(ctx, d, kc, where, { ...cmdlineAnchor(entry), message: 'the entry\'s options' }, regenerateCommand(kc, proxmox), notRegenerated);
-      if (!cfg) generatedAgrees = (key) => !notRegenerated.has(key);
+      notRegenerated.set(kc, reportGenerated(ctx, d, kc, where, { ...cmdlineAnchor(entry), message: 'the entry\'s options' }, regenerateCommand(kc, proxmox)));
     }
 
-    // 3. /etc/default/grub on a host that boots with systemd-boot (no grub.cfg given).
+    // 3. /etc/default/grub on a host that boots with systemd-boot (or where no grub.cfg was given).
     const other = kc ?? entry;
-    if (grub && grubKnown && other && !host.grubCfg) {
+    if (grub && grubKnown && other && (!host.grubCfg || grubNotBooting)) {
       const d = diffCmdlines(compared(grub.params), compared(other.params));
       const onlyGrub = [...d.onlyA, ...d.changed.flatMap((c) => c.a)];
-      if (onlyGrub.length > 0 && (loader?.name === 'systemd-boot' || loader?.name === 'uki')) {
+      if (onlyGrub.length > 0 && grubNotBooting) {
         ctx.report({
           messageId: 'grubNotRead',
-          data: { file: grub.label, loader: loader.name, from: loader.from, other: other.label.replace(/^loader entry /, ''), params: list(onlyGrub), then: other.kind === 'bls-entry' ? ` (${regenerateCommand(other, proxmox)})` : `, then run ${regenerateCommand(other, proxmox)}` },
+          data: { file: grub.label, loader: loader.name, from: loader.from, other: other.file.systemPath, params: list(onlyGrub), then: other.kind === 'bls-entry' ? ` (${regenerateCommand(other, proxmox)})` : `, then run ${regenerateCommand(other, proxmox)}` },
           at: cmdlineAnchor(grub),
           related: [{ ...cmdlineAnchor(other), message: 'the command line this host boots with comes from here' }],
         });
@@ -82,7 +88,7 @@ export const rule = defineRule({
         ctx.report({
           messageId: 'twoSources',
           severity: 'info',
-          data: { file: grub.label, other: other.label.replace(/^loader entry /, ''), onlyA: list(onlyGrub) || 'nothing', onlyB: list([...d.onlyB, ...d.changed.flatMap((c) => c.b)]) || 'nothing' },
+          data: { file: grub.label, other: other.file.systemPath, onlyA: list(onlyGrub) || 'nothing', onlyB: list([...d.onlyB, ...d.changed.flatMap((c) => c.b)]) || 'nothing' },
           at: cmdlineAnchor(grub),
           related: [{ ...cmdlineAnchor(other), message: 'the other command line' }],
         });
@@ -96,24 +102,25 @@ export const rule = defineRule({
     if (!booting) return;
     const proc = host.cmdlines.find((c) => c.kind === 'proc-cmdline');
     const command = regenerateCommand(booting, proxmox);
+    const stale = notRegenerated.get(booting);
+    const reported = (key: string) => stale?.has(key) === true;
     const known = (key: string) =>
       booting.kind === 'bls-entry'
         ? `${booting.file.systemPath} is itself what systemd-boot reads, so another entry was booted, or the entry was changed after this boot: reboot into it`
-        : generatedAgrees?.(key)
+        : stale
         ? 'the generated boot configuration already agrees with the file, so the host has not been rebooted since the change: a reboot is pending'
         : `whether the boot configuration was regenerated since is not known here (give vfio-lint ${booting.kind === 'grub' ? '/boot/grub/grub.cfg' : 'the loader entries'} to tell): run ${command}, then reboot`;
     const d = diffCmdlines(compared(booting.params), comparedText(live.cmdline));
     for (const p of d.onlyA) {
-      if (notRegenerated.has(p.key) || !p.fact) continue;
-      ctx.report({ messageId: 'notBooted', data: { param: p.text, file: booting.label, known: known(p.key) }, at: p.fact.loc });
+      if (reported(p.key)) continue;
+      ctx.report({ messageId: 'notBooted', data: { param: p.text, file: booting.label, known: known(p.key) }, at: written(p) });
     }
     for (const c of d.changed) {
-      const at = c.a.at(-1)?.fact;
-      if (notRegenerated.has(c.key) || !at) continue;
-      ctx.report({ messageId: 'bootedDiffers', data: { booted: list(c.b), configured: list(c.a), file: booting.label, known: known(c.key) }, at: at.loc });
+      if (reported(c.key)) continue;
+      ctx.report({ messageId: 'bootedDiffers', data: { booted: list(c.b), configured: list(c.a), file: booting.label, known: known(c.key) }, at: written(c.a.at(-1)!) });
     }
     for (const p of d.onlyB) {
-      if (notRegenerated.has(p.key)) continue;
+      if (reported(p.key)) continue;
       const inProc = proc?.params.find((q) => q.key === p.key);
       ctx.report({
         messageId: 'bootedOnly',
@@ -139,28 +146,25 @@ function reportGenerated(
   where: { generated: string; entry: string },
   line: RelatedLocation,
   command: string,
-  notRegenerated: Set<string>,
-): void {
+): Set<string> {
+  const notRegenerated = new Set<string>();
   const anchor: Loc = cmdlineAnchor(source);
   for (const p of d.onlyA) {
-    if (!p.fact) continue;
     notRegenerated.add(p.key);
-    ctx.report({ messageId: 'notGenerated', data: { param: p.text, file: source.label, ...where, command }, at: p.fact.loc, related: [line] });
+    ctx.report({ messageId: 'notGenerated', data: { param: p.text, file: source.label, ...where, command }, at: written(p), related: [line] });
   }
   for (const c of d.changed) {
-    const at = c.a.at(-1)?.fact;
-    if (!at) continue;
     notRegenerated.add(c.key);
     ctx.report({
       messageId: 'generatedDiffers',
       data: { file: source.label, configured: list(c.a), other: list(c.b), ...where, command },
-      at: at.loc,
-      related: c.b.flatMap((b) => (b.fact ? [{ ...b.fact.loc, message: `\`${b.text}\` in ${where.generated}` }] : [])),
+      at: written(c.a.at(-1)!),
+      related: c.b.map((b) => ({ ...written(b), message: `\`${b.text}\` in ${where.generated}` })),
     });
   }
   for (const p of d.onlyB) {
-    if (!p.fact) continue;
     notRegenerated.add(p.key);
-    ctx.report({ messageId: 'staleGenerated', data: { param: p.text, file: source.label, ...where, command }, at: p.fact.loc, related: [{ ...anchor, message: `the command line in ${source.label}` }] });
+    ctx.report({ messageId: 'staleGenerated', data: { param: p.text, file: source.label, ...where, command }, at: written(p), related: [{ ...anchor, message: `the command line in ${source.label}` }] });
   }
+  return notRegenerated;
 }

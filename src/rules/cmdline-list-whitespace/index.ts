@@ -40,6 +40,7 @@ export const rule = defineRule({
     sources: [
       'Research catalog entry A5 and section 2.5 (rule-catalog.md).',
       'Linux lib/cmdline.c (next_arg: a parameter ends at whitespace outside double quotes) and init/main.c (unknown_bootoption passes a name the kernel does not know to init) — https://github.com/torvalds/linux/blob/master/lib/cmdline.c',
+      "systemd's kernel-install plugin 90-loaderentry.install: the entry's options are /etc/kernel/cmdline read through `tr -s \"$IFS\" ' '`, so its line breaks become blanks: https://github.com/systemd/systemd/blob/main/src/kernel-install/90-loaderentry.install.in",
       'Linux drivers/video/cmdline.c (video_setup: each video=NAME:OPTIONS is one entry; the options after the first colon belong to that name) and Documentation/fb/modedb.rst; kernel-parameters.rst (cpu lists) and kernel-parameters.txt (vfio-pci ids, isolcpus=, video=, module_blacklist=) — https://docs.kernel.org/admin-guide/kernel-parameters.html',
     ],
   },
@@ -49,23 +50,26 @@ export const rule = defineRule({
       for (let i = 0; i < params.length; i++) {
         const p = params[i]!;
         const shape = LISTS[p.key];
-        if (!shape || p.afterDashDash || p.value === undefined) continue;
+        // A list after `--` (init's arguments) needs no check here: every word after it is too, and stops the tail.
+        if (!shape || p.value === undefined) continue;
         // Items left over after the blank(s): bare words (or `,word`) of the list's own shape.
         const tail: KernelParamFact[] = [];
+        const video = p.key === 'video';
         let open = p.value.endsWith(',');
         for (let j = i + 1; j < params.length; j++) {
           const q = params[j]!;
           if (q.value !== undefined || q.afterDashDash || !sameGap(p, tail.at(-1) ?? p, q)) break;
           const word = q.name.replace(/^,/, '');
           const leadingComma = q.name.startsWith(',');
-          if (!(open || leadingComma) || !shape.test(word.replace(/,$/, ''))) break;
+          // A word may hold several items (`10de:10f0,10de:1aef`); a video= word is one name with its options.
+          const items = word.replace(/,$/, '');
+          if (!(open || leadingComma) || !(video ? [items] : items.split(',')).every((item) => shape.test(item))) break;
           tail.push(q);
           open = q.name.endsWith(',');
         }
         if (tail.length === 0) continue;
         const last = tail.at(-1)!;
         const text = p.source.text;
-        const video = p.key === 'video';
         // video=: one name per parameter, so the comma and blank become ` video=`; other lists are joined.
         const pieces = [p, ...tail];
         const edits = pieces.slice(0, -1).map((t, k) => {
@@ -97,9 +101,13 @@ export const rule = defineRule({
   },
 });
 
-/** `q` follows `prev` in the same file with only blanks between (no quote, newline or other token), so deleting them joins the two. */
+/**
+ * `q` follows `prev` in the same file with only whitespace between (no quote or other token), so deleting it
+ * joins the two. A newline counts: kernel-install reads /etc/kernel/cmdline with its line breaks as blanks,
+ * and the kernel reads a newline as one.
+ */
 function sameGap(p: KernelParamFact, prev: KernelParamFact, q: KernelParamFact): boolean {
   if (q.loc.path !== p.loc.path || prev.loc.path !== p.loc.path || q.loc.start <= prev.loc.end) return false;
   const gap = p.source.text.slice(prev.loc.end, q.loc.start);
-  return /^[ \t]+$/.test(gap) && p.source.text.slice(prev.loc.start, prev.loc.end) === paramToken(prev) && p.source.text.slice(q.loc.start, q.loc.end) === paramToken(q);
+  return /^[ \t\r\n]+$/.test(gap) && p.source.text.slice(prev.loc.start, prev.loc.end) === paramToken(prev) && p.source.text.slice(q.loc.start, q.loc.end) === paramToken(q);
 }

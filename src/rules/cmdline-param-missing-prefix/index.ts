@@ -37,6 +37,7 @@ export const rule = defineRule({
           const fixed = `${m.module}.${written}`;
           const edit = renameParam(p, `${m.module}.${p.name}`);
           // Safe where the module is the only one with the parameter, or the vendor is known from capabilities XML.
+          // Stryker disable next-line OptionalChaining: a module picked among several was picked by the vendor, so vendor is set
           const safe = m.candidates.length === 1 || vendor?.from === 'capabilities XML';
           ctx.report({ messageId: 'missing', data: { written, fixed }, at: p.loc, ...(edit ? (safe ? { fix: { edits: [edit] } } : { suggestions: [{ description: `Write ${fixed}`, fix: { edits: [edit] } }] }) : {}) });
         } else {

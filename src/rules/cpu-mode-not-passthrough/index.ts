@@ -50,7 +50,7 @@ export const rule = defineRule({
       ctx.report({ messageId: 'noCpu', data: { why }, at: tagLoc(path, view.vcpu.element), severity, suggestions: addCpu(d) });
       return;
     }
-    if (cpu.mode === 'host-passthrough' || cpu.mode === 'maximum') return;
+    // host-passthrough and maximum (the host CPU itself) are what this rule asks for.
     if (cpu.mode !== 'host-model' && cpu.mode !== 'custom') return;
     // A <cpu> that only carries a topology (mode custom, no model) leaves QEMU's default CPU in place.
     if (cpu.mode === 'custom' && !cpu.model) {

@@ -42,19 +42,22 @@ export const rule = defineRule({
     for (const d of ctx.machine.domains) {
       const name = d.firstName?.text;
       // libvirt reads a UUID with or without dashes, in either case.
+      // Stryker disable next-line MethodExpression: upper case compares the same as lower case
       const uuid = d.uuid?.text.replaceAll('-', '').toLowerCase();
+      // Stryker disable next-line StringLiteral: any name that is not a session's path keeps the system's list apart
       const scope = SESSION.exec(d.systemPath)?.[0] ?? 'system';
       const here: Seen = { name, nameAt: d.firstName?.at, uuidAt: d.uuid?.at };
       const sameName = name ? byName.get(`${scope}\n${name}`) : undefined;
       const sameUuid = uuid ? byUuid.get(`${scope}\n${uuid}`) : undefined;
       const report = (messageId: 'sameName' | 'sameUuid' | 'sameBoth', at: Loc, others: ReadonlyArray<{ seen: Seen; at: Loc | undefined }>) => {
-        // One related place per earlier file (the name and the UUID may be taken by the same one).
-        const related = others.filter((o, i) => o.at !== undefined && others.findIndex((x) => x.seen === o.seen) === i).map((o) => ({ ...o.at!, message: 'the other definition' }));
+        // One related place per earlier file (the name and the UUID may be taken by the same one); each was
+        // found by its name or UUID, so that place is known.
+        const related = others.filter((o, i) => others.findIndex((x) => x.seen === o.seen) === i).map((o) => ({ ...o.at!, message: 'the other definition' }));
         ctx.report({
           messageId,
           data: { name: name ?? '', uuid: d.uuid?.text ?? '', otherName: others[0]!.seen.name ?? '' },
           at,
-          related: related.length > 0 ? related : undefined,
+          related,
         });
       };
       if (sameName && sameUuid) report('sameBoth', here.nameAt!, [{ seen: sameName, at: sameName.nameAt }, { seen: sameUuid, at: sameUuid.uuidAt }]);

@@ -33,7 +33,7 @@ export const rule = defineRule({
   check(ctx) {
     const d = ctx.domain;
     const pins = domainPins(d.view);
-    if (pins.indeterminate || pins.invalid || !pins.pinned || pins.vcpus.length === 0) return;
+    if (pins.indeterminate || pins.invalid || !pins.pinned) return;
     const path = d.file.source.path;
     const caps = ctx.machine.host.capabilities;
     const host = ctx.machine.host.cpus?.all;
@@ -47,6 +47,7 @@ export const rule = defineRule({
       vcpuCpus = vcpuCpus.union(set);
       for (const c of set.toArray()) vcpusOn.set(c, [...(vcpusOn.get(c) ?? []), v.id]);
     }
+    // No vCPU pinned to a set (none at all, too): nothing to overlap.
     if (vcpuCpus.isEmpty()) return;
 
     const emulatorSet = resolvePlacement(pins.emulator.placement, host);
@@ -65,9 +66,10 @@ export const rule = defineRule({
     const overlap = emulatorSet.intersect(vcpuCpus);
     const at: Loc = pins.emulator.placement.kind === 'set' ? pins.emulator.placement.loc : tagLoc(path, d.view.cputune!.element);
     if (!overlap.isEmpty()) {
-      const vcpus = [...new Set(overlap.toArray().flatMap((c) => vcpusOn.get(c) ?? []))].sort((a, b) => a - b);
+      // Every overlapping CPU is in vcpuCpus, so some vCPU is pinned there, and only vCPUs pinned to a set are in vcpusOn.
+      const vcpus = [...new Set(overlap.toArray().flatMap((c) => vcpusOn.get(c)!))].sort((a, b) => a - b);
       const related = pins.vcpus
-        .filter((v) => vcpus.includes(v.id) && v.placement.kind === 'set')
+        .filter((v) => vcpus.includes(v.id))
         .slice(0, 8)
         .map((v) => ({ ...(v.placement as { loc: Loc }).loc, message: `vCPU ${v.id} is pinned here` }));
       ctx.report({
@@ -104,6 +106,7 @@ function freeCpus(host: CpuSet, used: CpuSet, caps: CapabilitiesView): CpuSet | 
   const free = host.minus(used);
   if (free.isEmpty()) return undefined;
   for (const c of free.toArray()) {
+    // Stryker disable next-line OptionalChaining: host (host.cpus.all) is the set of CPUs capabilities XML lists, so c is one of them
     const core = caps.cpus.get(c)?.siblings;
     if (core && core.size > 1 && core.isSubsetOf(free)) return core;
   }

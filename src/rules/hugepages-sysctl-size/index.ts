@@ -1,7 +1,7 @@
 import { defineRule } from '../../engine/rule.js';
 import type { Suggestion } from '../../engine/fix.js';
 import { formatBytes } from '../../core/units.js';
-import type { HugepagePool } from '../../host/facts.js';
+import type { HugepagePool, SysctlFact } from '../../host/facts.js';
 import { hugepageConfig } from '../../host/hugepages.js';
 import { describePool } from '../../host/hugepage-supply.js';
 import type { HostModel } from '../../host/model.js';
@@ -60,7 +60,9 @@ export const rule = defineRule({
       return;
     }
     const pool = host.hugepages.pools.get(host.hugepages.defaultSize);
-    if (!pool || pool.pages <= 0 || !(pool.sysctl || pool.param?.key === 'sysctl.vm.nr_hugepages')) return;
+    // An emptied pool (0 pages) needs no check of its own: 0 bytes exceed no RAM, and nothing is grown at run time.
+    // Stryker disable next-line OptionalChaining: a pool that no sysctl file sets comes from a command-line parameter, so it has one
+    if (!pool || !(pool.sysctl || pool.param?.key === 'sysctl.vm.nr_hugepages')) return;
     const size = pool.size;
     const bytes = pool.pages * size;
     const ram = host.capabilities?.memoryBytes;
@@ -68,32 +70,40 @@ export const rule = defineRule({
     if (ram !== undefined && bytes >= ram) {
       ctx.report({
         messageId: 'exceedsRam',
-        data: { ...base, ram: formatBytes(ram), meant: size > MiB2 && pool.pages * MiB2 < ram ? `; counted as 2 MiB pages it would be ${formatBytes(pool.pages * MiB2)}` : '' },
+        // A pool of 2 MiB pages over the RAM is over it counted as 2 MiB pages too: no hint for it.
+        data: { ...base, ram: formatBytes(ram), meant: pool.pages * MiB2 < ram ? `; counted as 2 MiB pages it would be ${formatBytes(pool.pages * MiB2)}` : '' },
         at: pool.at,
       });
       return;
     }
     // Gigantic pages from a sysctl file: grown at run time unless the boot already reserved as many, or a CMA area serves them.
-    if (size <= MiB2 || !pool.sysctl || host.boot?.get('hugetlb_cma')) return;
-    const atBoot = host.boot ? (hugepageConfig(host.boot, undefined).pools.get(size)?.pages ?? 0) : 0;
+    if (size <= MiB2) return;
+    const sysctl = pool.sysctl;
+    // Stryker disable next-line ConditionalExpression: a pool set by sysctl.vm.nr_hugepages= on the command line is also the boot's own, so pages <= atBoot returns below
+    if (!sysctl) return;
+    // A default size above 2 MiB is 1 GiB, set by the boot line's default_hugepagesz= (hugepages.ts): host.boot is there.
+    const boot = host.boot!;
+    if (boot.get('hugetlb_cma')) return;
+    const atBoot = hugepageConfig(boot, undefined).pools.get(size)?.pages ?? 0;
     if (pool.pages <= atBoot) return;
     ctx.report({
       messageId: 'runtimeGigantic',
-      data: { ...base, boot: atBoot > 0 ? ` (the command line reserves ${atBoot})` : '', k: KERNEL_SIZE[size] ?? `${size / 1024}K` },
+      data: { ...base, boot: atBoot > 0 ? ` (the command line reserves ${atBoot})` : '', k: KERNEL_SIZE[size]! },
       severity: 'info',
       at: pool.at,
-      suggestions: moveToCmdline(host, pool),
+      suggestions: moveToCmdline(host, pool, sysctl),
     });
   },
 });
 
 /** Reserve the pages at boot instead: `hugepages=N` after the command line's `default_hugepagesz=`, and drop the sysctl line. */
-function moveToCmdline(host: HostModel, pool: HugepagePool): Suggestion[] {
+function moveToCmdline(host: HostModel, pool: HugepagePool, sysctl: SysctlFact): Suggestion[] {
+  // host.boot, which sets default_hugepagesz= (the caller's pool is of a default size above 2 MiB); none when only /proc/cmdline was given.
   const source = host.configuredCmdlines[0];
-  if (!source || !pool.sysctl || !source.get('default_hugepagesz')) return [];
+  if (!source) return [];
   // Appended after a hugepagesz= the count would be that size's; after a hugepages= it would be ignored.
   if (source.params.some((p) => p.key === 'hugepagesz' || p.key === 'hugepages')) return [];
   const edit = addKernelParam(source, `hugepages=${pool.pages}`);
   if (!edit) return [];
-  return [{ description: `Reserve the ${pool.pages} pages at boot (hugepages=${pool.pages} in ${source.label}) and remove the sysctl line`, fix: { edits: [edit, deleteLine(pool.sysctl.file.source, pool.sysctl.loc)] } }];
+  return [{ description: `Reserve the ${pool.pages} pages at boot (hugepages=${pool.pages} in ${source.label}) and remove the sysctl line`, fix: { edits: [edit, deleteLine(sysctl.file.source, sysctl.loc)] } }];
 }

@@ -48,13 +48,14 @@ export const rule = defineRule({
       return;
     }
     const cpu = view.cpu;
-    const mode = cpu?.mode ?? 'custom';
-    const wanted = cpu?.features.find((f) => f.name === 'invtsc' && (f.policy === 'require' || f.policy === 'force'));
+    if (!cpu) return; // no <cpu>: QEMU's default model; cpu-mode-not-passthrough says what to do about that
+    const mode = cpu.mode;
+    const wanted = cpu.features.find((f) => f.name === 'invtsc' && (f.policy === 'require' || f.policy === 'force'));
     if (wanted) return;
-    const disabled = cpu?.features.find((f) => f.name === 'invtsc' && (f.policy === 'disable' || f.policy === 'forbid'));
+    const disabled = cpu.features.find((f) => f.name === 'invtsc' && (f.policy === 'disable' || f.policy === 'forbid'));
     if (disabled) return; // turned off on purpose
     const q = quoteOf(view.root);
-    if (cpu && (mode === 'host-passthrough' || mode === 'maximum')) {
+    if (mode === 'host-passthrough' || mode === 'maximum') {
       const migratable = attr(cpu.element, 'migratable');
       if (migratable?.value === 'off') return;
       ctx.report({
@@ -65,7 +66,6 @@ export const rule = defineRule({
       });
       return;
     }
-    if (!cpu) return; // no <cpu>: QEMU's default model; cpu-mode-not-passthrough says what to do about that
     ctx.report({
       messageId: 'model',
       data: { because: win.because, mode, hostNote: host ? '; the host CPU has it (capabilities XML)' : '' },

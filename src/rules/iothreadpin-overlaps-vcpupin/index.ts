@@ -31,7 +31,8 @@ export const rule = defineRule({
   check(ctx) {
     const d = ctx.domain;
     const pins = domainPins(d.view);
-    if (pins.indeterminate || pins.invalid || pins.iothreads.length === 0) return;
+    // No IOThread at all needs no check of its own: nothing below reports then.
+    if (pins.indeterminate || pins.invalid) return;
     const path = d.file.source.path;
 
     const vcpusOn = new Map<number, number[]>();
@@ -81,17 +82,15 @@ function housekeeping(emulator: CpuSet | undefined, vcpuCpus: CpuSet): CpuSet | 
 }
 
 function addPins(d: DomainInput, ids: number[], cpus: CpuSet): Suggestion[] {
-  const cputune = d.view.cputune;
-  if (!cputune) return [];
+  // IOThreads are reported only when some vCPU is pinned, which takes a <cputune>.
+  const cputune = d.view.cputune!;
   const q = quoteOf(cputune.element);
   const text = d.file.source.text;
   const markup = ids.map((id) => `<iothreadpin iothread=${q}${id}${q} cpuset=${q}${cpus.format()}${q}/>`);
   // One edit per pin would insert at the same offset; chain them as one block after the last child.
-  let edit = insertLastChild(d.file.source.path, text, cputune.element, markup[0]!);
-  if (markup.length > 1) {
-    const lineStart = edit.text.lastIndexOf('\n') + 1;
-    const indent = edit.text.slice(lineStart).match(/^[ \t]*/)![0];
-    edit = { ...edit, text: edit.text + markup.slice(1).map((m) => `${edit.text.includes('\r\n') ? '\r\n' : '\n'}${indent}${m}`).join('') };
-  }
+  const first = insertLastChild(d.file.source.path, text, cputune.element, markup[0]!);
+  const lineStart = first.text.lastIndexOf('\n') + 1;
+  const indent = first.text.slice(lineStart).match(/^[ \t]*/)![0];
+  const edit = { ...first, text: first.text + markup.slice(1).map((m) => `${first.text.includes('\r\n') ? '\r\n' : '\n'}${indent}${m}`).join('') };
   return [{ description: `Pin IOThread${ids.length === 1 ? '' : 's'} ${listIds(ids)} to the emulator's host CPUs ${cpus.format()}, which no vCPU uses`, fix: { edits: [edit] } }];
 }

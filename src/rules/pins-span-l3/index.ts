@@ -1,9 +1,9 @@
 import { defineRule } from '../../engine/rule.js';
-import type { Loc, RelatedLocation, Report } from '../../engine/rule.js';
+import type { RelatedLocation, Report } from '../../engine/rule.js';
 import type { Suggestion, TextEdit } from '../../engine/fix.js';
 import { CpuSet } from '../../core/cpuset.js';
 import { viewAgain, type DomainFacts } from '../../domain/facts.js';
-import { domainPins } from '../../domain/pins.js';
+import { domainPins, type Placement, type ThreadPin } from '../../domain/pins.js';
 import { hostLayout } from '../../topology/machine.js';
 import { formatBytes, type L3Group, type TopologyLayout } from '../../topology/layout.js';
 import { planPins, type PinPlan } from '../../topology/plan.js';
@@ -43,15 +43,18 @@ export const rule = defineRule({
   },
 });
 
+/** A vCPU pinned to a set of host CPUs. */
+type SetPin = ThreadPin & { placement: Extract<Placement, { kind: 'set' }> };
+
 /** One domain: its vCPUs over two L3 caches when one would hold them. */
 function checkDomain(d: DomainFacts, layout: TopologyLayout, othersPinned: () => CpuSet, report: (r: Report) => void): void {
   const pins = domainPins(d.pinning);
   if (pins.indeterminate || pins.invalid) return;
   const online = d.onlineVcpus;
-  const vcpus = pins.vcpus.filter((v) => online.has(v.id) && v.placement.kind === 'set');
+  const vcpus = pins.vcpus.filter((v): v is SetPin => online.has(v.id) && v.placement.kind === 'set');
   if (vcpus.length < 2) return;
   let used = CpuSet.EMPTY;
-  for (const v of vcpus) if (v.placement.kind === 'set') used = used.union(v.placement.set);
+  for (const v of vcpus) used = used.union(v.placement.set);
   const touched = layout.l3s.filter((l) => l.known && l.cpus.overlaps(used));
   if (touched.length < 2 || layout.l3s.some((l) => !l.known && l.cpus.overlaps(used))) return;
   // Only when one L3 could hold them: a guest larger than any L3 must span.
@@ -60,10 +63,10 @@ function checkDomain(d: DomainFacts, layout: TopologyLayout, othersPinned: () =>
 
   const byShare = [...touched].sort((a, b) => used.intersect(b.cpus).size - used.intersect(a.cpus).size || a.index - b.index);
   const main = byShare[0]!;
-  const firstOut = vcpus.find((v) => v.placement.kind === 'set' && !v.placement.set.isSubsetOf(main.cpus))!;
-  const locOf = (v: (typeof vcpus)[number]) => (v.placement as { loc: Loc }).loc;
+  const firstOut = vcpus.find((v) => !v.placement.set.isSubsetOf(main.cpus))!;
+  const locOf = (v: SetPin) => v.placement.loc;
   const related: RelatedLocation[] = byShare.map((l) => {
-    const v = vcpus.find((x) => x.placement.kind === 'set' && x.placement.set.overlaps(l.cpus))!;
+    const v = vcpus.find((x) => x.placement.set.overlaps(l.cpus))!;
     return { ...locOf(v), message: `vCPU ${v.id} runs in L3 #${l.index}${size(l)} (CPUs ${l.cpus.format()})` };
   });
   const sized = layout.l3s.filter((l) => l.known && l.bytes !== undefined);

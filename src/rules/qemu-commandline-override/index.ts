@@ -33,7 +33,6 @@ export const rule = defineRule({
     const { view, file } = ctx.domain;
     const path = file.source.path;
     const opts = qemuOptions(view.root, ['-cpu', '-smp', '-machine', '-M', '-device', '-overcommit']);
-    if (opts.length === 0) return;
     const at = (o: QemuOption): Loc => (o.arg?.value ? valueLoc(path, o.arg.value) : tagLoc(path, o.option.element));
 
     // -cpu: only the last one counts.
