@@ -148,10 +148,8 @@ export function discoverHostTree(dir: string, shape: 'root' | 'etc' = hostTreeSh
     }
   }
   // Domains libvirt keeps for this host, and any domain or capabilities XML at the top of the tree.
-  for (const rel of ['etc/libvirt/qemu']) {
-    if (!wanted(rel)) continue;
-    for (const name of listDir(root, toTree(rel), tree, top)) if (name.endsWith('.xml')) addXml(`${rel}/${name}`);
-  }
+  // An etc/ path: wanted whatever the shape.
+  for (const name of listDir(root, toTree('etc/libvirt/qemu'), tree, top)) if (name.endsWith('.xml')) addXml(`etc/libvirt/qemu/${name}`);
   if (shape === 'root') for (const name of listDir(root, '.', tree, top)) if (name.endsWith('.xml')) addXml(name);
 
   function addXml(rel: string) {

@@ -123,6 +123,15 @@ describe('discoverHostTree: the files of a host tree at their standard places', 
     ]);
   });
 
+  it('names the tools skip in a drop-in folder (hidden, another suffix) are not read: a dangling link there is no problem', () => {
+    const dir = tree({ 'etc/modprobe.d/vfio.conf': 'blacklist nouveau\n' });
+    link(dir, 'etc/modprobe.d/.old.conf', '/nowhere.conf');
+    link(dir, 'etc/modprobe.d/vfio.conf.bak', '/nowhere.conf');
+    link(dir, 'etc/sysctl.d/.x.conf', '/nowhere.conf');
+    const t = discoverHostTree(dir);
+    expect([t.files.map((f) => f.systemPath), t.problems]).toEqual([['/etc/modprobe.d/vfio.conf'], []]);
+  });
+
   it('a link out of a drop-in folder or to a missing XML is reported; a file at a place no kind claims is left out', () => {
     const dir = tree({ 'etc/libvirt/qemu/ok.xml': DOMAIN });
     link(dir, 'etc/libvirt/qemu/dangling.xml', '/nowhere.xml');
