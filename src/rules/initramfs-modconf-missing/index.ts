@@ -29,6 +29,7 @@ export const rule = defineRule({
     sources: [
       'mkinitcpio `install/modconf` (adds /etc/modprobe.d/*.conf and /usr/lib/modprobe.d/*.conf), `init` (`modprobe -qab $MODULES` before udev), `install/kms`, `mkinitcpio.conf` (default HOOKS, FILES), commit fc8137c: https://gitlab.archlinux.org/archlinux/mkinitcpio/mkinitcpio (GitHub mirror archlinux/mkinitcpio)',
       'dracut `modules.d/90kernel-modules/module-setup.sh` (`[[ $hostonly ]] && inst_multiple -H -o /etc/modprobe.d/*.conf`; /usr/lib/modprobe.d always), `dracut.sh` (force_drivers become `rd.driver.pre=`), dracut.conf(5) (`hostonly` default no, `install_items`), commit 5d2bda4: https://github.com/dracutdevs/dracut',
+      'dracut `modules.d/99base/dracut-lib.sh` `getcmdline` (the image\'s /etc/cmdline.d, where force_drivers are written, before /proc/cmdline; the same in dracut-ng): https://github.com/dracutdevs/dracut',
       'initramfs-tools 0.142+deb12u3 `/usr/sbin/mkinitramfs` (copies /etc/modprobe.d/*.conf and /lib/modprobe.d/*.conf into every image; read from the Debian package)',
       'kmod modprobe.d(5): options are given to a module when it is loaded; softdep, blacklist, install: https://man7.org/linux/man-pages/man5/modprobe.d.5.html',
     ],
@@ -99,7 +100,9 @@ function earlyVfio(host: HostModel, cfg: InitramfsConfig): { at: Loc; where: str
   if (cfg.generator !== 'dracut') return undefined;
   for (const source of host.configuredCmdlines) {
     const p = source.params.find((x) => (x.key === 'rd.driver.pre' || x.key === 'rdloaddriver') && moduleItems(x).includes('vfio_pci'));
-    if (p) return { at: p.loc, where: `${p.name}= in ${source.label}`, index: -1 };
+    // After every force_drivers module: dracut writes those as rd.driver.pre= lines in the image's
+    // /etc/cmdline.d, which getcmdline (dracut-lib.sh) reads before /proc/cmdline.
+    if (p) return { at: p.loc, where: `${p.name}= in ${source.label}`, index: cfg.early.length };
   }
   return undefined;
 }
