@@ -139,7 +139,7 @@ function moveBefore(cfg: InitramfsConfig, driver: ModuleFact, moved: readonly Mo
  */
 function joinOverlaps(deletions: readonly TextEdit[]): TextEdit[] {
   const out: TextEdit[] = [];
-  for (const d of [...deletions].sort((x, y) => x.start - y.start)) {
+  for (const d of [...deletions].sort((x, y) => (x.path === y.path ? x.start - y.start : x.path < y.path ? -1 : 1))) {
     const prev = out.at(-1);
     if (prev && prev.path === d.path && d.start < prev.end) prev.end = Math.max(prev.end, d.end);
     else out.push({ ...d });
