@@ -37,8 +37,8 @@ export const rule = defineRule({
   },
   check(ctx) {
     const host = ctx.machine.host;
-    const ids = host.vfioIds?.ids ?? [];
-    if (ids.length === 0) return;
+    const ids = host.vfioIds?.ids;
+    if (!ids) return;
     for (const cfg of host.initramfs) {
       const vfioAt = cfg.early.findIndex((m) => m.module === 'vfio_pci');
       const seen = new Set<string>();
