@@ -26,7 +26,7 @@ interface ParamsFile {
   kernel: string;
   archTags: string[];
   /** The names with a '-', by their spelling with '_' for each '-' (written by scripts/gen-data.mjs). */
-  dashNames?: Record<string, string>;
+  dashNames: Record<string, string>;
   params: Record<string, KernelParamDoc>;
 }
 
@@ -38,20 +38,14 @@ export const kernelParamsOrigin = (): DictionaryOrigin => paramsFile().origin;
 
 // The kernel compares names with "-" and "_" as one character (parameq in kernel/params.c).
 const normaliseParam = (name: string): string => name.replaceAll('-', '_');
-let index: Map<string, string> | undefined;
 /**
  * The documented name that `name` stands for, dash and underscore alike. The dictionary's `dashNames`
  * answers for the few names with a '-'; any other documented name is its own normal spelling, so a
- * lookup reads one entry (the 77 KB dictionary is read lazily: src/data/lazy-record.ts). A dictionary
- * without `dashNames` is indexed whole.
+ * lookup reads one entry (the 77 KB dictionary is read lazily: src/data/lazy-record.ts).
  */
 function documentedName(name: string): string | undefined {
   const normal = normaliseParam(name);
   const file = paramsFile();
-  if (file.dashNames === undefined) {
-    index ??= new Map(Object.keys(file.params).map((n) => [normaliseParam(n), n]));
-    return index.get(normal);
-  }
   return Object.hasOwn(file.dashNames, normal) ? file.dashNames[normal] : Object.hasOwn(file.params, normal) ? normal : undefined;
 }
 

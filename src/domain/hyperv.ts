@@ -42,7 +42,7 @@ export interface HypervSettings {
   /** `mode='passthrough'` on `<hyperv>`, or `hv-passthrough` in the -cpu override: the one in effect. */
   passthrough: HvSetting | undefined;
   /** The effective settings by QEMU flag, on or off. */
-  flags: Map<string, HvSetting>;
+  flags: ReadonlyMap<string, HvSetting>;
   isOn(flag: string): boolean;
   /** `<kvm><hidden state='on'/>` or `kvm=off` in the override: the KVM signature is hidden. */
   kvmHidden: HvSetting | undefined;
@@ -50,7 +50,7 @@ export interface HypervSettings {
   hypervisorBitOff: { loc: Loc; written: string; element: XmlElement | undefined } | undefined;
   clock: XmlElement | undefined;
   /** `<clock><timer>` by name (the first of each), as libvirt reads them; a -cpu override does not touch these except hv-time. */
-  timers: Map<string, ClockTimer>;
+  timers: ReadonlyMap<string, ClockTimer>;
 }
 
 /** libvirt `<hyperv>` children and the QEMU property each becomes (libvirt `qemu_command.c`). */
@@ -90,6 +90,15 @@ export function libvirtName(flag: string): string {
 }
 
 export function hypervSettings(view: DomainView): HypervSettings {
+  let settings = settingsOf.get(view);
+  if (!settings) settingsOf.set(view, (settings = readHyperv(view)));
+  return settings;
+}
+
+// Seven rules ask for the same domain's settings: read once per view (views do not change).
+const settingsOf = new WeakMap<DomainView, HypervSettings>();
+
+function readHyperv(view: DomainView): HypervSettings {
   const path = view.path;
   const hyperv = view.features ? firstChild(view.features, 'hyperv') : undefined;
   const clock = firstChild(view.root, 'clock');

@@ -18,9 +18,9 @@ export interface DomainPins {
   indeterminate: boolean;
   /** A cpuset that does not parse (cpuset-invalid reports it): set maths would be wrong. */
   invalid: boolean;
-  vcpus: ThreadPin[];
+  vcpus: readonly ThreadPin[];
   emulator: ThreadPin;
-  iothreads: ThreadPin[];
+  iothreads: readonly ThreadPin[];
   /** True when the domain pins anything at all (a vcpupin, emulatorpin, iothreadpin or vcpu cpuset). */
   pinned: boolean;
 }
@@ -64,6 +64,15 @@ export function pinSource(view: PinSource): PinSource {
  * vcpupins for vCPUs at or beyond the `<vcpu>` count are ignored, as libvirt does.
  */
 export function domainPins(view: PinSource): DomainPins {
+  let pins = pinsOf.get(view);
+  if (!pins) pinsOf.set(view, (pins = computePins(view)));
+  return pins;
+}
+
+// About ten rules ask for the same domain's pins: computed once per view (views do not change).
+const pinsOf = new WeakMap<PinSource, DomainPins>();
+
+function computePins(view: PinSource): DomainPins {
   const count = view.vcpu?.count ?? 0;
   const cpusetAttr = view.vcpu?.cpuset;
   const cputune = view.cputune;

@@ -10,7 +10,7 @@ export type WindowsEvidence =
 
 export interface WindowsGuest {
   /** Strongest first: libosinfo, then the name, then a `<hyperv>` block. */
-  evidence: WindowsEvidence[];
+  evidence: readonly WindowsEvidence[];
   /** The evidence in words, for messages: `libosinfo id http://microsoft.com/win/11`, `the name 'win10'`. */
   because: string;
   /** Windows version as the libosinfo id or the name gives it (`11`, `10`, `7`, `2k22`), libosinfo first. */
@@ -36,6 +36,14 @@ const WINDOWS_NAME = /(^|[^a-z])win(dows)?(?![a-z])/i;
  * libosinfo id is left alone: the two disagree, so nothing is known).
  */
 export function windowsGuest(view: DomainView): WindowsGuest | undefined {
+  if (!guestOf.has(view)) guestOf.set(view, readGuest(view));
+  return guestOf.get(view);
+}
+
+// Eight rules ask whether the same domain runs Windows: answered once per view (views do not change).
+const guestOf = new WeakMap<DomainView, WindowsGuest | undefined>();
+
+function readGuest(view: DomainView): WindowsGuest | undefined {
   const path = view.path;
   const evidence: WindowsEvidence[] = [];
   let otherOs = false;
