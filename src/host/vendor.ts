@@ -32,7 +32,8 @@ export function hostVendor(host: HostModel, cpu?: DomainCpu): VendorFact | undef
 }
 
 function normalize(v: string): Vendor {
-  if (/^(AMD|AuthenticAMD|Hygon)$/i.test(v)) return 'AMD';
+  // /proc/cpuinfo says HygonGenuine (the kernel's c_ident), libvirt Hygon.
+  if (/^(AMD|AuthenticAMD|Hygon|HygonGenuine)$/i.test(v)) return 'AMD';
   if (/^(Intel|GenuineIntel)$/i.test(v)) return 'Intel';
   return 'other';
 }

@@ -37,8 +37,8 @@ export const rule = defineRule({
   },
   check(ctx) {
     const host = ctx.machine.host;
-    const ids = host.vfioIds?.ids ?? [];
-    if (ids.length === 0) return;
+    const ids = host.vfioIds?.ids;
+    if (!ids) return;
     for (const cfg of host.initramfs) {
       const vfioAt = cfg.early.findIndex((m) => m.module === 'vfio_pci');
       const seen = new Set<string>();
@@ -119,7 +119,7 @@ function moveBefore(cfg: InitramfsConfig, driver: ModuleFact, moved: readonly Mo
     const eol = eolOf(src.text);
     const lines = moved.map((m) => lineOf(m.file.source.text, m.loc.start) + eol).join('');
     const at = lineStart(src.text, driver.loc.start);
-    return { fix: { edits: [{ path: driver.loc.path, start: at, end: at, text: lines }, ...moved.map((m) => deleteLine(m.file.source, m.loc))] }, unambiguous: moved.every((m) => m.file === driver.file) };
+    return { fix: { edits: [{ path: driver.loc.path, start: at, end: at, text: lines }, ...joinOverlaps(moved.map((m) => deleteLine(m.file.source, m.loc)))] }, unambiguous: moved.every((m) => m.file === driver.file) };
   }
   const edits: TextEdit[] = [{ path: driver.loc.path, start: driver.loc.start, end: driver.loc.start, text: moved.map((m) => `${m.name} `).join('') }];
   for (const m of moved) {
@@ -131,6 +131,20 @@ function moveBefore(cfg: InitramfsConfig, driver: ModuleFact, moved: readonly Mo
   const last = moved.at(-1)!;
   const oneList = moved.every((m) => m.file === driver.file) && !/[=()"'$`#;]/.test(driver.file.source.text.slice(driver.loc.start, last.loc.end));
   return { fix: { edits }, unambiguous: oneList };
+}
+
+/**
+ * Line deletions as one edit where they overlap: deleting a last line without a final newline takes
+ * the break before it, which the deletion of the line above also takes.
+ */
+function joinOverlaps(deletions: readonly TextEdit[]): TextEdit[] {
+  const out: TextEdit[] = [];
+  for (const d of [...deletions].sort((x, y) => (x.path === y.path ? x.start - y.start : x.path < y.path ? -1 : 1))) {
+    const prev = out.at(-1);
+    if (prev && prev.path === d.path && d.start < prev.end) prev.end = Math.max(prev.end, d.end);
+    else out.push({ ...d });
+  }
+  return out;
 }
 
 function insertBefore(cfg: InitramfsConfig, driver: ModuleFact, module: string): Fix | undefined {

@@ -76,7 +76,6 @@ export const rule = defineRule({
     if (caps === true) return;
 
     const sources = host.configuredCmdlines;
-    if (sources.length === 0) return;
     let offFound = false;
     for (const source of sources) {
       for (const p of switchesOff(source, vendor)) {
@@ -94,7 +93,7 @@ export const rule = defineRule({
     }
     if (offFound || vendor?.vendor !== 'Intel' || sources.some(turnsVtdOn)) return;
     // Known from capabilities, the running host or the domain: a warning; from the command line's own words: info.
-    const sure = vendor.from !== undefined && !vendor.weak;
+    const sure = !vendor.weak;
     for (const source of sources) {
       const edit = addKernelParam(source, 'intel_iommu=on');
       const offer = edit ? (sure ? { fix: { edits: [edit] } } : { suggestions: [{ description: `Add intel_iommu=on to ${source.label}`, fix: { edits: [edit] } }] }) : {};
@@ -120,9 +119,6 @@ const AMD_ONLY = /^(kvm_amd\.|amd_pstate$|amd_iommu$)/;
 
 /** The CPU vendor: the running host, capabilities XML or the domain, else (weakly) Intel-only parameters the command lines set. */
 function cpuVendor(host: HostModel, view: Parameters<typeof hostVendor>[1]): CpuVendor | undefined {
-  const live = host.live?.cpus?.vendor;
-  if (live === 'GenuineIntel') return { vendor: 'Intel', from: '/proc/cpuinfo of the running host' };
-  if (live === 'AuthenticAMD' || live === 'HygonGenuine') return { vendor: 'AMD', from: '/proc/cpuinfo of the running host' };
   const known = hostVendor(host, view);
   if (known) return known;
   const keys = host.configuredCmdlines.flatMap((s) => s.params.filter((p) => !p.afterDashDash));
@@ -139,7 +135,6 @@ function turnsVtdOn(source: CmdlineSource): boolean {
 function lastSwitch(source: CmdlineSource, key: 'intel_iommu' | 'amd_iommu'): { option: string; param: KernelParamFact } | undefined {
   let last: { option: string; param: KernelParamFact } | undefined;
   for (const p of source.all(key)) {
-    if (p.value === undefined) continue;
     for (const i of iommuItems({ ...p, key })) if (i.option === 'on' || i.option === 'off') last = { option: i.option, param: p };
   }
   return last;
@@ -155,7 +150,7 @@ function switchesOff(source: CmdlineSource, vendor: CpuVendor | undefined): Kern
     const amd = source.all('amd_iommu').filter((p) => valueItems(p).some((i) => i.text === 'off'));
     out.push(...amd);
   }
-  return out.sort((a, b) => a.loc.start - b.loc.start);
+  return out; // the engine sorts findings by place
 }
 
 function noGroupsAdvice(host: HostModel, vendor: CpuVendor | undefined): string {

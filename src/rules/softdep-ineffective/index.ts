@@ -64,7 +64,7 @@ export const rule = defineRule({
         });
         return;
       }
-      const release = host.live?.kernelRelease ?? 'the running kernel';
+      const release = host.live?.kernelRelease ?? 'its release not recorded';
       if (host.live?.modules.builtin(f.module) === true) {
         ctx.report({
           messageId: 'builtin',
