@@ -144,9 +144,9 @@ function mapParam(p: KernelParam, value: ResolvedValue, files: readonly ParsedFi
   const inRun = (i: number) => i >= p.start && i < run;
   const at = (i: number) => (inRun(i) ? value.offsets[i]! : -1);
   const after = (i: number) => (inRun(i - 1) ? value.offsets[i - 1]! + 1 : -1);
-  const start = at(p.start);
-  const end = after(run);
-  if (start < 0 || end < 0) return undefined;
+  // The run starts at the token's first character and holds at least that one.
+  const start = value.offsets[p.start]!;
+  const end = value.offsets[run - 1]! + 1;
   const nameEnd = after(p.nameEnd);
   const valueStart = p.valueStart < p.valueEnd ? at(p.valueStart) : -1;
   const valueEnd = p.valueStart < p.valueEnd ? after(p.valueEnd) : -1;
