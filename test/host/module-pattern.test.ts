@@ -15,6 +15,12 @@ describe('fnmatchModule', () => {
     expect(fnmatchModule('[!e]hci_pci', 'ehci_pci')).toBe(false);
     expect(fnmatchModule('[!e]hci_pci', 'ohci_pci')).toBe(true);
   });
+  it('bracket edges: an unclosed [ is itself, a ] first in a class is a member, ! negates, an empty range matches nothing', () => {
+    expect([fnmatchModule('snd[x*', 'snd[x_y'), fnmatchModule('snd[x*', 'sndx_y')]).toEqual([true, false]);
+    expect([fnmatchModule('a[]x]', 'a]'), fnmatchModule('a[]x]', 'ax'), fnmatchModule('a[]x]', 'ay')]).toEqual([true, true, false]);
+    expect([fnmatchModule(']x[y]', ']xy'), fnmatchModule('[!e]x', '!x'), fnmatchModule('[ae]hci_pci', 'shci_pci')]).toEqual([true, true, false]);
+    expect(fnmatchModule('[z-a]x', 'bx')).toBe(false);
+  });
   it('takes regular-expression characters literally', () => {
     expect(fnmatchModule('a.c*', 'abc_x')).toBe(false);
     expect(fnmatchModule('a.c*', 'a.c_x')).toBe(true);
