@@ -15,6 +15,21 @@ export function deleteLine(source: SourceFile, range: Range): TextEdit {
   return { path: source.path, start, end, text: '' };
 }
 
+/**
+ * Delete several whole lines, as `deleteLine` does each, joined into one edit where they overlap: deleting a
+ * last line without a final newline takes the break before it, which deleting the line above also takes.
+ */
+export function deleteLines(lines: ReadonlyArray<{ source: SourceFile; range: Range }>): TextEdit[] {
+  const out: TextEdit[] = [];
+  const each = lines.map((l) => deleteLine(l.source, l.range));
+  for (const d of each.sort((x, y) => (x.path === y.path ? x.start - y.start : x.path < y.path ? -1 : 1))) {
+    const prev = out.at(-1);
+    if (prev && prev.path === d.path && d.start < prev.end) prev.end = Math.max(prev.end, d.end);
+    else out.push(d);
+  }
+  return out;
+}
+
 /** Append lines at the end of a file, adding a line break first when the file lacks a final one. */
 export function appendLines(source: SourceFile, lines: readonly string[]): TextEdit {
   const text = source.text;

@@ -4,7 +4,7 @@ import type { HostModel } from '../../host/model.js';
 import type { InitramfsConfig, ModuleFact, VfioId } from '../../host/facts.js';
 import { modprobeInImage } from '../../host/initramfs-contents.js';
 import { displayVendorOf, GPU_AUDIO_DRIVER, gpuIdsOf, VENDOR_NAMES } from '../../host/display-drivers.js';
-import { deleteLine } from '../../edit/lines.js';
+import { deleteLines } from '../../edit/lines.js';
 import { eolOf } from '../../edit/xml.js';
 
 /** The vfio modules a list loads early; they move together, in their order. */
@@ -119,7 +119,7 @@ function moveBefore(cfg: InitramfsConfig, driver: ModuleFact, moved: readonly Mo
     const eol = eolOf(src.text);
     const lines = moved.map((m) => lineOf(m.file.source.text, m.loc.start) + eol).join('');
     const at = lineStart(src.text, driver.loc.start);
-    return { fix: { edits: [{ path: driver.loc.path, start: at, end: at, text: lines }, ...joinOverlaps(moved.map((m) => deleteLine(m.file.source, m.loc)))] }, unambiguous: moved.every((m) => m.file === driver.file) };
+    return { fix: { edits: [{ path: driver.loc.path, start: at, end: at, text: lines }, ...deleteLines(moved.map((m) => ({ source: m.file.source, range: m.loc })))] }, unambiguous: moved.every((m) => m.file === driver.file) };
   }
   const edits: TextEdit[] = [{ path: driver.loc.path, start: driver.loc.start, end: driver.loc.start, text: moved.map((m) => `${m.name} `).join('') }];
   for (const m of moved) {
@@ -131,20 +131,6 @@ function moveBefore(cfg: InitramfsConfig, driver: ModuleFact, moved: readonly Mo
   const last = moved.at(-1)!;
   const oneList = moved.every((m) => m.file === driver.file) && !/[=()"'$`#;]/.test(driver.file.source.text.slice(driver.loc.start, last.loc.end));
   return { fix: { edits }, unambiguous: oneList };
-}
-
-/**
- * Line deletions as one edit where they overlap: deleting a last line without a final newline takes
- * the break before it, which the deletion of the line above also takes.
- */
-function joinOverlaps(deletions: readonly TextEdit[]): TextEdit[] {
-  const out: TextEdit[] = [];
-  for (const d of [...deletions].sort((x, y) => (x.path === y.path ? x.start - y.start : x.path < y.path ? -1 : 1))) {
-    const prev = out.at(-1);
-    if (prev && prev.path === d.path && d.start < prev.end) prev.end = Math.max(prev.end, d.end);
-    else out.push({ ...d });
-  }
-  return out;
 }
 
 function insertBefore(cfg: InitramfsConfig, driver: ModuleFact, module: string): Fix | undefined {
