@@ -76,6 +76,54 @@ function xeon2s({ gpuBus, gpuNode, smt = true, pci }) {
   };
 }
 
+// A four-node host: one AMD EPYC 7313P (16 cores, 32 threads; four CCDs of four cores, 32 MiB of L3 each)
+// on a Supermicro H12SSL-NT with NPS=4 and "ACPI SRAT L3 Cache as NUMA Domain": one node per CCD, node 0 =
+// CPUs 0-3 and their siblings 16-19 (numactl -H in https://metebalci.com/blog/supermicro-h12ssl-numa/; the
+// other nodes follow the same pattern, node n = 4n..4n+3 and 16+4n..16+4n+3). The GPU's slot is given by
+// its node.
+function epyc7313pNps4({ gpuBus, gpuNode }) {
+  const nodeCpus = (n) => `${4 * n}-${4 * n + 3},${16 + 4 * n}-${16 + 4 * n + 3}`;
+  const cpus = Array.from({ length: 32 }, (_, id) => {
+    const core = id % 16;
+    const ccd = Math.floor(core / 4);
+    return {
+      id,
+      online: true,
+      packageId: 0,
+      dieId: 0,
+      clusterId: core,
+      coreId: core,
+      threadSiblings: `${core},${core + 16}`,
+      l3: { id: ccd, size: '32768K', sharedCpus: nodeCpus(ccd) },
+      coreType: null,
+      capacity: null,
+    };
+  });
+  const gpu = (fn, device, cls) => ({
+    address: `0000:${gpuBus}:00.${fn}`,
+    vendor: '10de',
+    device,
+    subsystemVendor: '1462',
+    subsystemDevice: '397d',
+    class: cls,
+    driver: 'vfio-pci',
+    driverOverride: null,
+    iommuGroup: null,
+    bootVga: fn === 0 ? false : null,
+    numaNode: gpuNode,
+    resetMethods: ['bus'],
+  });
+  return {
+    format: 'vfio-lint-snapshot',
+    version: 1,
+    host: {
+      cpu: { online: '0-31', possible: '0-31', present: '0-31', isolated: '', nohzFull: null, smtControl: 'on', cpus, vendor: 'AuthenticAMD', modelName: 'AMD EPYC 7313P 16-Core Processor', family: 25, model: 1, flags: [] },
+      numa: [0, 1, 2, 3].map((id) => ({ id, cpus: nodeCpus(id), hugepages: [] })),
+      pci: [gpu(0, '2503', '030000'), gpu(1, '228e', '040300')],
+    },
+  };
+}
+
 /** rule/case: the GPU's slot. `numaNode: null` is a kernel that says -1 (no affinity known). */
 const CASES = {
   'numa-misaligned/invalid/live-memory-on-gpu-node': { gpuBus: '82', gpuNode: 1 },
@@ -99,13 +147,15 @@ const CASES = {
   'gpu-numa-locality/invalid/memory-interleaved-both-nodes': { gpuBus: '82', gpuNode: 1 },
   'gpu-numa-locality/invalid/placement-auto-all-vcpupins': { gpuBus: '82', gpuNode: 1 },
   'gpu-numa-locality/valid/emulatorpin-cpuset-invalid': { gpuBus: '82', gpuNode: 1 },
+  'gpu-numa-locality/invalid/nps4-vcpus-and-memory-on-two-nodes': { host: 'epyc7313p-nps4', gpuBus: 'c1', gpuNode: 3 },
 };
 
 for (const [path, host] of Object.entries(CASES)) {
   const [rule, kind, name] = path.split('/');
   const dir = join(RULES, rule, 'fixtures', kind, name);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'vfio-lint-snapshot.json'), `${JSON.stringify(xeon2s(host), null, 2)}\n`);
+  const facts = host.host === 'epyc7313p-nps4' ? epyc7313pNps4(host) : xeon2s(host);
+  writeFileSync(join(dir, 'vfio-lint-snapshot.json'), `${JSON.stringify(facts, null, 2)}\n`);
   // A snapshot folder holds the host's /etc beside its facts (and the rule kit reads a case with etc/ as a tree).
   mkdirSync(join(dir, 'etc', 'modprobe.d'), { recursive: true });
   writeFileSync(join(dir, 'etc', 'modprobe.d', 'vfio.conf'), 'options vfio-pci ids=10de:2503,10de:228e\nsoftdep nouveau pre: vfio-pci\nsoftdep nvidia pre: vfio-pci\n');
