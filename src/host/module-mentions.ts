@@ -80,7 +80,11 @@ export function moduleMentions(host: HostModel): ModuleMention[] {
       for (const item of valueItems(p)) {
         const written = item.text.trim();
         if (written === '' || isPattern(written)) continue;
-        out.push(mention(written.replaceAll('-', '_'), written, item.loc, 'cmdline', `${p.name}= in ${source.label}`, p.key === 'rd.driver.pre' || p.key === 'rd.driver.post' ? 'log' : 'nothing', undefined));
+        // The name's own place, without the blanks a quoted list puts around it (a fix there must keep them);
+        // an item placed at the whole parameter (its value is not verbatim in the file) keeps that place.
+        const lead = item.text.length - item.text.trimStart().length;
+        const loc = item.loc.end - item.loc.start === item.text.length ? { ...item.loc, start: item.loc.start + lead, end: item.loc.start + lead + written.length } : item.loc;
+        out.push(mention(written.replaceAll('-', '_'), written, loc, 'cmdline', `${p.name}= in ${source.label}`, p.key === 'rd.driver.pre' || p.key === 'rd.driver.post' ? 'log' : 'nothing', undefined));
       }
     }
   }
