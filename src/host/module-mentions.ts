@@ -66,11 +66,11 @@ export function moduleMentions(host: HostModel): ModuleMention[] {
               [cfg.included, 'add_drivers', 'fail'],
               [cfg.omitted, 'omit_drivers', 'nothing'],
             ]
-          : [[cfg.early, 'modules', 'log']];
+          : [[cfg.early, '', 'log']]; // initramfs-tools: the file is the list
     for (const [entries, list, missing] of lists) {
       for (const m of entries) {
         const optional = cfg.generator === 'mkinitcpio' && m.name.endsWith('?');
-        out.push({ ...mention(m.module, m.name, m.loc, cfg.generator, `${cfg.generator === 'initramfs-tools' ? m.file.systemPath : `${list} in ${m.file.systemPath}`}`, optional ? 'nothing' : missing, undefined), optional, entry: m });
+        out.push({ ...mention(m.module, m.name, m.loc, cfg.generator, list === '' ? m.file.systemPath : `${list} in ${m.file.systemPath}`, optional ? 'nothing' : missing, undefined), optional, entry: m });
       }
     }
   }
