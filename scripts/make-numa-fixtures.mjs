@@ -19,6 +19,24 @@ const RULES = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'rules'
 // are offline, so they have no topology directory and are in no node's cpulist (x86 takes a CPU out of its
 // node's mask when it goes offline). `pci` shortens the GPU's entries as a bug report might (docs/snapshot.md):
 // `only` keeps only the PCI group, `no-class` drops the class, `no-ids` drops vendor and device.
+/** One function of the GeForce RTX 3060 (the GPU or its audio) as /sys shows it, in a slot on `gpuNode`. */
+function rtx3060(gpuBus, gpuNode, fn, device, cls) {
+  return {
+    address: `0000:${gpuBus}:00.${fn}`,
+    vendor: '10de',
+    device,
+    subsystemVendor: '1462',
+    subsystemDevice: '397d',
+    class: cls,
+    driver: 'vfio-pci',
+    driverOverride: null,
+    iommuGroup: null,
+    bootVga: fn === 0 ? false : null,
+    numaNode: gpuNode,
+    resetMethods: ['bus'],
+  };
+}
+
 function xeon2s({ gpuBus, gpuNode, smt = true, pci }) {
   const cpus = Array.from({ length: 40 }, (_, id) => {
     const core = id % 20;
@@ -39,20 +57,7 @@ function xeon2s({ gpuBus, gpuNode, smt = true, pci }) {
       capacity: null,
     };
   });
-  const full = (fn, device, cls) => ({
-    address: `0000:${gpuBus}:00.${fn}`,
-    vendor: '10de',
-    device,
-    subsystemVendor: '1462',
-    subsystemDevice: '397d',
-    class: cls,
-    driver: 'vfio-pci',
-    driverOverride: null,
-    iommuGroup: null,
-    bootVga: fn === 0 ? false : null,
-    numaNode: gpuNode,
-    resetMethods: ['bus'],
-  });
+  const full = (fn, device, cls) => rtx3060(gpuBus, gpuNode, fn, device, cls);
   const gpu = (fn, device, cls) => {
     const d = full(fn, device, cls);
     if (pci === 'only') return { address: d.address, vendor: d.vendor, device: d.device, class: d.class, driver: d.driver, numaNode: d.numaNode };
@@ -99,20 +104,7 @@ function epyc7313pNps4({ gpuBus, gpuNode }) {
       capacity: null,
     };
   });
-  const gpu = (fn, device, cls) => ({
-    address: `0000:${gpuBus}:00.${fn}`,
-    vendor: '10de',
-    device,
-    subsystemVendor: '1462',
-    subsystemDevice: '397d',
-    class: cls,
-    driver: 'vfio-pci',
-    driverOverride: null,
-    iommuGroup: null,
-    bootVga: fn === 0 ? false : null,
-    numaNode: gpuNode,
-    resetMethods: ['bus'],
-  });
+  const gpu = (fn, device, cls) => rtx3060(gpuBus, gpuNode, fn, device, cls);
   return {
     format: 'vfio-lint-snapshot',
     version: 1,
