@@ -240,12 +240,16 @@ function hostdevOf(el: XmlElement): Hostdev {
   if (address) {
     const num = (n: string) => {
       const v = attr(address, n)?.value;
-      return v === undefined ? undefined : Number.parseInt(v, v.startsWith('0x') ? 16 : 10);
+      return v === undefined ? undefined : addressNumber(v);
     };
-    const [d, b, s, f] = [num('domain') ?? 0, num('bus'), num('slot'), num('function') ?? 0];
-    if (b !== undefined && s !== undefined && [d, b, s, f].every(Number.isFinite)) {
-      pciAddress = `${hex(d, 4)}:${hex(b, 2)}:${hex(s, 2)}.${f.toString(16)}`;
-      pciFunction = f;
+    const [d, b, s, f] = [num('domain'), num('bus'), num('slot'), num('function')];
+    // libvirt zeroes the address and reads each attribute given (virPCIDeviceAddressParseXML): a missing
+    // bus or slot is 0. With none of domain, bus and slot the address is empty: no device is named.
+    const given = d !== undefined || b !== undefined || s !== undefined;
+    if (given && [d ?? 0, b ?? 0, s ?? 0, f ?? 0].every(Number.isFinite)) {
+      const [dd, bb, ss, ff] = [d ?? 0, b ?? 0, s ?? 0, f ?? 0];
+      pciAddress = `${hex(dd, 4)}:${hex(bb, 2)}:${hex(ss, 2)}.${ff.toString(16)}`;
+      pciFunction = ff;
     }
   }
   return { element: el, mode: attr(el, 'mode')?.value, type: attr(el, 'type')?.value, pciAddress, pciFunction };
@@ -262,6 +266,13 @@ function guestOsFromMetadata(metadata: XmlElement): DomainView['guestOs'] {
     }
   }
   return undefined;
+}
+
+/** A number as libvirt reads an address attribute (strtoul with base 0: 0x hex, a leading 0 octal); NaN when it would refuse it. */
+function addressNumber(v: string): number {
+  if (/^0[xX][0-9a-fA-F]+$/.test(v)) return Number.parseInt(v.slice(2), 16);
+  if (/^0[0-7]*$/.test(v)) return Number.parseInt(v, 8);
+  return /^[1-9]\d*$/.test(v) ? Number(v) : Number.NaN;
 }
 
 function hex(n: number, width: number): string {
