@@ -25,7 +25,7 @@ export const rule = defineRule({
   check(ctx) {
     const { host } = ctx.machine;
     // Names the configuration defines itself: alias patterns, and install commands stand for modules too.
-    const defined = new Set(host.modprobe.facts.filter((f) => f.keyword === 'alias' || f.keyword === 'install').map((f) => f.module));
+    const defined = new Set(host.modprobe.facts.flatMap((f) => (f.keyword === 'alias' ? [f.alias!] : f.keyword === 'install' ? [f.module] : [])));
     const seen = new Set<string>();
     const kernels = kernelModulesOrigin().kernels.map((k) => k.version).join(' or ');
     for (const m of moduleMentions(host)) {
