@@ -33,8 +33,9 @@ export const rule = defineRule({
       // A name that is not a module name at all (a path, a word with odd characters) is another rule's business.
       if (!/^[A-Za-z0-9_-]+$/.test(m.written)) continue;
       // Only one edit away counts as a typo: a name farther off may be a module of another kernel than the dictionary's.
+      // Dictionary names are in kmod's spelling already (`_`: moduleInfo looks them up so), as m.module is.
       const [near] = suggestModule(m.module);
-      const suggestion = near !== undefined && editDistance(m.module, near.replaceAll('-', '_'), 1) <= 1 ? near : undefined;
+      const suggestion = near !== undefined && editDistance(m.module, near, 1) <= 1 ? near : undefined;
       if (suggestion) {
         ctx.report({
           messageId: 'typo',
