@@ -126,7 +126,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         break;
       case '--rule': {
         const v = need();
-        const m = /^([\w/-]+):(\w+)$/.exec(v);
+        const m = /^([\w./-]+):(\w+)$/.exec(v);
         if (!m) throw new UsageError(`--rule takes RULE:SEVERITY, e.g. --rule memballoon-present:error (got "${v}")`);
         // 0, 1 and 2 are severities too, as in a config file and in ESLint's --rule.
         args.rules.push({ id: m[1]!, severity: /^[012]$/.test(m[2]!) ? Number(m[2]) : m[2]! });

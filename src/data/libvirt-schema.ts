@@ -80,11 +80,11 @@ export type ChildLookup =
 
 /** Whether an element may appear as a child at this place, and its place if so. */
 export function childOf(place: SchemaPlace, name: QName | string): ChildLookup {
-  const q = typeof name === 'string' ? { local: name } : name;
+  // Asked for every element of every domain: a known answer costs no allocation.
+  const askedKey = typeof name === 'string' ? name : name.uri ? `${name.uri} ${name.local}` : name.local;
   const asked = answers(childAnswers, place);
-  const askedKey = q.uri ? `${q.uri} ${q.local}` : q.local;
   let answer = asked.get(askedKey);
-  if (!answer) asked.set(askedKey, (answer = lookUpChild(place, q)));
+  if (!answer) asked.set(askedKey, (answer = lookUpChild(place, typeof name === 'string' ? { local: name } : name)));
   return answer;
 }
 

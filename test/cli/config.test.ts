@@ -103,6 +103,8 @@ describe('--print-config', () => {
 
   it('with --rule and presets applied', () => {
     expect(printed(['--rule', 'syntax:off', '--rule', 'missing-topoext:error'], project).rules).toMatchObject({ syntax: 'off', 'missing-topoext': 'error', 'memballoon-present': 'error' });
+    // A rule id with a dot in it (the machine type's version) is one --rule takes too.
+    expect(printed(['--rule', 'q35-4.0-split-irqchip:off'], project).rules['q35-4.0-split-irqchip']).toBe('off');
     const rc = printed([], fixture('config', 'rc'));
     expect(rc.extends).toBe('all');
     expect(rc.rules['memballoon-present']).toBe('info');

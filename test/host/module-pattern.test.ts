@@ -21,6 +21,10 @@ describe('fnmatchModule', () => {
     expect([fnmatchModule(']x[y]', ']xy'), fnmatchModule('[!e]x', '!x'), fnmatchModule('[ae]hci_pci', 'shci_pci')]).toEqual([true, true, false]);
     expect(fnmatchModule('[z-a]x', 'bx')).toBe(false);
   });
+  it('negates with ^ as glibc does, and takes a ] right after the negation as a member', () => {
+    expect([fnmatchModule('[^e]hci_pci', 'ehci_pci'), fnmatchModule('[^e]hci_pci', 'ohci_pci'), fnmatchModule('[^e]x', '^x')]).toEqual([false, true, true]);
+    expect([fnmatchModule('a[!]]', 'a]'), fnmatchModule('a[!]]', 'ab'), fnmatchModule('a[^]x]', 'ax'), fnmatchModule('a[^]x]', 'ay')]).toEqual([false, true, false, true]);
+  });
   it('takes regular-expression characters literally', () => {
     expect(fnmatchModule('a.c*', 'abc_x')).toBe(false);
     expect(fnmatchModule('a.c*', 'a.c_x')).toBe(true);

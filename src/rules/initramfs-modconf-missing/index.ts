@@ -180,6 +180,11 @@ function addModconf(cfg: InitramfsConfig): Fix | undefined {
     const lineEnd = text.indexOf('\n', hook.loc.end);
     const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
     if (/\$\(|`|;|&&|\|\|/.test(line)) return undefined;
+    // A quoted word ("udev") gets a quoted neighbour after its closing quote, not a second word inside it.
+    const quote = text[hook.loc.start - 1];
+    if ((quote === '"' || quote === "'") && text[hook.loc.end] === quote) {
+      return { edits: [{ path: hook.loc.path, start: hook.loc.end + 1, end: hook.loc.end + 1, text: ` ${quote}modconf${quote}` }] };
+    }
     return { edits: [{ path: hook.loc.path, start: hook.loc.end, end: hook.loc.end, text: ' modconf' }] };
   }
   return undefined;

@@ -52,16 +52,19 @@ export const rule = defineRule({
         const close = suggestAttribute(place, a.name, 2);
         ctx.report({ messageId: 'attribute', data: { name: a.name, element: el.name, version, didYouMean: dym(close[0], (x) => `${x}=`) }, at: attrLoc(path, a), suggestions: rename(a, close, (x) => `${x}=`) });
       }
-      const children = el.children.filter((c): c is XmlElement => c.type === 'element');
+      // Every element of every domain passes here (once per keystroke in an editor): the loop allocates
+      // nothing for an allowed element but its stack entry.
+      const children = el.children;
       for (let i = children.length - 1; i >= 0; i--) {
         const child = children[i]!;
+        if (child.type !== 'element') continue;
         const name = qualifiedName(child);
         // An element in a namespace libvirt does not define belongs to someone else.
         if (name === undefined) continue;
         const found = childOf(place, name);
         if (found.allowed === true) stack.push({ el: child, place: found.place, up: place });
         else if (found.allowed === false) {
-          const candidates = name.uri ? [] : suggestChild(place, name.local, 2);
+          const candidates = typeof name === 'string' ? suggestChild(place, name, 2) : [];
           const close = candidates[0];
           const home = close ? undefined : homeOf(name, place, up);
           ctx.report({
@@ -81,7 +84,7 @@ export const rule = defineRule({
  * Where a misplaced element belongs: a sibling or an uncle element whose place allows it (`<kvm>` under
  * `<domain>` goes in `<features>`, `<timer>` in `<features>` goes in `<clock>`), when exactly one does.
  */
-function homeOf(name: QName, place: SchemaPlace, up: SchemaPlace | undefined): string | undefined {
+function homeOf(name: QName | string, place: SchemaPlace, up: SchemaPlace | undefined): string | undefined {
   const homes = new Set<string>();
   for (const p of up ? [place, up] : [place]) {
     for (const c of childNames(p)) {
@@ -93,20 +96,29 @@ function homeOf(name: QName, place: SchemaPlace, up: SchemaPlace | undefined): s
   return homes.size === 1 ? [...homes][0] : undefined;
 }
 
-/** The element's name with its namespace URI from the xmlns declarations in scope; undefined for a prefix with no declaration or a namespace libvirt's schema does not use. */
-function qualifiedName(el: XmlElement): QName | undefined {
+/**
+ * The element's name as the schema asks it: the name itself (a string) in libvirt's own namespace, or
+ * its local name with the namespace URI from the xmlns declarations in scope; undefined for a prefix
+ * with no declaration or a namespace libvirt's schema does not use.
+ */
+function qualifiedName(el: XmlElement): QName | string | undefined {
   const colon = el.name.indexOf(':');
   const prefix = colon < 0 ? undefined : el.name.slice(0, colon);
   const local = el.name.slice(colon + 1); // the whole name when there is no colon (-1)
   const decl = prefix === undefined ? 'xmlns' : `xmlns:${prefix}`;
   for (let e: XmlElement | undefined = el; e; e = e.parent) {
-    const a = e.attributes.find((x) => x.name === decl);
-    if (a) {
-      if (a.value === '') return prefix === undefined ? { local } : undefined;
-      return KNOWN_URIS.has(a.value) ? { local, uri: a.value } : undefined;
+    const value = attributeValue(e, decl);
+    if (value !== undefined) {
+      if (value === '') return prefix === undefined ? local : undefined;
+      return KNOWN_URIS.has(value) ? { local, uri: value } : undefined;
     }
   }
-  return prefix === undefined ? { local } : undefined;
+  return prefix === undefined ? local : undefined;
+}
+
+function attributeValue(el: XmlElement, name: string): string | undefined {
+  for (const a of el.attributes) if (a.name === name) return a.value;
+  return undefined;
 }
 
 /** The namespaces of libvirt's domain schema extensions (data/libvirt-domain-schema.json `namespaces`). */
