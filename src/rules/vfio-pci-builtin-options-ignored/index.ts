@@ -29,8 +29,9 @@ export const rule = defineRule({
       if (f.module !== 'vfio_pci') continue;
       for (const o of f.options) {
         const param = o.name;
-        // Already on the configured command line: the modprobe.d copy is dead but harmless.
-        if (host.boot?.get(`vfio_pci.${o.key}`)) continue;
+        // Already on the configured command line: the modprobe.d copy is dead but harmless. Any occurrence
+        // counts, a bare flag (a bool set to true) too, which host.boot.get (the effective value) passes over.
+        if (host.boot?.all(`vfio_pci.${o.key}`).length) continue;
         const token = `vfio-pci.${param}${o.value === undefined ? '' : `=${o.value}`}`;
         // No edit for /proc/cmdline (addKernelParam has none): it is the last boot's, not a file to change.
         const edit = host.boot ? addKernelParam(host.boot, token) : undefined;
@@ -38,7 +39,7 @@ export const rule = defineRule({
           messageId: 'ignored',
           data: { param: o.value === undefined ? param : `${param}=${o.value}`, release, effect: o.key === 'ids' ? ': vfio-pci claims none of these devices at boot' : '' },
           at: o.loc,
-          related: host.boot ? [{ path: host.boot.file.source.path, start: 0, end: 0, message: `the configured kernel command line (${host.boot.label})` }] : undefined,
+          related: host.boot ? [{ path: host.boot.file.source.path, start: 0, end: 0, message: `the ${host.boot.kind === 'proc-cmdline' ? 'booted' : 'configured'} kernel command line (${host.boot.label})` }] : undefined,
           suggestions: edit ? [{ description: `Add ${token} to ${host.boot!.label}`, fix: { edits: [edit] } }] : undefined,
         });
       }
