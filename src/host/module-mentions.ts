@@ -66,11 +66,11 @@ export function moduleMentions(host: HostModel): ModuleMention[] {
               [cfg.included, 'add_drivers', 'fail'],
               [cfg.omitted, 'omit_drivers', 'nothing'],
             ]
-          : [[cfg.early, 'modules', 'log']];
+          : [[cfg.early, '', 'log']]; // initramfs-tools: the file is the list
     for (const [entries, list, missing] of lists) {
       for (const m of entries) {
         const optional = cfg.generator === 'mkinitcpio' && m.name.endsWith('?');
-        out.push({ ...mention(m.module, m.name, m.loc, cfg.generator, `${cfg.generator === 'initramfs-tools' ? m.file.systemPath : `${list} in ${m.file.systemPath}`}`, optional ? 'nothing' : missing, undefined), optional, entry: m });
+        out.push({ ...mention(m.module, m.name, m.loc, cfg.generator, list === '' ? m.file.systemPath : `${list} in ${m.file.systemPath}`, optional ? 'nothing' : missing, undefined), optional, entry: m });
       }
     }
   }
@@ -80,7 +80,11 @@ export function moduleMentions(host: HostModel): ModuleMention[] {
       for (const item of valueItems(p)) {
         const written = item.text.trim();
         if (written === '' || isPattern(written)) continue;
-        out.push(mention(written.replaceAll('-', '_'), written, item.loc, 'cmdline', `${p.name}= in ${source.label}`, p.key === 'rd.driver.pre' || p.key === 'rd.driver.post' ? 'log' : 'nothing', undefined));
+        // The name's own place, without the blanks a quoted list puts around it (a fix there must keep them);
+        // an item placed at the whole parameter (its value is not verbatim in the file) keeps that place.
+        const lead = item.text.length - item.text.trimStart().length;
+        const loc = item.loc.end - item.loc.start === item.text.length ? { ...item.loc, start: item.loc.start + lead, end: item.loc.start + lead + written.length } : item.loc;
+        out.push(mention(written.replaceAll('-', '_'), written, loc, 'cmdline', `${p.name}= in ${source.label}`, p.key === 'rd.driver.pre' || p.key === 'rd.driver.post' ? 'log' : 'nothing', undefined));
       }
     }
   }

@@ -42,7 +42,7 @@ function parseAs(root: 'domain' | 'capabilities', text: string): ParseOutput<{ k
   if (xml.root && !problems.some((p) => p.severity === 'fatal') && xml.root.name !== root) {
     problems.push({ start: xml.root.start, end: xml.root.startTagEnd, severity: 'fatal', code: 'xml-wrong-root', message: `the root element is <${xml.root.name}>, expected <${root}> for a ${root === 'domain' ? 'libvirt domain' : 'capabilities'} file` });
   }
-  return { ast: { kind: 'xml' as const, xml }, problems, comments: text.includes('<!--') ? xmlComments(xml) : [] };
+  return { ast: { kind: 'xml' as const, xml }, problems, comments: text.includes('<!--') ? xmlComments(xml, text) : [] };
 }
 
 export const domainKind = defineFileKind({
@@ -68,8 +68,23 @@ export const capabilitiesKind = defineFileKind({
 });
 
 /** XML comments with what suppression directives need: the next sibling element and the enclosing element. */
-function xmlComments(doc: XmlDocument): CommentContext[] {
+function xmlComments(doc: XmlDocument, text: string): CommentContext[] {
   const out: CommentContext[] = [];
+  // Only elements with a `<!--` inside are walked: an editor re-parses a large domain at each keystroke,
+  // and its comments are usually in a few places or outside the root. (A `<!--` in CDATA only makes
+  // the walk enter an element it did not need to.)
+  const marks: number[] = [];
+  for (let at = text.indexOf('<!--'); at >= 0; at = text.indexOf('<!--', at + 4)) marks.push(at);
+  const holdsComment = (el: XmlElement): boolean => {
+    let lo = 0;
+    let hi = marks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (marks[mid]! < el.startTagEnd) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < marks.length && marks[lo]! < el.endTagStart;
+  };
   // One backward pass per sibling list, carrying the nearest following element: linear in the siblings.
   const visit = (siblings: XmlDocument['children'], parent: XmlElement | undefined) => {
     let next: XmlElement | undefined;
@@ -83,11 +98,11 @@ function xmlComments(doc: XmlDocument): CommentContext[] {
   };
   // Iterative walk: documents may nest deeply.
   visit(doc.children, undefined);
-  const stack: XmlElement[] = doc.root ? [doc.root] : [];
+  const stack: XmlElement[] = doc.root && holdsComment(doc.root) ? [doc.root] : [];
   while (stack.length > 0) {
     const el = stack.pop()!;
     visit(el.children, el);
-    for (const c of el.children) if (c.type === 'element') stack.push(c);
+    for (const c of el.children) if (c.type === 'element' && holdsComment(c)) stack.push(c);
   }
   return out.sort((a, b) => a.start - b.start);
 }

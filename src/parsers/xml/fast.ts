@@ -53,8 +53,9 @@ export function parseXmlFast(text: string): XmlDocument | undefined {
         // Outside the root only whitespace may stand, and it is not kept.
         if (skipSpaces(text, pos, gapEnd) !== gapEnd) return undefined;
       } else {
-        if (!charDataOk(text, pos, gapEnd)) return undefined;
-        siblings.push({ type: 'text', value: decodeCharData(text, pos, gapEnd), start: pos, end: gapEnd, parent: current });
+        const data = charData(text, pos, gapEnd);
+        if (data === BAD) return undefined;
+        siblings.push({ type: 'text', value: data === PLAIN ? text.slice(pos, gapEnd) : decodeCharData(text, pos, gapEnd), start: pos, end: gapEnd, parent: current });
       }
     }
     if (lt < 0) break;
@@ -185,7 +186,7 @@ function attribute(text: string, start: number, seen: readonly XmlAttribute[], n
   const nameStop = nameEnd(text, start);
   if (nameStop < 0) return undefined;
   const name = text.slice(start, nameStop);
-  if (names ? names.has(name) : seen.some((a) => a.name === name)) return undefined;
+  if (names ? names.has(name) : named(seen, name)) return undefined;
   let i = skipSpaces(text, nameStop, text.length);
   if (text.charCodeAt(i) !== 0x3d) return undefined;
   i = skipSpaces(text, i + 1, text.length);
@@ -197,6 +198,12 @@ function attribute(text: string, start: number, seen: readonly XmlAttribute[], n
   const value = attributeValue(text, valueStart, valueEnd);
   if (value === undefined) return undefined;
   return { name, value, start, end: valueEnd + 1, nameStart: start, nameEnd: nameStop, valueStart, valueEnd, quote: q === 0x22 ? '"' : "'" };
+}
+
+/** Whether one of the few attributes read so far has this name (a loop: no closure per attribute). */
+function named(seen: readonly XmlAttribute[], name: string): boolean {
+  for (let k = 0; k < seen.length; k++) if (seen[k]!.name === name) return true;
+  return false;
 }
 
 /**
@@ -226,20 +233,32 @@ function attributeValue(text: string, start: number, end: number): string | unde
   return from === start ? text.slice(start, end) : out + text.slice(from, end);
 }
 
-/** Character data between tokens is fine when each '&' starts a valid reference and `]]>` does not occur. */
-function charDataOk(text: string, start: number, end: number): boolean {
+const BAD = 0;
+const PLAIN = 1;
+const DECODE = 2;
+
+/**
+ * Character data between tokens is fine when each '&' starts a valid reference and `]]>` does not
+ * occur: BAD when it is not, PLAIN when it is its own value (no reference, no CR: most runs, which are
+ * indentation), DECODE when `decodeCharData` must make the value.
+ */
+function charData(text: string, start: number, end: number): typeof BAD | typeof PLAIN | typeof DECODE {
+  let result: typeof PLAIN | typeof DECODE = PLAIN;
   // A loop over the run rather than indexOf: a search for a character the run lacks would read on to the end of the text.
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x26) {
       const ref = reference(text, i, end);
-      if (ref === undefined) return false;
+      if (ref === undefined) return BAD;
       i = ref.end - 1;
+      result = DECODE;
+    } else if (c === 0x0d) {
+      result = DECODE;
     } else if (c === 0x3e && i - 2 >= start && text.charCodeAt(i - 1) === 0x5d && text.charCodeAt(i - 2) === 0x5d) {
-      return false;
+      return BAD;
     }
   }
-  return true;
+  return result;
 }
 
 /** The reference at `amp` (`&name;`, `&#n;`, `&#xh;`), ending before `limit`: its value and end, or undefined. */

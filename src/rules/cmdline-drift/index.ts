@@ -21,7 +21,7 @@ export const rule = defineRule({
       notGenerated: '`{param}` is set in {file}, but {generated} lacks it ({entry}): the boot configuration was not regenerated since it was added, so the next boot goes without it. Run {command}, then reboot',
       generatedDiffers: '{file} sets {configured}, but {generated} has {other} ({entry}): the boot configuration was not regenerated since the change, so the next boot still uses the old value. Run {command}, then reboot',
       staleGenerated: '{generated} passes `{param}` ({entry}), which {file} no longer sets: the boot configuration was not regenerated since it was removed, so the next boot still has it. Run {command}, then reboot',
-      grubNotRead: '{file} is not read when this host boots: it boots with {loader} ({from}), which takes its command line from {other}. Set only here, {params} never reach the kernel: put them in {other}{then}',
+      grubNotRead: '{file} is not read when this host boots: it boots with {loader} ({from}), which takes its command line from {other}. Set only here, {params} never {reach} the kernel: put {them} in {other}{then}',
       twoSources: '{file} and {other} set different command lines (only in {file}: {onlyA}; only in {other}: {onlyB}): only the one the boot loader in use reads counts (systemd-boot, a UKI or proxmox-boot-tool: /etc/kernel/cmdline; GRUB: /etc/default/grub through grub.cfg). `bootctl status` or `proxmox-boot-tool status` says which one boots this host',
       notBooted: 'The running kernel was booted without `{param}`, which {file} sets: {known}',
       bootedDiffers: 'The running kernel was booted with {booted}, but {file} sets {configured}: {known}',
@@ -80,7 +80,7 @@ export const rule = defineRule({
       if (onlyGrub.length > 0 && grubNotBooting) {
         ctx.report({
           messageId: 'grubNotRead',
-          data: { file: grub.label, loader: loader.name, from: loader.from, other: other.file.systemPath, params: list(onlyGrub), then: other.kind === 'bls-entry' ? ` (${regenerateCommand(other, proxmox)})` : `, then run ${regenerateCommand(other, proxmox)}` },
+          data: { file: grub.label, loader: loader.name, from: loader.from, other: other.file.systemPath, params: list(onlyGrub), reach: onlyGrub.length === 1 ? 'reaches' : 'reach', them: onlyGrub.length === 1 ? 'it' : 'them', then: other.kind === 'bls-entry' ? ` (${regenerateCommand(other, proxmox)})` : `, then run ${regenerateCommand(other, proxmox)}` },
           at: cmdlineAnchor(grub),
           related: [{ ...cmdlineAnchor(other), message: 'the command line this host boots with comes from here' }],
         });

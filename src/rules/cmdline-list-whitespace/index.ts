@@ -34,7 +34,7 @@ export const rule = defineRule({
     scope: 'machine',
     requires: ['cmdline'],
     messages: {
-      split: '{written} {tail} are one list split by a blank: the kernel ends {name}= at the blank, so {lost} is not in it (and {stray} goes to init as a parameter of its own). Join them without the blank: {joined}',
+      split: '{written} {tail} are one list split by a blank: the kernel ends {name}= at the blank, so {lost} {isNot} in it (and {stray} goes to init as a parameter of its own). Join them without the blank: {joined}',
       video: '{written} {tail} is split by a blank: the kernel ends video= at the blank, so {stray} goes to init and {lost} is never configured. video= takes one driver or connector per parameter (a comma list after the first is read as that driver\'s options), so write each as its own: {joined}',
     },
     sources: [
@@ -82,13 +82,16 @@ export const rule = defineRule({
         const joined = video
           ? pieces.map((t, k) => (k === 0 ? paramToken(t).replace(/,$/, '') : `${p.name}=${t.name.replace(/^,|,$/g, '')}`)).join(' ')
           : pieces.map((t) => text.slice(t.loc.start, t.loc.end)).join('');
+        // What the kernel leaves out; one word may hold several list entries (a,b).
+        const lost = tail.map((t) => t.name.replace(/^,|,$/g, '')).join(', ');
         ctx.report({
           messageId: video ? 'video' : 'split',
           data: {
             written: paramToken(p),
             tail: tail.map((t) => t.name).join(' '),
             name: p.name,
-            lost: tail.map((t) => t.name.replace(/^,|,$/g, '')).join(', '),
+            lost,
+            isNot: lost.includes(',') ? 'are not' : 'is not',
             stray: tail.length === 1 ? `'${tail[0]!.name}'` : 'each of them',
             joined,
           },

@@ -14,10 +14,10 @@ export const rule = defineRule({
     scope: 'domain',
     requires: ['domain'],
     messages: {
-      cpu: '-cpu {value} replaces the whole -cpu that libvirt builds: QEMU keeps the last -cpu, and <qemu:commandline> comes after libvirt\'s own, so {lost} no longer reach QEMU; write them in libvirt\'s XML instead',
+      cpu: '-cpu {value} replaces the whole -cpu that libvirt builds: QEMU keeps the last -cpu, and <qemu:commandline> comes after libvirt\'s own, so {lost} no longer {reach} QEMU; write {them} in libvirt\'s XML instead',
       cpuNothingLost: '-cpu {value} replaces the -cpu that libvirt builds from <cpu> (QEMU keeps the last -cpu, and <qemu:commandline> comes last); libvirt still believes the guest has the CPU its XML describes',
       smp: '-smp {value} overrides the vCPU count and topology libvirt gives QEMU from {from}: libvirt still pins and counts vCPUs by its own XML, so pins, topology checks and vCPU hotplug work on numbers the guest does not have; set <vcpu> and <topology> instead',
-      machineType: '-machine {value} changes the machine type that libvirt chose from <os><type machine=\'{machine}\'>: libvirt lays out PCI controllers and devices for its own machine type; set machine= in <os><type> instead',
+      machineType: '{option} {value} changes the machine type that libvirt chose from <os><type machine=\'{machine}\'>: libvirt lays out PCI controllers and devices for its own machine type; set machine= in <os><type> instead',
       vfioDup: '-device {value} assigns host device {address} with vfio-pci a second time: a <hostdev> already gives it to the guest, and one device cannot be assigned twice; remove one of the two',
       vfioUnmanaged: '-device {value} assigns host device {address} behind libvirt\'s back: libvirt does not detach it from its host driver, does not grant QEMU access to its /dev/vfio group (cgroup and security labels), and does not give it back on shutdown; use a <hostdev mode=\'subsystem\' type=\'pci\' managed=\'yes\'> instead',
       memLock: '-overcommit {value} locks all of QEMU\'s memory, but libvirt does not know: it lifts the locked-memory limit only for <memoryBacking><locked/>, so mlock can fail at start; use <locked/> instead',
@@ -40,17 +40,19 @@ export const rule = defineRule({
     const cpu = cpus.at(-1);
     if (cpu) {
       const lost: string[] = [];
+      // The verb agrees with what is lost: one timer or one <feature> line reaches, settings reach.
+      let plural = false;
       const related: RelatedLocation[] = [];
       const hyperv = view.features ? firstChild(view.features, 'hyperv') : undefined;
       const kvm = view.features ? firstChild(view.features, 'kvm') : undefined;
-      if (hyperv) { lost.push('the <hyperv> enlightenments'); related.push({ ...tagLoc(path, hyperv), message: '<hyperv> no longer reaches QEMU' }); }
-      if (kvm) { lost.push('the <kvm> settings'); related.push({ ...tagLoc(path, kvm), message: '<kvm> no longer reaches QEMU' }); }
-      if (view.cpu?.features.length) { lost.push(`${view.cpu.features.length} <cpu><feature> line${view.cpu.features.length > 1 ? 's' : ''}`); related.push({ ...tagLoc(path, view.cpu.features[0]!.element), message: '<cpu><feature> no longer reaches QEMU' }); }
+      if (hyperv) { lost.push('the <hyperv> enlightenments'); plural = true; related.push({ ...tagLoc(path, hyperv), message: '<hyperv> no longer reaches QEMU' }); }
+      if (kvm) { lost.push('the <kvm> settings'); plural = true; related.push({ ...tagLoc(path, kvm), message: '<kvm> no longer reaches QEMU' }); }
+      if (view.cpu?.features.length) { lost.push(`${view.cpu.features.length} <cpu><feature> line${view.cpu.features.length > 1 ? 's' : ''}`); plural ||= view.cpu.features.length > 1; related.push({ ...tagLoc(path, view.cpu.features[0]!.element), message: '<cpu><feature> no longer reaches QEMU' }); }
       const timer = firstChild(view.root, 'clock');
       const hv = timer ? childElements(timer, 'timer').find((t) => attr(t, 'name')?.value === 'hypervclock' && attr(t, 'present')?.value === 'yes') : undefined;
       if (hv) { lost.push('the hypervclock timer (hv-time)'); related.push({ ...tagLoc(path, hv), message: 'hv-time no longer reaches QEMU' }); }
       ctx.report(lost.length
-        ? { messageId: 'cpu', data: { value: cpu.text!, lost: joinList(lost) }, at: at(cpu), related }
+        ? { messageId: 'cpu', data: { value: cpu.text!, lost: joinList(lost), reach: plural || lost.length > 1 ? 'reach' : 'reaches', them: plural || lost.length > 1 ? 'them' : 'it' }, at: at(cpu), related }
         : { messageId: 'cpuNothingLost', data: { value: cpu.text! }, at: at(cpu), severity: 'info' });
     }
 
@@ -65,7 +67,7 @@ export const rule = defineRule({
         const type = /^type=/.test(first) ? first.slice(5) : first.includes('=') ? (o.text.split(',').find((p) => p.startsWith('type='))?.slice(5)) : first;
         // Naming the machine libvirt already uses changes nothing.
         if (!type || type === view.os?.machine) continue;
-        ctx.report({ messageId: 'machineType', data: { value: o.text, machine: view.os?.machine ?? '' }, at: at(o) });
+        ctx.report({ messageId: 'machineType', data: { option: o.name, value: o.text, machine: view.os?.machine ?? '' }, at: at(o) });
       } else if (o.name === '-device') {
         const parts = o.text.split(',');
         if (parts[0] !== 'vfio-pci') continue;
