@@ -42,6 +42,8 @@ export function modprobeFacts(f: ParsedFile): ModprobeFact[] {
     out.push({
       keyword: c.type,
       module: c.module.name,
+      // An alias taken always has its name: kmod takes the line only with a name and a module.
+      alias: c.type === 'alias' ? c.pattern!.name : undefined,
       file: f,
       loc: { path, start: c.start, end: c.end },
       moduleLoc: { path, start: c.module.start, end: c.module.end },

@@ -91,6 +91,8 @@ export interface ModprobeFact {
   keyword: ModprobeKeyword;
   /** The module (or pattern) it is about, `-` read as `_`. */
   module: string;
+  /** `alias`: the name (or pattern) it defines, `-` read as `_` as kmod reads it; `module` is its target. */
+  alias?: string;
   file: ParsedFile;
   /** The whole command. */
   loc: Loc;

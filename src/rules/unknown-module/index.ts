@@ -25,24 +25,29 @@ export const rule = defineRule({
   check(ctx) {
     const { host } = ctx.machine;
     // Names the configuration defines itself: alias patterns, and install commands stand for modules too.
-    const defined = new Set(host.modprobe.facts.filter((f) => f.keyword === 'alias' || f.keyword === 'install').map((f) => f.module));
+    const defined = new Set(host.modprobe.facts.flatMap((f) => (f.keyword === 'alias' ? [f.alias!] : f.keyword === 'install' ? [f.module] : [])));
     const seen = new Set<string>();
     const kernels = kernelModulesOrigin().kernels.map((k) => k.version).join(' or ');
     for (const m of moduleMentions(host)) {
       if (defined.has(m.module) || moduleInfo(m.module)) continue;
-      // A name that is not a module name at all (a path, a word with odd characters) is another rule's business.
-      if (!/^[A-Za-z0-9_-]+$/.test(m.written)) continue;
+      // A name that is not a module name at all (a path, a word with odd characters) is another rule's business;
+      // kmod's spelling, so mkinitcpio's optional `name?` is judged by its name.
+      if (!/^[A-Za-z0-9_-]+$/.test(m.module)) continue;
       // Only one edit away counts as a typo: a name farther off may be a module of another kernel than the dictionary's.
+      // Dictionary names are in kmod's spelling already (`_`: moduleInfo looks them up so), as m.module is.
       const [near] = suggestModule(m.module);
-      const suggestion = near !== undefined && editDistance(m.module, near.replaceAll('-', '_'), 1) <= 1 ? near : undefined;
+      const suggestion = near !== undefined && editDistance(m.module, near, 1) <= 1 ? near : undefined;
       if (suggestion) {
+        const text = spellLike(suggestion, m.written) + (m.optional ? '?' : '');
         ctx.report({
           messageId: 'typo',
           data: { written: m.written, label: m.label, kernels, suggestion },
           at: m.loc,
-          suggestions: [{ description: `Replace ${m.written} with ${suggestion}`, fix: { edits: [{ path: m.loc.path, start: m.loc.start, end: m.loc.end, text: spellLike(suggestion, m.written) }] } }],
+          suggestions: [{ description: `Replace ${m.written} with ${text}`, fix: { edits: [{ path: m.loc.path, start: m.loc.start, end: m.loc.end, text }] } }],
         });
       } else {
+        // mkinitcpio's `name?` says the module may be missing on this host: only a typo is worth a word.
+        if (m.optional) continue;
         // Without a near name it is as likely an out-of-tree module (zfs, v4l2loopback) as a mistake: once per file.
         const key = `${m.loc.path}\0${m.module}`;
         if (seen.has(key)) continue;

@@ -1,7 +1,7 @@
 import { defineRule } from '../../engine/rule.js';
 import type { Suggestion } from '../../engine/fix.js';
 import { CpuSet } from '../../core/cpuset.js';
-import { domainPins, type DomainPins } from '../../domain/pins.js';
+import { domainPins, type DomainPins, type Placement, type ThreadPin } from '../../domain/pins.js';
 import { onlineVcpus } from '../../domain/vcpus.js';
 import { hostTopology } from '../../host/topology.js';
 import type { CapabilitiesView } from '../../host/capabilities.js';
@@ -39,11 +39,11 @@ export const rule = defineRule({
     const unpinned = pins.vcpus.filter((v) => v.from !== 'pin' && online.has(v.id));
     if (pinned.length === 0 || unpinned.length === 0) return;
 
-    const pinnedCpus = pinned.reduce((acc, v) => (v.placement.kind === 'set' ? acc.union(v.placement.set) : acc), CpuSet.of());
+    const pinnedCpus = pinned.reduce((acc, v) => acc.union(ownPin(v)!), CpuSet.of());
     const fallback = unpinned[0]!.placement;
     const where = fallback.kind === 'all' ? 'any host CPU' : `the <vcpu cpuset> CPUs ${fallback.set.format()}`;
     const shared = fallback.kind === 'all' ? pinnedCpus : fallback.set.intersect(pinnedCpus);
-    const emulator = pins.emulator.placement.kind === 'set' && pins.emulator.from === 'pin' ? pins.emulator.placement.set : undefined;
+    const emulator = ownPin(pins.emulator);
     const sharedEmulator = emulator && (fallback.kind === 'all' ? emulator : fallback.set.intersect(emulator));
     const parts: string[] = [];
     if (!shared.isEmpty()) parts.push(`host CPU${shared.size === 1 ? '' : 's'} ${shared.format()} of the pinned vCPUs`);
@@ -72,6 +72,11 @@ export const rule = defineRule({
   },
 });
 
+/** The host CPUs a thread's own pin element gives it, else undefined (a pin always has a set: domain/pins.ts). */
+function ownPin(t: ThreadPin): CpuSet | undefined {
+  return t.from === 'pin' ? (t.placement as Extract<Placement, { kind: 'set' }>).set : undefined;
+}
+
 /**
  * With capabilities XML: pin each unpinned vCPU, in order, to a host CPU no other thread of the domain is
  * pinned to, taking whole free cores first so that guest thread pairs land on one host core.
@@ -79,7 +84,10 @@ export const rule = defineRule({
 function pinSuggestion(d: DomainInput, pins: DomainPins, unpinned: DomainPins['vcpus'], caps: CapabilitiesView | undefined, host: CpuSet | undefined): Suggestion[] {
   if (!caps || !host) return [];
   let used = CpuSet.of();
-  for (const t of [...pins.vcpus, pins.emulator, ...pins.iothreads]) if (t.from === 'pin' && t.placement.kind === 'set') used = used.union(t.placement.set);
+  for (const t of [...pins.vcpus, pins.emulator, ...pins.iothreads]) {
+    const own = ownPin(t);
+    if (own) used = used.union(own);
+  }
   const free = host.minus(used);
   const cores = hostTopology(caps).cores;
   const whole = cores.filter((c) => c.cpus.isSubsetOf(free)).flatMap((c) => c.cpus.toArray());

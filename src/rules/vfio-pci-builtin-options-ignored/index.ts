@@ -25,18 +25,21 @@ export const rule = defineRule({
     if (!live || live.modules.builtin('vfio_pci') !== true) return;
     const release = live.kernelRelease ?? 'unknown release';
     for (const f of host.modprobe.facts) {
-      if (f.keyword !== 'options' || f.module !== 'vfio_pci') continue;
+      // Only an options command has options (host/adapt.ts): the others loop over nothing.
+      if (f.module !== 'vfio_pci') continue;
       for (const o of f.options) {
         const param = o.name;
-        // Already on the configured command line: the modprobe.d copy is dead but harmless.
-        if (host.boot?.get(`vfio_pci.${o.key}`)) continue;
+        // Already on the configured command line: the modprobe.d copy is dead but harmless. Any occurrence
+        // counts, a bare flag (a bool set to true) too, which host.boot.get (the effective value) passes over.
+        if (host.boot?.all(`vfio_pci.${o.key}`).length) continue;
         const token = `vfio-pci.${param}${o.value === undefined ? '' : `=${o.value}`}`;
-        const edit = host.boot && host.boot.kind !== 'proc-cmdline' ? addKernelParam(host.boot, token) : undefined;
+        // No edit for /proc/cmdline (addKernelParam has none): it is the last boot's, not a file to change.
+        const edit = host.boot ? addKernelParam(host.boot, token) : undefined;
         ctx.report({
           messageId: 'ignored',
           data: { param: o.value === undefined ? param : `${param}=${o.value}`, release, effect: o.key === 'ids' ? ': vfio-pci claims none of these devices at boot' : '' },
           at: o.loc,
-          related: host.boot ? [{ path: host.boot.file.source.path, start: 0, end: 0, message: `the configured kernel command line (${host.boot.label})` }] : undefined,
+          related: host.boot ? [{ path: host.boot.file.source.path, start: 0, end: 0, message: `the ${host.boot.kind === 'proc-cmdline' ? 'booted' : 'configured'} kernel command line (${host.boot.label})` }] : undefined,
           suggestions: edit ? [{ description: `Add ${token} to ${host.boot!.label}`, fix: { edits: [edit] } }] : undefined,
         });
       }
