@@ -120,8 +120,9 @@ function passedDevices(machine: Machine): Passed[] {
   const pci = host.live?.pci;
   const out: Passed[] = [];
   const displayOf = (vendor: string, device: string): boolean | undefined => {
-    const found = pci?.withId(vendor, device) ?? [];
-    return found.length === 0 ? undefined : found.some((d) => d.class?.startsWith('03'));
+    // Only devices whose class was read can say: a class not read leaves it unknown, as no device does.
+    const classes = (pci?.withId(vendor, device) ?? []).flatMap((d) => (d.class ? [d.class] : []));
+    return classes.length === 0 ? undefined : classes.some((c) => c.startsWith('03'));
   };
   for (const id of host.vfioIds?.ids ?? []) {
     const vendor = id.vendor.toLowerCase();
