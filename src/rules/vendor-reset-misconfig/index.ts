@@ -11,8 +11,8 @@ const MODULE = 'vendor_reset';
 /** Vendors whose GPUs people pass through and might expect vendor-reset to handle. */
 /** The GPU vendors vendor-reset is ever loaded for (its table is AMD only; NVIDIA cards are the common mistake). */
 const GPU_VENDORS: ReadonlySet<string> = new Set(['1002', '10de']);
-/** Kernel command line lists whose modules are loaded at boot (systemd and dracut). */
-const CMDLINE_LOADS = ['modules-load', 'rd.modules-load', 'rd.driver.pre', 'rd.driver.post'];
+/** Kernel command line lists whose modules are loaded at boot (systemd and dracut), as parameter keys (`-` read as `_`). */
+const CMDLINE_LOADS = ['modules_load', 'rd.modules_load', 'rd.driver.pre', 'rd.driver.post'];
 
 export const rule = defineRule({
   meta: {
