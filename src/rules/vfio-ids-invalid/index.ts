@@ -105,7 +105,8 @@ function dedupe(param: KernelParamFact, entries: readonly VfioIdEntry[]): Fix | 
   const keep: string[] = [];
   const ids = new Set<string>();
   for (const e of entries) {
-    if (e.fields.length >= 2 && e.rest === '') {
+    // As check() reads it: an id read whole (a stray `:` after it changes nothing); a misread entry stays for its own finding.
+    if (e.fields.length >= 2 && (e.rest === '' || e.rest === ':')) {
       const id = idOf(e.fields);
       if (ids.has(id)) continue;
       ids.add(id);
