@@ -86,7 +86,8 @@ export const rule = defineRule({
 /** The words right after an `ids=` parameter that are ids split off by a space. */
 function strayWords(_host: HostModel, params: readonly KernelParamFact[], ids: KernelParamFact): KernelParamFact[] {
   const out: KernelParamFact[] = [];
-  for (let i = params.indexOf(ids) + 1; i > 0 && i < params.length; i++) {
+  // `params` holds `ids` (its options line or its command line), so the walk starts right after it.
+  for (let i = params.indexOf(ids) + 1; i < params.length; i++) {
     const p = params[i]!;
     if (p.value !== undefined || !STRAY_ID.test(p.name)) break;
     out.push(p);
@@ -94,19 +95,18 @@ function strayWords(_host: HostModel, params: readonly KernelParamFact[], ids: K
   return out;
 }
 
-/** The configured command line an `ids=` parameter is written on. */
+/** The configured command line an `ids=` parameter is written on (`moduleParams` takes command-line settings from these only). */
 function cmdlineOf(host: HostModel, param: KernelParamFact): KernelParamFact[] {
-  return host.configuredCmdlines.find((c) => c.params.includes(param))?.params ?? [];
+  return host.configuredCmdlines.find((c) => c.params.includes(param))!.params;
 }
 
-/** The value with every repeated id dropped (the first of each kept); a fix only when the value is written verbatim. */
+/** The value with every repeated id dropped (the first of each kept); a fix only when the value is written verbatim (`setParamValue` says). */
 function dedupe(param: KernelParamFact, entries: readonly VfioIdEntry[]): Fix | undefined {
-  const v = param.valueLoc;
-  if (!v || param.value === undefined || v.end - v.start !== param.value.length) return undefined;
   const keep: string[] = [];
   const ids = new Set<string>();
   for (const e of entries) {
-    if (e.fields.length >= 2 && e.rest === '') {
+    // As check() reads it: an id read whole (a stray `:` after it changes nothing); a misread entry stays for its own finding.
+    if (e.fields.length >= 2 && (e.rest === '' || e.rest === ':')) {
       const id = idOf(e.fields);
       if (ids.has(id)) continue;
       ids.add(id);
@@ -126,7 +126,8 @@ function subsystemOf(host: HostModel, fields: readonly string[], entries: readon
   const all = pci.devices.filter((d) => d.subsystemVendor === vendor && d.subsystemDevice === device && d.vendor && d.device);
   if (all.length === 0) return undefined;
   // A card's functions share its subsystem id: the one meant is the one whose own id the list lacks.
-  const listed = new Set(entries.filter((e) => e.fields.length >= 2).map((e) => idOf(e.fields.slice(0, 2))));
+  // An entry of fewer than two fields gives an id without a colon, which no device's `vendor:device` equals.
+  const listed = new Set(entries.map((e) => idOf(e.fields.slice(0, 2))));
   const unlisted = all.filter((d) => !listed.has(`${d.vendor}:${d.device}`));
   const matches = unlisted.length > 0 ? unlisted : all;
   const wanted = [...new Set(matches.map((d) => `${d.vendor}:${d.device}`))];
