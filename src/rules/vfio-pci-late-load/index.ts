@@ -82,7 +82,7 @@ export const rule = defineRule({
         messageId: 'late',
         data: { ids: claim.ids.map((i) => `${i.vendor}:${i.device}`).join(', '), drivers: open.join(' and '), driver: open[0]!, how: claim.how, race: race + shadowNote(host, open) },
         at: claim.ids[0]!.loc,
-        related: claim.related.length > 0 ? claim.related : undefined,
+        related: claim.related,
         suggestions: suggestions(open),
       });
     }
@@ -113,7 +113,7 @@ export const rule = defineRule({
           race: race + shadowNote(host, open),
         },
         at: list[0]!.loc,
-        related: list.length > 1 ? list.slice(1).map((i) => ({ ...i.loc, message: `${i.vendor}:${i.device}` })) : undefined,
+        related: list.slice(1).map((i) => ({ ...i.loc, message: `${i.vendor}:${i.device}` })),
         suggestions: suggestions(open),
       });
     }
