@@ -57,11 +57,12 @@ export function createDiagnostic(source: SourceFile, init: DiagnosticInit, looku
   msg.fix = init.fix;
   msg.suggestions = init.suggestions;
   msg.parseFailure = init.parseFailure ?? false;
-  msg.related = init.related?.map((r) => {
+  // An empty list is no list: rules may pass what they gathered as it is, and API users see one form.
+  msg.related = init.related?.length ? init.related.map((r) => {
     const src = r.path === source.path ? source : lookup?.(r.path);
     const p = src ? src.lines.point(r.start) : { line: 0, column: 0 };
     return { ...r, line: p.line, column: p.column };
-  });
+  }) : undefined;
   return msg;
 }
 

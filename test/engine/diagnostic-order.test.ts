@@ -53,6 +53,11 @@ describe('related locations get their line and column from their own file', () =
     expect(related()).toEqual(['/etc/modprobe.d/vfio.conf:2:1 here', '/etc/default/grub:0:0 and there']);
     expect(related(() => undefined)).toEqual(['/etc/modprobe.d/vfio.conf:2:1 here', '/etc/default/grub:0:0 and there']);
   });
+
+  it('an empty list is none, as for a finding made without one', () => {
+    const make = (rel: [] | undefined) => createDiagnostic(SRC, { message: 'm', ruleId: 'r', severity: 'warning', range: { start: 0, end: 1 }, related: rel }).related;
+    expect([make([]), make(undefined)]).toEqual([undefined, undefined]);
+  });
 });
 
 describe('the order of findings in a file', () => {
