@@ -57,7 +57,17 @@ export interface HostModel {
   moduleInstalled(module: string): boolean | undefined;
 }
 
+/** The model of a machine with no host files and no running host, made once (see buildHostModel). */
+let noHost: HostModel | undefined;
+
 export function buildHostModel(files: readonly ParsedFile[], live?: LiveHost): HostModel {
+  // A lone domain (an editor's buffer, lintText, a folder of domains) has no host files: its model is
+  // the same every time, so it is made once. Nothing writes to a model after it is built.
+  if (files.length === 0 && live === undefined) return (noHost ??= modelOf(files, undefined));
+  return modelOf(files, live);
+}
+
+function modelOf(files: readonly ParsedFile[], live: LiveHost | undefined): HostModel {
   let capabilitiesFile: ParsedFile | undefined;
   const usable: ParsedFile[] = [];
   for (const f of files) {

@@ -195,3 +195,15 @@ describe('initramfs configurations in the order their tools read them (initramfs
     expect(buildHostModel([f('dracut', '/etc/dracut.conf', 'omit_drivers+=" $(ls) "\n')]).initramfs[0]!.uncertain).toBe(false);
   });
 });
+
+describe('buildHostModel without host files', () => {
+  it('is one model for every lone domain, empty of host facts; any host file or running host makes its own', () => {
+    const none = buildHostModel([]);
+    expect(buildHostModel([])).toBe(none);
+    expect([none.cmdlines, none.initramfs, none.modprobe.effective, none.sysctl.effective, none.capabilities, none.live]).toEqual([[], [], [], [], undefined, undefined]);
+    const withGrub = buildHostModel([f('grub', '/etc/default/grub', 'GRUB_CMDLINE_LINUX="iommu=pt"\n')]);
+    expect(withGrub).not.toBe(none);
+    expect(withGrub.cmdlines).toHaveLength(1);
+    expect(none.cmdlines).toEqual([]);
+  });
+});
