@@ -15,18 +15,20 @@ import { compareNames } from './dirs.js';
  * written at, through quotes, continuations and `$VAR` expansions.
  */
 /** /etc/default/grub (or /etc/sysconfig/grub) then /etc/default/grub.d/*.cfg in name order, as grub-mkconfig sources them. */
-function grubFiles(files: readonly ParsedFile[]): { ordered: ParsedFile[]; main: ParsedFile | undefined } {
-  const grub = files.filter((f) => f.kind === 'grub' && f.ast.kind === 'grub');
+function grubFiles(files: readonly ParsedFile[]): { ordered: GrubFile[]; main: GrubFile | undefined } {
+  // Only the grub kind parses to a grub AST; an unreadable file has none and is left out.
+  const grub = files.filter((f): f is GrubFile => f.ast.kind === 'grub');
   const dropins = grub.filter((f) => f.systemPath.startsWith('/etc/default/grub.d/')).sort((a, b) => compareNames(posix.basename(a.systemPath), posix.basename(b.systemPath)));
   const mains = grub.filter((f) => !f.systemPath.startsWith('/etc/default/grub.d/'));
   const main = mains.find((f) => f.systemPath === '/etc/default/grub') ?? mains[0];
   return { ordered: main ? [main, ...dropins] : dropins, main };
 }
 
-function evaluateGrub(ordered: readonly ParsedFile[]): ShellEvaluation {
-  const asts = ordered.map((f) => (f.ast.kind === 'grub' ? f.ast.file : undefined)!);
+type GrubFile = ParsedFile & { ast: Extract<ParsedFile['ast'], { kind: 'grub' }> };
+
+function evaluateGrub(ordered: readonly GrubFile[]): ShellEvaluation {
   // grub-mkconfig starts with both command-line variables empty.
-  return evaluateShellVars(asts, { GRUB_CMDLINE_LINUX: '', GRUB_CMDLINE_LINUX_DEFAULT: '' });
+  return evaluateShellVars(ordered.map((f) => f.ast.file), { GRUB_CMDLINE_LINUX: '', GRUB_CMDLINE_LINUX_DEFAULT: '' });
 }
 
 /**
@@ -41,7 +43,6 @@ export function grubCmdline(files: readonly ParsedFile[]): CmdlineBase | undefin
   if (ordered.length === 0) return undefined;
   const ev = evaluateGrub(ordered);
   const parts = ['GRUB_CMDLINE_LINUX', 'GRUB_CMDLINE_LINUX_DEFAULT'].map((n) => ev.variables.get(n)).filter((v) => v !== undefined);
-  if (parts.length === 0) return { kind: 'grub', label: ordered[0]!.systemPath, file: ordered[0]!, params: [] };
   const value = joinValues(parts.map((v) => v.value));
   const params: KernelParamFact[] = [];
   for (const p of tokenizeCmdline(value.text)) {
@@ -96,10 +97,11 @@ export function grubSettings(files: readonly ParsedFile[]): GrubSettings | undef
   ev.assignments.forEach((ea, i) => {
     const variable = ea.assignment.name as GrubCmdlineVariable;
     const file = ordered[ea.file]!;
-    if (!sourcesDropins || !CMDLINE_VARIABLES.includes(variable) || !ea.applied || ea.assignment.scope !== 'file' || ea.assignment.conditional) return;
+    if (!sourcesDropins || !CMDLINE_VARIABLES.includes(variable) || !ea.applied || ea.assignment.conditional) return;
     if (!file.systemPath.startsWith('/etc/default/grub.d/') || ea.assignment.operator === '+=' || mentions(ea.assignment, variable)) return;
     const previous = ea.previous?.elements[0];
-    if (!previous || previous.text.trim() === '') return;
+    // An empty or blank old value has no parameters to drop (the check below finds none).
+    if (!previous) return;
     const kept = new Set(tokenizeCmdline(ea.value.text).map(tokenOf));
     const dropped = tokenizeCmdline(previous.text)
       .filter((p) => !kept.has(tokenOf(p)))
