@@ -143,23 +143,13 @@ function mapParam(p: KernelParam, value: ResolvedValue, files: readonly ParsedFi
   // outside that run gets no place of its own, so no edit is made on text that is not the value.
   let run = p.start + 1;
   while (run < p.end && value.files[run] === fileIndex && value.offsets[run]! > value.offsets[run - 1]!) run++;
-  const inRun = (i: number) => i >= p.start && i < run;
-  const at = (i: number) => (inRun(i) ? value.offsets[i]! : -1);
-  const after = (i: number) => (inRun(i - 1) ? value.offsets[i - 1]! + 1 : -1);
   // The run starts at the token's first character and holds at least that one.
   const start = value.offsets[p.start]!;
   const end = value.offsets[run - 1]! + 1;
-  const nameEnd = after(p.nameEnd);
-  const valueStart = p.valueStart < p.valueEnd ? at(p.valueStart) : -1;
-  const valueEnd = p.valueStart < p.valueEnd ? after(p.valueEnd) : -1;
-  const inFile: KernelParam = {
-    ...p,
-    start,
-    end,
-    nameStart: at(p.nameStart) < 0 ? start : at(p.nameStart),
-    nameEnd: nameEnd < 0 ? end : nameEnd,
-    valueStart: valueStart < 0 ? end : valueStart,
-    valueEnd: valueEnd < 0 ? end : valueEnd,
-  };
-  return paramFact(f.source, inFile);
+  // The value's place where it starts in the run (ending where the run does if the run ends first);
+  // otherwise an empty place at the end, which never reads as the value, so it is never edited.
+  const valueStart = p.valueStart < p.valueEnd && p.valueStart < run ? value.offsets[p.valueStart]! : end;
+  const valueEnd = p.valueStart < p.valueEnd && p.valueEnd - 1 < run ? value.offsets[p.valueEnd - 1]! + 1 : end;
+  // paramFact reads no name offsets, so the name's (offsets in the evaluated value) are not mapped.
+  return paramFact(f.source, { ...p, start, end, valueStart, valueEnd });
 }
