@@ -177,3 +177,16 @@ describe('grub.ts: where each parameter is placed, and what a drop-in discards (
     ]);
   });
 });
+
+describe('grub.ts: an empty value', () => {
+  it('the place of a quoted empty value is between its quotes, as in a kernel command line file; an unquoted one is at the token\'s end', () => {
+    const text = `GRUB_CMDLINE_LINUX='a="" b='\n`;
+    const [a, b] = grubCmdline([grub(MAIN, text)])!.params;
+    expect([a!.value, a!.valueLoc?.start, a!.valueLoc?.end]).toEqual(['', text.indexOf('""') + 1, text.indexOf('""') + 1]);
+    expect([b!.value, b!.valueLoc?.start, b!.valueLoc?.end]).toEqual(['', text.indexOf("b='") + 2, text.indexOf("b='") + 2]);
+    // Quotes the shell escapes: the place is after the opening one's backslash and quote, before the closing one's backslash.
+    const escaped = 'GRUB_CMDLINE_LINUX="a=\\"\\""\n';
+    const c = grubCmdline([grub(MAIN, escaped)])!.params[0]!;
+    expect([c.value, c.valueLoc?.start, c.valueLoc?.end]).toEqual(['', escaped.indexOf('\\"') + 2, escaped.indexOf('\\"') + 2]);
+  });
+});
