@@ -128,6 +128,7 @@ const tokenOf = (p: KernelParam) => (p.value === undefined ? p.key : `${p.key}=$
 /** Does the assignment's value expand the variable it assigns (`"$GRUB_CMDLINE_LINUX ..."`, `${GRUB_CMDLINE_LINUX:+...}`)? */
 function mentions(a: ShellAssignment, name: string): boolean {
   const words = a.word ? [a.word] : a.words;
+  // Stryker disable next-line ConditionalExpression: only a param part has a name or an arg (literal, dynamic and empty-quote parts have neither); the check narrows the type
   const visit = (w: { parts: ShellAssignment['words'][number]['parts'] }): boolean => w.parts.some((p) => p.type === 'param' && (p.name === name || (p.arg !== undefined && visit(p.arg))));
   return words.some(visit);
 }
@@ -135,6 +136,7 @@ function mentions(a: ShellAssignment, name: string): boolean {
 /** Move a token of the evaluated value back to the file it was written in; undefined when it has no single home. */
 function mapParam(p: KernelParam, value: ResolvedValue, files: readonly ParsedFile[]): KernelParamFact | undefined {
   const fileIndex = value.files[p.start];
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: unreachable from GRUB's values: a token starts inside the text (never undefined), and the only characters with no file (-1) are the spaces joinValues puts between values (both variables start empty), where no token starts
   if (fileIndex === undefined || fileIndex < 0 || value.files[p.end - 1] !== fileIndex) return undefined;
   const f = files[fileIndex]!;
   // The token's place is the run of it that reads forward through one file from its first character

@@ -159,6 +159,8 @@ describe('grub.ts: where each parameter is placed, and what a drop-in discards (
     const main = grub(MAIN, 'GRUB_CMDLINE_LINUX="iommu=pt quiet"\n');
     expect(overrides([main, dropin('10.cfg', 'GRUB_CMDLINE_LINUX="iommu=on quiet"\n')])).toEqual([`GRUB_CMDLINE_LINUX in /etc/default/grub.d/10.cfg: ${MAIN}:iommu`]);
     expect(overrides([main, dropin('10.cfg', 'GRUB_CMDLINE_LINUX="iommu quiet"\n')])).toEqual([`GRUB_CMDLINE_LINUX in /etc/default/grub.d/10.cfg: ${MAIN}:iommu`]);
+    // A flag is not the parameter with a value, whatever the value reads.
+    expect(overrides([grub(MAIN, 'GRUB_CMDLINE_LINUX="x=undefined"\n'), dropin('10.cfg', 'GRUB_CMDLINE_LINUX="x"\n')])).toEqual([`GRUB_CMDLINE_LINUX in /etc/default/grub.d/10.cfg: ${MAIN}:x`]);
     // `a` from the main file and `b=1` from 10.cfg make `ab=1`, which no one file holds.
     const files = [grub(MAIN, 'GRUB_CMDLINE_LINUX="x a"\n'), dropin('10.cfg', 'GRUB_CMDLINE_LINUX="${GRUB_CMDLINE_LINUX}b=1 y"\n'), dropin('20.cfg', 'GRUB_CMDLINE_LINUX="z=1"\n')];
     expect(overrides(files)).toEqual([`GRUB_CMDLINE_LINUX in /etc/default/grub.d/20.cfg: ${MAIN}:x /etc/default/grub.d/10.cfg:y`]);
