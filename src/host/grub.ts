@@ -148,11 +148,12 @@ function mapParam(p: KernelParam, value: ResolvedValue, files: readonly ParsedFi
   // The run starts at the token's first character and holds at least that one.
   const start = value.offsets[p.start]!;
   const end = value.offsets[run - 1]! + 1;
-  // The value's place where it starts in the run (ending where the run does if the run ends first);
-  // otherwise an empty place at the end, which never reads as the value, so it is never edited.
-  // An empty value's place is just after what precedes it: `a=""` between its quotes, `a=` at the end.
-  const valueEnd = p.valueEnd - 1 < run ? value.offsets[p.valueEnd - 1]! + 1 : end;
-  const valueStart = p.valueStart === p.valueEnd ? valueEnd : p.valueStart < run ? value.offsets[p.valueStart]! : end;
+  // The value's place where all of it is written in the run; otherwise an empty place at the end,
+  // which never reads as the value, so it is never edited. An empty value's place is just after
+  // what precedes it: `a=""` between its quotes, `a=` at the end.
+  const inPlace = p.valueEnd <= run;
+  const valueEnd = inPlace ? value.offsets[p.valueEnd - 1]! + 1 : end;
+  const valueStart = p.valueStart === p.valueEnd ? valueEnd : inPlace ? value.offsets[p.valueStart]! : end;
   // paramFact reads no name offsets, so the name's (offsets in the evaluated value) are not mapped.
   return paramFact(f.source, { ...p, start, end, valueStart, valueEnd });
 }

@@ -153,6 +153,8 @@ describe('grub.ts: where each parameter is placed, and what a drop-in discards (
     expect(params([main, dropin('10.cfg', 'GRUB_CMDLINE_LINUX="a${GRUB_CMDLINE_LINUX}b"\n')])).toEqual(['grub.d/10.cfg:a']);
     // `$A$A$B`: the second `1` is the first one again, so the place is that one `1`.
     expect(params([grub(MAIN, 'A="1"\nB="0"\nGRUB_CMDLINE_LINUX="$A$A$B"\n')])).toEqual(['grub:1']);
+    // A value wholly from a variable set earlier has no place, though the variable's text reads the same.
+    expect(params([grub(MAIN, 'A="1"\nGRUB_CMDLINE_LINUX="x=$A"\n')])).toEqual(['grub:x=']);
   });
 
   it('a drop-in that replaces the value: a parameter whose value changed is dropped, one with no single home is not listed', () => {
