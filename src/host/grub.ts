@@ -15,18 +15,20 @@ import { compareNames } from './dirs.js';
  * written at, through quotes, continuations and `$VAR` expansions.
  */
 /** /etc/default/grub (or /etc/sysconfig/grub) then /etc/default/grub.d/*.cfg in name order, as grub-mkconfig sources them. */
-function grubFiles(files: readonly ParsedFile[]): { ordered: ParsedFile[]; main: ParsedFile | undefined } {
-  const grub = files.filter((f) => f.kind === 'grub' && f.ast.kind === 'grub');
+function grubFiles(files: readonly ParsedFile[]): { ordered: GrubFile[]; main: GrubFile | undefined } {
+  // Only the grub kind parses to a grub AST; an unreadable file has none and is left out.
+  const grub = files.filter((f): f is GrubFile => f.ast.kind === 'grub');
   const dropins = grub.filter((f) => f.systemPath.startsWith('/etc/default/grub.d/')).sort((a, b) => compareNames(posix.basename(a.systemPath), posix.basename(b.systemPath)));
   const mains = grub.filter((f) => !f.systemPath.startsWith('/etc/default/grub.d/'));
   const main = mains.find((f) => f.systemPath === '/etc/default/grub') ?? mains[0];
   return { ordered: main ? [main, ...dropins] : dropins, main };
 }
 
-function evaluateGrub(ordered: readonly ParsedFile[]): ShellEvaluation {
-  const asts = ordered.map((f) => (f.ast.kind === 'grub' ? f.ast.file : undefined)!);
+type GrubFile = ParsedFile & { ast: Extract<ParsedFile['ast'], { kind: 'grub' }> };
+
+function evaluateGrub(ordered: readonly GrubFile[]): ShellEvaluation {
   // grub-mkconfig starts with both command-line variables empty.
-  return evaluateShellVars(asts, { GRUB_CMDLINE_LINUX: '', GRUB_CMDLINE_LINUX_DEFAULT: '' });
+  return evaluateShellVars(ordered.map((f) => f.ast.file), { GRUB_CMDLINE_LINUX: '', GRUB_CMDLINE_LINUX_DEFAULT: '' });
 }
 
 /**
@@ -41,7 +43,6 @@ export function grubCmdline(files: readonly ParsedFile[]): CmdlineBase | undefin
   if (ordered.length === 0) return undefined;
   const ev = evaluateGrub(ordered);
   const parts = ['GRUB_CMDLINE_LINUX', 'GRUB_CMDLINE_LINUX_DEFAULT'].map((n) => ev.variables.get(n)).filter((v) => v !== undefined);
-  if (parts.length === 0) return { kind: 'grub', label: ordered[0]!.systemPath, file: ordered[0]!, params: [] };
   const value = joinValues(parts.map((v) => v.value));
   const params: KernelParamFact[] = [];
   for (const p of tokenizeCmdline(value.text)) {
@@ -96,10 +97,11 @@ export function grubSettings(files: readonly ParsedFile[]): GrubSettings | undef
   ev.assignments.forEach((ea, i) => {
     const variable = ea.assignment.name as GrubCmdlineVariable;
     const file = ordered[ea.file]!;
-    if (!sourcesDropins || !CMDLINE_VARIABLES.includes(variable) || !ea.applied || ea.assignment.scope !== 'file' || ea.assignment.conditional) return;
+    if (!sourcesDropins || !CMDLINE_VARIABLES.includes(variable) || !ea.applied || ea.assignment.conditional) return;
     if (!file.systemPath.startsWith('/etc/default/grub.d/') || ea.assignment.operator === '+=' || mentions(ea.assignment, variable)) return;
     const previous = ea.previous?.elements[0];
-    if (!previous || previous.text.trim() === '') return;
+    // An empty or blank old value has no parameters to drop (the check below finds none).
+    if (!previous) return;
     const kept = new Set(tokenizeCmdline(ea.value.text).map(tokenOf));
     const dropped = tokenizeCmdline(previous.text)
       .filter((p) => !kept.has(tokenOf(p)))
@@ -126,6 +128,7 @@ const tokenOf = (p: KernelParam) => (p.value === undefined ? p.key : `${p.key}=$
 /** Does the assignment's value expand the variable it assigns (`"$GRUB_CMDLINE_LINUX ..."`, `${GRUB_CMDLINE_LINUX:+...}`)? */
 function mentions(a: ShellAssignment, name: string): boolean {
   const words = a.word ? [a.word] : a.words;
+  // Stryker disable next-line ConditionalExpression: only a param part has a name or an arg (literal, dynamic and empty-quote parts have neither); the check narrows the type
   const visit = (w: { parts: ShellAssignment['words'][number]['parts'] }): boolean => w.parts.some((p) => p.type === 'param' && (p.name === name || (p.arg !== undefined && visit(p.arg))));
   return words.some(visit);
 }
@@ -133,6 +136,7 @@ function mentions(a: ShellAssignment, name: string): boolean {
 /** Move a token of the evaluated value back to the file it was written in; undefined when it has no single home. */
 function mapParam(p: KernelParam, value: ResolvedValue, files: readonly ParsedFile[]): KernelParamFact | undefined {
   const fileIndex = value.files[p.start];
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: unreachable from GRUB's values: a token starts inside the text (never undefined), and the only characters with no file (-1) are the spaces joinValues puts between values (both variables start empty), where no token starts
   if (fileIndex === undefined || fileIndex < 0 || value.files[p.end - 1] !== fileIndex) return undefined;
   const f = files[fileIndex]!;
   // The token's place is the run of it that reads forward through one file from its first character
@@ -141,23 +145,15 @@ function mapParam(p: KernelParam, value: ResolvedValue, files: readonly ParsedFi
   // outside that run gets no place of its own, so no edit is made on text that is not the value.
   let run = p.start + 1;
   while (run < p.end && value.files[run] === fileIndex && value.offsets[run]! > value.offsets[run - 1]!) run++;
-  const inRun = (i: number) => i >= p.start && i < run;
-  const at = (i: number) => (inRun(i) ? value.offsets[i]! : -1);
-  const after = (i: number) => (inRun(i - 1) ? value.offsets[i - 1]! + 1 : -1);
   // The run starts at the token's first character and holds at least that one.
   const start = value.offsets[p.start]!;
   const end = value.offsets[run - 1]! + 1;
-  const nameEnd = after(p.nameEnd);
-  const valueStart = p.valueStart < p.valueEnd ? at(p.valueStart) : -1;
-  const valueEnd = p.valueStart < p.valueEnd ? after(p.valueEnd) : -1;
-  const inFile: KernelParam = {
-    ...p,
-    start,
-    end,
-    nameStart: at(p.nameStart) < 0 ? start : at(p.nameStart),
-    nameEnd: nameEnd < 0 ? end : nameEnd,
-    valueStart: valueStart < 0 ? end : valueStart,
-    valueEnd: valueEnd < 0 ? end : valueEnd,
-  };
-  return paramFact(f.source, inFile);
+  // The value's place where all of it is written in the run; otherwise an empty place at the end,
+  // which never reads as the value, so it is never edited. An empty value's place is just after
+  // what precedes it: `a=""` between its quotes, `a=` at the end.
+  const inPlace = p.valueEnd <= run;
+  const valueEnd = inPlace ? value.offsets[p.valueEnd - 1]! + 1 : end;
+  const valueStart = p.valueStart === p.valueEnd ? valueEnd : inPlace ? value.offsets[p.valueStart]! : end;
+  // paramFact reads no name offsets, so the name's (offsets in the evaluated value) are not mapped.
+  return paramFact(f.source, { ...p, start, end, valueStart, valueEnd });
 }

@@ -5,7 +5,7 @@ import { splitList } from '../parsers/cmdline/list.js';
 import type { KernelParamFact } from './facts.js';
 
 /** `source` is the file the offsets point into: a value is editable in place only where the file reads exactly as the kernel gets it. */
-export function paramFact(source: SourceFile, p: KernelParam): KernelParamFact {
+export function paramFact(source: SourceFile, p: Omit<KernelParam, 'nameStart' | 'nameEnd'>): KernelParamFact {
   const path = source.path;
   // Stryker disable next-line ConditionalExpression: a slice of the text never equals undefined; the check is for the type
   const editable = p.value !== undefined && source.text.slice(p.valueStart, p.valueEnd) === p.value;

@@ -127,3 +127,70 @@ describe('grubSettings: the files as sourced, and drop-ins that discard what cam
     expect(grubSettings([])).toBeUndefined();
   });
 });
+
+describe('grub.ts: where each parameter is placed, and what a drop-in discards (cases at the edges)', () => {
+  const overrides = (files: Files) => grubSettings(files)!.overrides.map((o) => `${o.variable} in ${o.file.systemPath}: ${o.dropped.map((p) => `${p.loc.path}:${p.name}`).join(' ')}`);
+
+  it('an unreadable GRUB file is left out; the others still make the command line', () => {
+    const unreadable = parseFile(sourceFile(MAIN, ''), 'grub', MAIN, { message: 'permission denied', offset: 0 });
+    const d = dropin('10.cfg', 'GRUB_CMDLINE_LINUX="iommu=pt"\n');
+    expect(params([unreadable, d])).toEqual(['grub.d/10.cfg:iommu=pt[pt]']);
+    expect(grubCmdline([unreadable, d])).toMatchObject({ label: '/etc/default/grub.d/10.cfg', file: d });
+    expect(grubSettings([unreadable, d])!.files).toEqual([d]);
+  });
+
+  it('the variables start empty: a drop-in that prepends the old value gets its parameter; an unset variable adds nothing', () => {
+    expect(params([dropin('10.cfg', 'GRUB_CMDLINE_LINUX="${GRUB_CMDLINE_LINUX}iommu=pt"\n')])).toEqual(['grub.d/10.cfg:iommu=pt[pt]']);
+    expect(params([dropin('10.cfg', 'GRUB_CMDLINE_LINUX_DEFAULT="${GRUB_CMDLINE_LINUX_DEFAULT}quiet"\n')])).toEqual(['grub.d/10.cfg:quiet']);
+    expect(params([grub(MAIN, 'unset GRUB_CMDLINE_LINUX\nGRUB_CMDLINE_LINUX_DEFAULT="quiet"\n')])).toEqual(['grub:quiet']);
+    expect(grubCmdline([grub(MAIN, 'unset GRUB_CMDLINE_LINUX GRUB_CMDLINE_LINUX_DEFAULT\n')])).toMatchObject({ label: MAIN, params: [] });
+    expect(grubSettings([grub(MAIN, 'unset GRUB_CMDLINE_LINUX\nGRUB_CMDLINE_LINUX_DEFAULT="quiet"\n')])!.uncertain).toBe(false);
+  });
+
+  it('a token whose middle comes from an earlier file, or repeats a character, is placed at what is written in place', () => {
+    // The drop-in's `a`, then `=1` from the main file (written further into its file), then the drop-in's `b`.
+    const main = grub(MAIN, `${'#'.repeat(80)}\nGRUB_CMDLINE_LINUX="=1"\n`);
+    expect(params([main, dropin('10.cfg', 'GRUB_CMDLINE_LINUX="a${GRUB_CMDLINE_LINUX}b"\n')])).toEqual(['grub.d/10.cfg:a']);
+    // `$A$A$B`: the second `1` is the first one again, so the place is that one `1`.
+    expect(params([grub(MAIN, 'A="1"\nB="0"\nGRUB_CMDLINE_LINUX="$A$A$B"\n')])).toEqual(['grub:1']);
+    // A value wholly from a variable set earlier has no place, though the variable's text reads the same.
+    expect(params([grub(MAIN, 'A="1"\nGRUB_CMDLINE_LINUX="x=$A"\n')])).toEqual(['grub:x=']);
+  });
+
+  it('a drop-in that replaces the value: a parameter whose value changed is dropped, one with no single home is not listed', () => {
+    const main = grub(MAIN, 'GRUB_CMDLINE_LINUX="iommu=pt quiet"\n');
+    expect(overrides([main, dropin('10.cfg', 'GRUB_CMDLINE_LINUX="iommu=on quiet"\n')])).toEqual([`GRUB_CMDLINE_LINUX in /etc/default/grub.d/10.cfg: ${MAIN}:iommu`]);
+    expect(overrides([main, dropin('10.cfg', 'GRUB_CMDLINE_LINUX="iommu quiet"\n')])).toEqual([`GRUB_CMDLINE_LINUX in /etc/default/grub.d/10.cfg: ${MAIN}:iommu`]);
+    // A flag is not the parameter with a value, whatever the value reads.
+    expect(overrides([grub(MAIN, 'GRUB_CMDLINE_LINUX="x=undefined"\n'), dropin('10.cfg', 'GRUB_CMDLINE_LINUX="x"\n')])).toEqual([`GRUB_CMDLINE_LINUX in /etc/default/grub.d/10.cfg: ${MAIN}:x`]);
+    // `a` from the main file and `b=1` from 10.cfg make `ab=1`, which no one file holds.
+    const files = [grub(MAIN, 'GRUB_CMDLINE_LINUX="x a"\n'), dropin('10.cfg', 'GRUB_CMDLINE_LINUX="${GRUB_CMDLINE_LINUX}b=1 y"\n'), dropin('20.cfg', 'GRUB_CMDLINE_LINUX="z=1"\n')];
+    expect(overrides(files)).toEqual([`GRUB_CMDLINE_LINUX in /etc/default/grub.d/20.cfg: ${MAIN}:x /etc/default/grub.d/10.cfg:y`]);
+    // Unset before the drop-in: there is nothing to discard.
+    expect(overrides([grub(MAIN, 'GRUB_CMDLINE_LINUX="a=1"\nunset GRUB_CMDLINE_LINUX\n'), dropin('10.cfg', 'GRUB_CMDLINE_LINUX="c=3"\n')])).toEqual([]);
+  });
+
+  it('a value that expands the variable anywhere extends it, even where the expansion adds nothing here', () => {
+    const main = grub(MAIN, 'GRUB_CMDLINE_LINUX="a=1 b=2"\n');
+    for (const text of ['GRUB_CMDLINE_LINUX="${GRUB_CMDLINE_LINUX:+c=3}"\n', 'GRUB_CMDLINE_LINUX="c=3 ${OTHER:+$GRUB_CMDLINE_LINUX}"\n', 'GRUB_CMDLINE_LINUX=(c=3 "${OTHER:+$GRUB_CMDLINE_LINUX}")\n']) {
+      expect(overrides([main, dropin('10.cfg', text)]), text).toEqual([]);
+    }
+    // Expanding another variable, or the variable's name as text, is no mention.
+    expect(overrides([main, dropin('10.cfg', 'GRUB_CMDLINE_LINUX="c=3 ${OTHER:+GRUB_CMDLINE_LINUX} $GRUB_CMDLINE_LINUX_DEFAULT"\n')])).toEqual([
+      `GRUB_CMDLINE_LINUX in /etc/default/grub.d/10.cfg: ${MAIN}:a ${MAIN}:b`,
+    ]);
+  });
+});
+
+describe('grub.ts: an empty value', () => {
+  it('the place of a quoted empty value is between its quotes, as in a kernel command line file; an unquoted one is at the token\'s end', () => {
+    const text = `GRUB_CMDLINE_LINUX='a="" b='\n`;
+    const [a, b] = grubCmdline([grub(MAIN, text)])!.params;
+    expect([a!.value, a!.valueLoc?.start, a!.valueLoc?.end]).toEqual(['', text.indexOf('""') + 1, text.indexOf('""') + 1]);
+    expect([b!.value, b!.valueLoc?.start, b!.valueLoc?.end]).toEqual(['', text.indexOf("b='") + 2, text.indexOf("b='") + 2]);
+    // Quotes the shell escapes: the place is after the opening one's backslash and quote, before the closing one's backslash.
+    const escaped = 'GRUB_CMDLINE_LINUX="a=\\"\\""\n';
+    const c = grubCmdline([grub(MAIN, escaped)])!.params[0]!;
+    expect([c.value, c.valueLoc?.start, c.valueLoc?.end]).toEqual(['', escaped.indexOf('\\"') + 2, escaped.indexOf('\\"') + 2]);
+  });
+});
