@@ -18,8 +18,8 @@ export const rule = defineRule({
     messages: {
       noClock: 'Windows guest ({because}) with no <clock>: libvirt then keeps the RTC in UTC (Windows expects local time), leaves the emulated HPET on and delivers missed RTC ticks late; virt-manager writes a <clock> block for Windows',
       hpet: 'HPET is {state} for this Windows guest ({because}): virt-manager turns it off for every x86 guest ("unneeded and has a performance penalty"), and Windows without stimer leans on it',
-      rtc: "The RTC timer has {policy} for this Windows guest ({because}): missed ticks are then delivered late and Windows' clock falls behind after the guest is paused or starved; tickpolicy='catchup' re-delivers them",
-      utc: "<clock offset='utc'> for a Windows guest ({because}): Windows expects the RTC in local time, so its clock is off by the UTC offset unless RealTimeIsUniversal is set in its registry",
+      rtc: "The RTC timer's tick policy is {policy} for this Windows guest ({because}): missed ticks are then delivered late and Windows' clock falls behind after the guest is paused or starved; tickpolicy='catchup' re-delivers them",
+      utc: "{clock} for a Windows guest ({because}): Windows expects the RTC in local time, so its clock is off by the UTC offset unless RealTimeIsUniversal is set in its registry",
     },
     sources: [
       "libvirt, Domain XML format, \"Time keeping\": \"Windows, however, expects it to be in so called 'localtime'\", the timers and tick policies: https://libvirt.org/formatdomain.html#time-keeping",
@@ -64,7 +64,8 @@ export const rule = defineRule({
       const fix = { edits: [setAttribute(path, text, clock, 'offset', 'localtime')] };
       ctx.report({
         messageId: 'utc',
-        data: { because: win.because },
+        // Quote what is written: a <clock> without offset= is UTC by libvirt's default.
+        data: { clock: offset ? "<clock offset='utc'>" : '<clock> without offset= (UTC, the default)', because: win.because },
         at: offset ? valueLoc(path, offset) : tagLoc(path, clock),
         suggestions: [{ description: "Set offset='localtime'", fix }],
       });
@@ -84,7 +85,7 @@ export const rule = defineRule({
 
     const rtc = hv.timers.get('rtc');
     if (!rtcOverridden && rtc?.tickpolicy?.value !== 'catchup') {
-      const policy = rtc?.tickpolicy ? `tickpolicy='${rtc.tickpolicy.value}'` : rtc ? 'no tickpolicy (delay, the default)' : "no <timer name='rtc'> (tickpolicy delay, the default)";
+      const policy = rtc?.tickpolicy ? `'${rtc.tickpolicy.value}'` : rtc ? 'delay (no tickpolicy, so the default)' : "delay (no <timer name='rtc'>, so the default)";
       const fix = rtc ? { edits: [setAttribute(path, text, rtc.element, 'tickpolicy', 'catchup')] } : { edits: [insertLastChild(path, text, clock, `<timer name=${q}rtc${q} tickpolicy=${q}catchup${q}/>`)] };
       ctx.report({
         messageId: 'rtc',
