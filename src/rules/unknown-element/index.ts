@@ -1,5 +1,5 @@
 import { defineRule } from '../../engine/rule.js';
-import type { XmlAttribute, XmlElement } from '../../parsers/xml/index.js';
+import { attr, type XmlAttribute, type XmlElement } from '../../parsers/xml/index.js';
 import { attributeAllowed, childNames, childOf, libvirtSchemaVersion, rootPlace, suggestAttribute, suggestChild, type QName, type SchemaPlace } from '../../data/index.js';
 import { attrLoc, tagLoc } from '../locate.js';
 import { renameXmlName } from '../../edit/xml.js';
@@ -107,18 +107,13 @@ function qualifiedName(el: XmlElement): QName | string | undefined {
   const local = el.name.slice(colon + 1); // the whole name when there is no colon (-1)
   const decl = prefix === undefined ? 'xmlns' : `xmlns:${prefix}`;
   for (let e: XmlElement | undefined = el; e; e = e.parent) {
-    const value = attributeValue(e, decl);
+    const value = attr(e, decl)?.value;
     if (value !== undefined) {
       if (value === '') return prefix === undefined ? local : undefined;
       return KNOWN_URIS.has(value) ? { local, uri: value } : undefined;
     }
   }
   return prefix === undefined ? local : undefined;
-}
-
-function attributeValue(el: XmlElement, name: string): string | undefined {
-  for (const a of el.attributes) if (a.name === name) return a.value;
-  return undefined;
 }
 
 /** The namespaces of libvirt's domain schema extensions (data/libvirt-domain-schema.json `namespaces`). */
