@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Regenerates the dictionaries in data/ from Debian packages (bookworm, with bookworm-backports for the
 // newest kernel and libvirt built for it). Needs apt-get, dpkg-deb and the network; never run by `npm
-// test`, which reads the committed files. Usage: node scripts/gen-data.mjs [--keep] [name...], where a
+// test`, which reads the committed files. Usage: node scripts/gen-data.mjs [--keep] [--relayout] [name...], where a
 // name is kernel-params, kernel-modules, pci-drivers, libvirt-cpu-map or libvirt-domain-schema (default: all).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
@@ -34,7 +34,10 @@ const GENERATOR = 'scripts/gen-data.mjs';
  * JSON with one entry per line for the big maps, so a regeneration shows up in `git diff` as the
  * entries that changed; written to a temporary file and renamed into place.
  */
-function writeDictionary(name, object) {
+function writeDictionary(name, dictionary) {
+  // Tells the reader that the one-entry-per-line maps below are in key order, so a key no bisection
+  // finds is absent (src/data/lazy-record.ts); without it the reader searches every line.
+  const object = { ...dictionary, sortedMaps: true };
   const lines = [];
   const keys = Object.keys(object);
   // Non-ASCII characters as \u escapes: the same value, and a reader searching the bytes for a key's
@@ -49,7 +52,9 @@ function writeDictionary(name, object) {
     } else if (Array.isArray(value)) {
       lines.push(`${JSON.stringify(key)}:[`, ascii(value.map((v) => JSON.stringify(v)).join(',\n')), `]${comma}`);
     } else {
-      lines.push(`${JSON.stringify(key)}:{`, ascii(Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',\n')), `}${comma}`);
+      // In key order (code units of the key), so a reader can bisect the map (src/data/lazy-record.ts).
+      const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      lines.push(`${JSON.stringify(key)}:{`, ascii(entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',\n')), `}${comma}`);
     }
   }
   const path = join(dataDir, `${name}.json`);
@@ -57,6 +62,13 @@ function writeDictionary(name, object) {
   writeFileSync(tmp, `{\n${lines.join('\n')}\n}\n`);
   renameSync(tmp, path);
   console.log(`wrote data/${name}.json`);
+}
+
+// --relayout rewrites the named dictionaries from their committed files in the current layout: the same
+// data and origin, no download (for a change of layout only).
+if (args.includes('--relayout')) {
+  for (const name of wanted) writeDictionary(name, JSON.parse(readFileSync(join(dataDir, `${name}.json`), 'utf8')));
+  process.exit(0);
 }
 
 const work = mkdtempSync(join(tmpdir(), 'vfio-lint-gen-data-'));

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDictionary } from '../../src/data/parse.js';
-import { parseLineLayout } from '../../src/data/lazy-record.js';
+import { parseLineLayout, searchSorted } from '../../src/data/lazy-record.js';
 import { DictionaryError } from '../../src/data/load.js';
 
 const dataDir = join(import.meta.dirname, '..', '..', 'data');
@@ -27,6 +27,44 @@ describe('the dictionaries read lazily', () => {
 
   it('reads the big generated ones lazily (the layout is recognised)', () => {
     for (const f of ['kernel-modules.json', 'pci-drivers.json']) expect(parseLineLayout(readFileSync(join(dataDir, f)), f), f).toBeDefined();
+  });
+
+  it('finds every entry of the shipped maps by bisection: the generator writes them in key order', () => {
+    for (const [f, map] of [['kernel-modules.json', 'modules'], ['pci-drivers.json', 'byId'], ['pci-drivers.json', 'depends'], ['kernel-params.json', 'params']] as const) {
+      const bytes = readFileSync(join(dataDir, f));
+      const open = bytes.indexOf(`\n"${map}":{\n`) + `\n"${map}":{\n`.length;
+      const close = bytes.indexOf('\n}', open);
+      const entries = JSON.parse(bytes.toString('utf8')) as Record<string, Record<string, unknown>>;
+      expect(entries.sortedMaps, `${f} is marked as written in key order`).toBe(true);
+      const keys = Object.keys(entries[map]!);
+      expect(keys.length, f).toBeGreaterThan(400);
+      const missed = keys.filter((k) => {
+        const line = searchSorted(bytes, open, close, k);
+        return line === undefined || JSON.stringify(JSON.parse(line.replace(/,$/, ''))) !== JSON.stringify(entries[map]![k]);
+      });
+      expect(missed, `${f} ${map}`).toEqual([]);
+      for (const absent of ['', '0', 'zzzz', 'vfio_pci ', 'a'.repeat(300)]) expect(searchSorted(bytes, open, close, absent), absent).toBeUndefined();
+    }
+  });
+
+  it('bisects only a map the dictionary marks as in key order', () => {
+    const text = (marked: boolean) => generated({ h: 0, a: 1, c: 2 }, 100_000).replace('\n}\n', marked ? ',\n"sortedMaps":true\n}\n' : '\n}\n');
+    const plain = parseDictionary<{ map: Record<string, unknown> }>(text(false), 't', 'test');
+    expect([plain.map.h, plain.map.a, plain.map.c]).toEqual([0, 1, 2]);
+    // Marked but out of order: bisection trusts the mark (the shipped files are checked above).
+    const trusted = parseDictionary<{ map: Record<string, unknown> }>(text(true), 't', 'test');
+    expect(trusted.map.h).toBeUndefined();
+  });
+
+  it('bisects a small sorted map exactly, and leaves an unsorted one to the full search', () => {
+    const keys = ['a', 'b"q', 'c', 'd\\e', 'f', 'g', 'h'];
+    const body = keys.map((k, i) => `${JSON.stringify(k)}:${i}`).join(',\n');
+    for (const [i, k] of keys.entries()) expect(searchSorted(body, 0, body.length, k)).toBe(i === keys.length - 1 ? `${i}` : `${i},`);
+    expect(searchSorted(body, 0, body.length, 'bb')).toBeUndefined();
+    const unsorted = ['h', 'a', 'c'].map((k, i) => `${JSON.stringify(k)}:${i}`).join(',\n');
+    expect(searchSorted(unsorted, 0, unsorted.length, 'h')).toBeUndefined();
+    const lazy = parseDictionary<{ map: Record<string, unknown> }>(generated({ h: 0, a: 1, c: 2 }, 100_000), 't', 'test');
+    expect([lazy.map.h, lazy.map.a, lazy.map.c]).toEqual([0, 1, 2]);
   });
 
   it('answers lookups as a plain object would, keys in the same order', () => {
