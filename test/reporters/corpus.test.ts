@@ -11,7 +11,7 @@ import { applyInJs, applyWith, TOOLS } from './apply-patch.js';
 import { diag, report, result } from './fixture.js';
 import { validateSarif } from './sarif-validator.js';
 
-/** Line and column (1-based, UTF-16) of an offset, counted independently of vfile-location: CRLF, CR and LF end lines. */
+/** Line and column (1-based, UTF-16) of an offset, counted independently of LineIndex (src/core/source.ts): CRLF, CR and LF end lines. */
 function lineCol(text: string, offset: number): [number, number] {
   let line = 1;
   let lineStart = 0;
