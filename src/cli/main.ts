@@ -28,7 +28,7 @@ import { didYouMean } from '../config/suggest.js';
 import { UnknownFormatError } from '../reporters/formats.js';
 import { machineInputs, machineLabel, mergeReports } from '../config/machines.js';
 import { liveMachines } from './live.js';
-import { keepYoungGenerationSmall } from './young-generation.js';
+import { tuneHeap } from './heap-flags.js';
 import type { readLiveMachine } from '../live/read-machine.js';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -201,7 +201,7 @@ function collectRequested(args: CliArgs, io: CliIo, setup: RunSetup): CollectedR
 /** Lint what the command line asks for, machine by machine. */
 function lintRequested(args: CliArgs, io: CliIo, setup: RunSetup, options: LintOptions, readLive: typeof readLiveMachine | undefined): LintReport {
   const named = args.paths.length > 0 ? args.paths.length : (setup.config.machines ?? []).reduce((n, m) => n + (m.domains?.length ?? 0) + (m.files?.length ?? 0), 0);
-  keepYoungGenerationSmall(named);
+  tuneHeap(named);
   const run = collectRequested(args, io, setup);
   for (const g of run.groupings) io.stderr(`vfio-lint: ${g}\n`);
   for (const m of run.machines) for (const s of m.skipped) if (s.note) io.stderr(`vfio-lint: skipped ${relative(io.cwd, s.path) || s.path}: ${s.reason}\n`);
@@ -224,7 +224,7 @@ function lintRequested(args: CliArgs, io: CliIo, setup: RunSetup, options: LintO
     }
   }
   const machines = liveMachines(run, args, io, readLive);
-  keepYoungGenerationSmall(machines.reduce((n, m) => n + m.files.length, 0));
+  tuneHeap(machines.reduce((n, m) => n + m.files.length, 0));
   const reports = machines.map((m, i) => ({ label: m.name ?? `#${i + 1}`, report: lintCollected(m.files, m.unusable, setup, { ...options, ...(args.stdin ? { texts } : {}), ...(m.live ? { live: m.live } : {}) }) }));
   return mergeReports(reports);
 }

@@ -113,9 +113,10 @@ describe('start-up: the CLI bundle and its V8 code cache', () => {
     }
   });
 
-  // src/cli/young-generation.ts: a run of 200 files or more keeps V8's semi-spaces small (peak RSS);
-  // a smaller one never loads node:v8 (25 modules at start-up).
-  it('a run of many files sets the V8 flag that keeps the young generation small, before it collects them; a small run does not', () => {
+  // src/cli/heap-flags.ts: a run of 200 files or more keeps V8's semi-spaces small (peak RSS), one of
+  // 5,000 or more also lets the old generation grow by half at most; a smaller one never loads node:v8
+  // (25 modules at start-up).
+  it('a run of many files sets the V8 flags that keep the heap small, before it collects them; a small run does not', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vfio-young-'));
     try {
       const flags = join(dir, 'flags.txt');
@@ -134,6 +135,13 @@ describe('start-up: the CLI bundle and its V8 code cache', () => {
       expect(lint(names)).toEqual(['--semi-space-growth-factor=1']); // named: set before collecting
       expect(lint(['vms'])).toEqual(['--semi-space-growth-factor=1']); // a walked folder: set once its files are known
       expect(lint(names.slice(0, 199))).toEqual([]);
+      // 5,000 files: the same 200 domains and 4,800 sysctl files (cheaper to lint), named and walked.
+      const etc = join(dir, 'etc', 'sysctl.d');
+      mkdirSync(etc, { recursive: true });
+      for (let i = 0; i < 4800; i++) writeFileSync(join(etc, `${i}.conf`), 'vm.swappiness = 10\n');
+      const both = ['--semi-space-growth-factor=1 --heap-growing-percent=50'];
+      expect(lint([...names, ...readdirSync(etc).map((f) => join('etc', 'sysctl.d', f))])).toEqual(both);
+      expect(lint(['vms', 'etc'])).toEqual(both);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
