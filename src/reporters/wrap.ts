@@ -8,19 +8,29 @@ import { displayWidth } from './text.js';
 export function wrapWords(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
+  // The line's width so far: each word is measured once, not the line again for every word added.
+  let lineWidth = 0;
   for (let word of text.split(' ')) {
-    while (displayWidth(word) > width) {
+    let wordWidth = displayWidth(word);
+    while (wordWidth > width) {
       if (line !== '') lines.push(line);
       line = '';
+      lineWidth = 0;
       const cut = cutAt(word, width);
       lines.push(word.slice(0, cut));
       word = word.slice(cut);
+      wordWidth = displayWidth(word);
     }
-    if (line === '') line = word;
-    else if (displayWidth(line) + 1 + displayWidth(word) <= width) line += ` ${word}`;
-    else {
+    if (line === '') {
+      line = word;
+      lineWidth = wordWidth;
+    } else if (lineWidth + 1 + wordWidth <= width) {
+      line += ` ${word}`;
+      lineWidth += 1 + wordWidth;
+    } else {
       lines.push(line);
       line = word;
+      lineWidth = wordWidth;
     }
   }
   if (line !== '' || lines.length === 0) lines.push(line);
