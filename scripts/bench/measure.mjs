@@ -32,10 +32,6 @@ export function terminalCommand(label, args, options = {}) {
   return { label, file: 'script', args: ['-qec', line, '/dev/null'], node: true, ...options };
 }
 
-export function plainCommand(label, file, args, options = {}) {
-  return { label, file, args, node: false, ...options };
-}
-
 /**
  * A command that is not Node, with its CPU time: run by bash, whose `times` prints the children's
  * user and system time after it (a few ms of bash start-up go into the wall time only).
