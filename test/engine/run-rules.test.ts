@@ -92,6 +92,34 @@ describe('a rule without its inputs is skipped', () => {
     expect((await skipped(['live'])).skipped).toEqual([{ ruleId: 'needs', reason: `needs ${HOST}`, liveOnly: true }]);
   });
 
+  it('one rule, linted again and again on machines with different inputs, is judged for each (and each report has its own skip entries)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vfio-lint-skip-'));
+    try {
+      for (const m of ['a', 'b']) writeFileSync(join(dir, `${m}.xml`), DOMAIN(m));
+      writeFileSync(join(dir, 'vfio.conf'), 'options vfio-pci ids=10de:2684\n');
+      let runs = 0;
+      const rule = defineRule({
+        meta: { id: 'needs-both', description: 'd', category: 'correctness', severity: 'warning', scope: 'domain', requires: ['domain', 'modprobe'], messages: { m: 'ran' } },
+        check() {
+          runs++;
+        },
+      });
+      const lintOf = (files: string[]) => lintFiles(files.map((f) => join(dir, f)), { config: { machines: [{ name: 'm', files }] }, cwd: dir, customRules: [rule] });
+      const ids = (r: Awaited<ReturnType<typeof lintOf>>) => r.skippedRules.filter((s) => s.ruleId === 'needs-both');
+      const alone = await lintOf(['a.xml']);
+      expect(ids(alone)).toEqual([{ ruleId: 'needs-both', reason: 'needs modprobe configuration (/etc/modprobe.d)' }]);
+      ids(alone)[0]!.reason = 'changed by the caller';
+      expect(ids(await lintOf(['a.xml', 'b.xml', 'vfio.conf']))).toEqual([]);
+      expect(runs).toBe(2);
+      expect(ids(await lintOf(['b.xml']))).toEqual([{ ruleId: 'needs-both', reason: 'needs modprobe configuration (/etc/modprobe.d)' }]);
+      // No domain at all: the same rule now also lacks its domain.
+      expect(ids(await lintOf(['vfio.conf']))).toEqual([{ ruleId: 'needs-both', reason: 'needs a libvirt domain XML' }]);
+      expect(runs).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a rule that needs more than the running host is not live-only', async () => {
     expect((await skipped(['live', 'modprobe'])).skipped).toEqual([{ ruleId: 'needs', reason: `needs ${HOST} and modprobe configuration (/etc/modprobe.d)` }]);
     expect((await skipped(['initramfs-image'])).skipped).toEqual([{ ruleId: 'needs', reason: `needs ${IMAGE}` }]);
