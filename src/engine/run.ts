@@ -163,7 +163,11 @@ export function startMachineLint(machine: Machine, rules: readonly ResolvedRule[
         if (!isDomainRule(rule)) runCheck(resolved, reporter(resolved), undefined);
       }
       // In the rules' order, as they ran.
-      const failures = rules.flatMap((r) => failed.get(r.rule) ?? []);
+      const failures: RuleFailure[] = [];
+      for (const r of rules) {
+        const failure = failed.get(r.rule);
+        if (failure) failures.push(failure);
+      }
       suppress(files, diagnostics, rules, skipped, options);
       return { diagnostics, skipped, failures };
     },
