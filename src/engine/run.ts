@@ -121,8 +121,8 @@ export function startMachineLint(machine: Machine, rules: readonly ResolvedRule[
     }
   };
   // A domain rule runs on a domain, so a domain is there; what else it needs is known from the host files.
-  const atStart = inputsOf(machine);
-  const domainRules = rules.filter((r) => isDomainRule(r.rule) && verdictFor(r.rule, atStart, machine).runsOnDomains).map((r) => ({ resolved: r, report: reporter(r) }));
+  const withDomains = inputsOf(machine) | bit('domain');
+  const domainRules = rules.filter((r) => isDomainRule(r.rule) && !skipFor(r.rule, withDomains)).map((r) => ({ resolved: r, report: reporter(r) }));
 
   return {
     addFile(f) {
@@ -155,7 +155,7 @@ export function startMachineLint(machine: Machine, rules: readonly ResolvedRule[
       const inputs = inputsOf(machine);
       for (const resolved of rules) {
         const { rule } = resolved;
-        const skip = verdictFor(rule, inputs, machine).skipped;
+        const skip = skipFor(rule, inputs);
         if (skip) {
           skipped.push({ ...skip });
           continue;
@@ -209,53 +209,37 @@ function mustBeSync(returned: unknown): void {
 
 /** The requirements a machine does not meet; undefined, with nothing allocated, when it meets them all. */
 const INPUT_KINDS = Object.keys(INPUT_NAMES) as InputKind[];
+const bit = (kind: InputKind): number => 1 << INPUT_KINDS.indexOf(kind);
 
 /** Which kinds of input the machine has: bit i for INPUT_KINDS[i]. */
 function inputsOf(machine: Machine): number {
   let bits = 0;
-  for (let i = 0; i < INPUT_KINDS.length; i++) if (machine.has(INPUT_KINDS[i]!)) bits |= 1 << i;
+  for (const kind of INPUT_KINDS) if (machine.has(kind)) bits |= bit(kind);
   return bits;
 }
 
-/** Whether a rule runs on a machine with some set of inputs, or why it is skipped. */
-interface Verdict {
-  /** For a domain rule: whether it runs on each domain (what it needs besides a domain is there). */
-  runsOnDomains: boolean;
-  /** Set when the rule does not run at all. */
-  skipped: SkippedRule | undefined;
+// Worked out once per rule and set of inputs (null: the rule runs): the language server and the library
+// lint one domain at a time, and building each skipped rule's reason anew was about a fifth of what a
+// lone domain's lint allocated (issue 21).
+const skips = new WeakMap<Rule, Map<number, SkippedRule | null>>();
+
+/** Why a rule does not run on a machine with these inputs (inputsOf), or null when it runs. */
+function skipFor(rule: Rule, inputs: number): SkippedRule | null {
+  let byInputs = skips.get(rule);
+  if (!byInputs) skips.set(rule, (byInputs = new Map()));
+  let skip = byInputs.get(inputs);
+  if (skip === undefined) byInputs.set(inputs, (skip = judge(rule.meta, inputs)));
+  return skip;
 }
 
-// Worked out once per rule and set of inputs: the language server and the library lint one domain at a
-// time, and building each skipped rule's reason anew was about a fifth of what a lone domain's lint
-// allocated (issue 21).
-const verdicts = new WeakMap<Rule, Map<number, Verdict>>();
-
-/** The verdict for a rule on this machine, whose inputs are `inputs` (inputsOf). */
-function verdictFor(rule: Rule, inputs: number, machine: Machine): Verdict {
-  let byInputs = verdicts.get(rule);
-  if (!byInputs) verdicts.set(rule, (byInputs = new Map()));
-  let verdict = byInputs.get(inputs);
-  if (!verdict) byInputs.set(inputs, (verdict = judge(rule, machine)));
-  return verdict;
-}
-
-function judge(rule: Rule, machine: Machine): Verdict {
-  const runsOnDomains = !missingInputs(rule.meta.requires.filter((q) => q !== 'domain'), machine);
-  const missing = missingInputs(rule.meta.requires, machine);
-  if (!missing) return { runsOnDomains, skipped: undefined };
+function judge(meta: Rule['meta'], inputs: number): SkippedRule | null {
+  const has = (kind: InputKind) => (inputs & bit(kind)) !== 0;
+  const missing = meta.requires.filter((r) => !(typeof r === 'string' ? has(r) : r.anyOf.some(has)));
+  if (missing.length === 0) return null;
   // Without the running host, the parts of it a rule needs are missing too: the host is named once.
   const said = missing.includes('live') ? missing.filter((r) => r !== 'initramfs-image') : missing;
   const liveOnly = said.every((r) => r === 'live');
-  return { runsOnDomains, skipped: { ruleId: rule.meta.id, reason: `needs ${said.map(describeRequirement).join(' and ')}`, ...(liveOnly ? { liveOnly } : {}) } };
-}
-
-function missingInputs(requires: readonly Requirement[], machine: Machine): Requirement[] | undefined {
-  let missing: Requirement[] | undefined;
-  for (const r of requires) {
-    const met = typeof r === 'string' ? machine.has(r) : r.anyOf.some((k) => machine.has(k));
-    if (!met) (missing ??= []).push(r);
-  }
-  return missing;
+  return { ruleId: meta.id, reason: `needs ${said.map(describeRequirement).join(' and ')}`, ...(liveOnly ? { liveOnly } : {}) };
 }
 
 function describeRequirement(r: Requirement): string {

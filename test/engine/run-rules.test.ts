@@ -120,6 +120,36 @@ describe('a rule without its inputs is skipped', () => {
     }
   });
 
+  it('a rule\'s requirements are read once per set of inputs, not at every lint', async () => {
+    let reads = 0;
+    const requires: Requirement[] = ['domain', { anyOf: ['modprobe', 'cmdline'] }];
+    const rule: Rule = {
+      meta: {
+        id: 'counted',
+        description: 'd',
+        category: 'correctness',
+        severity: 'warning',
+        scope: 'domain',
+        get requires() {
+          reads++;
+          return requires;
+        },
+        messages: { m: 'ran' },
+      },
+      check() {},
+    };
+    const lint = (filePath: string, text: string) => lintText(text, { filePath, config: false, cwd: '/', customRules: [rule] });
+    for (let i = 0; i < 3; i++) expect((await lint('/vm/vm.xml', DOMAIN('vm'))).skippedRules.filter((s) => s.ruleId === 'counted')).toEqual([{ ruleId: 'counted', reason: 'needs modprobe configuration (/etc/modprobe.d) or a kernel command line source (/etc/default/grub, /etc/kernel/cmdline, a loader entry or /proc/cmdline)' }]);
+    const once = reads;
+    expect(once).toBeGreaterThan(0);
+    for (let i = 0; i < 3; i++) await lint('/vm/vm.xml', DOMAIN('vm'));
+    expect(reads).toBe(once);
+    // Other inputs (a modprobe file alone): judged for them twice, once as the domains would see them
+    // (the rule runs) and once for the machine as it is (no domain), and never again.
+    for (let i = 0; i < 3; i++) expect((await lint('/etc/modprobe.d/vfio.conf', 'options vfio-pci ids=10de:2684\n')).skippedRules.filter((s) => s.ruleId === 'counted')).toEqual([{ ruleId: 'counted', reason: 'needs a libvirt domain XML' }]);
+    expect(reads).toBe(once + 2);
+  });
+
   it('a rule that needs more than the running host is not live-only', async () => {
     expect((await skipped(['live', 'modprobe'])).skipped).toEqual([{ ruleId: 'needs', reason: `needs ${HOST} and modprobe configuration (/etc/modprobe.d)` }]);
     expect((await skipped(['initramfs-image'])).skipped).toEqual([{ ruleId: 'needs', reason: `needs ${IMAGE}` }]);
