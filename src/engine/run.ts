@@ -207,7 +207,6 @@ function mustBeSync(returned: unknown): void {
   throw new Error('check returned a promise: rules run synchronously, so an async check cannot report (remove `async`)');
 }
 
-/** The requirements a machine does not meet; undefined, with nothing allocated, when it meets them all. */
 const INPUT_KINDS = Object.keys(INPUT_NAMES) as InputKind[];
 const bit = (kind: InputKind): number => 1 << INPUT_KINDS.indexOf(kind);
 
