@@ -2,7 +2,7 @@ import type { Diagnostic } from '../engine/diagnostic.js';
 import type { LintReport } from '../engine/result.js';
 import type { Severity } from '../engine/rule.js';
 import { displayPath } from './paths.js';
-import { displayWidth, oneLine, padEndDisplay, paint, type Paint } from './text.js';
+import { displayWidth, oneLine, paint, type Paint } from './text.js';
 import { reportText, type ReporterOptions } from './types.js';
 import { wrapWords } from './wrap.js';
 
@@ -75,17 +75,15 @@ function plural(n: number, word: string): string {
 }
 
 function table(messages: readonly Diagnostic[], cwd: string, p: Paint, width: number | undefined): string {
-  const rows = messages.map((m) => ({
-    m,
-    line: String(m.line ?? 0),
-    column: String(m.column ?? 0),
+  const rows = messages.map((m) => {
     // As ESLint: a sentence's final full stop is noise in a table.
-    text: oneLine(m.reason).replace(/([^ ])\.$/u, '$1'),
-  }));
+    const text = oneLine(m.reason).replace(/([^ ])\.$/u, '$1');
+    return { m, line: String(m.line ?? 0), column: String(m.column ?? 0), text, textWidth: displayWidth(text) };
+  });
   const lineW = widest(rows, (r) => r.line.length);
   const colW = widest(rows, (r) => r.column.length);
   const sevW = widest(rows, (r) => r.m.severity.length);
-  let textW = widest(rows, (r) => displayWidth(r.text));
+  let textW = widest(rows, (r) => r.textWidth);
   // On a terminal of known width, long messages wrap inside their column so the rule ids stay in
   // theirs (unless that leaves the message too narrow a column to read).
   const indent = 2 + lineW + 1 + colW + 2 + sevW + 2;
@@ -97,8 +95,10 @@ function table(messages: readonly Diagnostic[], cwd: string, p: Paint, width: nu
     const pos = p.dim(`${r.line.padStart(lineW)}:${r.column.padEnd(colW)}`);
     const sev = severityLabel(r.m.severity, p) + ' '.repeat(sevW - r.m.severity.length);
     const rule = r.m.ruleId ? p.dim(r.m.ruleId) : '';
-    const [first, ...more] = displayWidth(r.text) > textW ? wrapWords(r.text, textW) : [r.text];
-    lines.push(`  ${pos}  ${sev}  ${padEndDisplay(first!, textW)}  ${rule}`.trimEnd());
+    const [first, ...more] = r.textWidth > textW ? wrapWords(r.text, textW) : [r.text];
+    // An unwrapped message is padded by its known width; a wrapped one's first line is measured.
+    const pad = textW - (more.length === 0 ? r.textWidth : displayWidth(first!));
+    lines.push(`  ${pos}  ${sev}  ${first!}${' '.repeat(Math.max(0, pad))}  ${rule}`.trimEnd());
     for (const l of more) lines.push(`${' '.repeat(indent)}${l}`);
     for (const rel of r.m.related ?? []) {
       const where = rel.line > 0 ? `${displayPath(rel.path, cwd)}:${rel.line}:${rel.column}` : displayPath(rel.path, cwd);

@@ -75,11 +75,6 @@ export function displayWidth(s: string): number {
   return w;
 }
 
-export function padEndDisplay(s: string, width: number): string {
-  const w = displayWidth(s);
-  return w >= width ? s : s + ' '.repeat(width - w);
-}
-
 /**
  * Make text from files safe for one terminal line: line breaks and tabs become
  * spaces, other control characters (ESC could recolour or retitle a terminal)

@@ -84,6 +84,26 @@ describe('stylish', () => {
     expect(out[3]).toBe('  1:2  warning  abcdefghij  r2');
   });
 
+  it('on a terminal of known width, wraps long messages inside their column and keeps the rule ids in theirs', () => {
+    const src = sourceFile(GRUB_PATH, GRUB_TEXT);
+    const long = 'the quick brown fox jumps over the lazy dog and then some more words follow';
+    const a = diag(src, { ruleId: 'r1', severity: 'warning', message: long, range: { start: 0, end: 1 } });
+    const b = diag(src, { ruleId: 'r2', severity: 'warning', message: '値が不正な値です 値が不正な値です 値が不正な値です', range: { start: 1, end: 2 } });
+    const c = diag(src, { ruleId: 'r3', severity: 'warning', message: 'short', range: { start: 2, end: 3 } });
+    // indent 2 + 1 + 1 + 1 + 2 + 7 + 2 = 16; rule ids 2 wide: 60 - 16 - 2 - 2 leaves 40 columns
+    // (a line of 39 and one of 34 padded to them; the CJK line: 8 + 1 + 8 characters, 34 columns).
+    const out = format(report([result(src, GRUB_PATH, 'grub', [a, b, c])]), { ...opts, width: 60 }).split('\n');
+    expect(out.slice(2, 9)).toEqual([
+      '  1:1  warning  the quick brown fox jumps over the lazy   r1',
+      '                dog and then some more words follow',
+      '  1:2  warning  値が不正な値です 値が不正な値です         r2',
+      '                値が不正な値です',
+      '  1:3  warning  short                                     r3',
+      '',
+      '\u2716 3 problems (0 errors, 3 warnings)',
+    ]);
+  });
+
   it('keeps control characters from files out of the terminal', () => {
     const src = sourceFile(GRUB_PATH, GRUB_TEXT);
     const evil = diag(src, { ruleId: 'r', severity: 'error', message: 'value "\u001b]0;pwned\u0007"\nnext', range: { start: 0, end: 1 } });
