@@ -110,6 +110,11 @@ function computePins(view: PinSource): DomainPins {
   };
 }
 
+/** The host CPUs a thread's own pin element gives it; undefined when no pin element of its own decides it. */
+export function ownPin(t: ThreadPin): CpuSet | undefined {
+  return t.from === 'pin' && t.placement.kind === 'set' ? t.placement.set : undefined;
+}
+
 /** A placement as a concrete set: `all` becomes the host's CPUs when known, else undefined. */
 export function resolvePlacement(p: Placement, hostCpus: CpuSet | undefined): CpuSet | undefined {
   return p.kind === 'set' ? p.set : hostCpus;

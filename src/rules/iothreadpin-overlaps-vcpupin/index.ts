@@ -1,7 +1,7 @@
 import { defineRule } from '../../engine/rule.js';
 import type { Suggestion } from '../../engine/fix.js';
 import { CpuSet } from '../../core/cpuset.js';
-import { domainPins } from '../../domain/pins.js';
+import { domainPins, ownPin } from '../../domain/pins.js';
 import { usedIothreads } from '../../domain/iothreads.js';
 import { firstChild } from '../../parsers/xml/index.js';
 import { insertLastChild, quoteOf, setAttribute } from '../../edit/xml.js';
@@ -38,12 +38,13 @@ export const rule = defineRule({
     const vcpusOn = new Map<number, number[]>();
     let vcpuCpus = CpuSet.of();
     for (const v of pins.vcpus) {
-      if (v.from !== 'pin' || v.placement.kind !== 'set') continue;
-      vcpuCpus = vcpuCpus.union(v.placement.set);
-      for (const c of v.placement.set.toArray()) vcpusOn.set(c, [...(vcpusOn.get(c) ?? []), v.id]);
+      const own = ownPin(v);
+      if (!own) continue;
+      vcpuCpus = vcpuCpus.union(own);
+      for (const c of own.toArray()) vcpusOn.set(c, [...(vcpusOn.get(c) ?? []), v.id]);
     }
     if (vcpuCpus.isEmpty()) return;
-    const target = housekeeping(pins.emulator.from === 'pin' && pins.emulator.placement.kind === 'set' ? pins.emulator.placement.set : undefined, vcpuCpus);
+    const target = housekeeping(ownPin(pins.emulator), vcpuCpus);
 
     // Only IOThreads a device runs on have work that can take a vCPU's CPU.
     const used = usedIothreads(d.view);

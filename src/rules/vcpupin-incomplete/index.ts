@@ -1,7 +1,7 @@
 import { defineRule } from '../../engine/rule.js';
 import type { Suggestion } from '../../engine/fix.js';
 import { CpuSet } from '../../core/cpuset.js';
-import { domainPins, type DomainPins, type Placement, type ThreadPin } from '../../domain/pins.js';
+import { domainPins, ownPin, type DomainPins } from '../../domain/pins.js';
 import { onlineVcpus } from '../../domain/vcpus.js';
 import { hostTopology } from '../../host/topology.js';
 import type { CapabilitiesView } from '../../host/capabilities.js';
@@ -71,11 +71,6 @@ export const rule = defineRule({
     });
   },
 });
-
-/** The host CPUs a thread's own pin element gives it, else undefined (a pin always has a set: domain/pins.ts). */
-function ownPin(t: ThreadPin): CpuSet | undefined {
-  return t.from === 'pin' ? (t.placement as Extract<Placement, { kind: 'set' }>).set : undefined;
-}
 
 /**
  * With capabilities XML: pin each unpinned vCPU, in order, to a host CPU no other thread of the domain is
