@@ -1,3 +1,5 @@
+import { firstAbove } from './sorted.js';
+
 export type Decoded =
   | { ok: true; text: string; encoding: 'utf-8' | 'utf-16le' | 'utf-16be'; bom: boolean }
   | { ok: false; message: string; byteOffset: number };
@@ -94,15 +96,9 @@ export class LineIndex {
   point(offset: number): Point {
     const clamped = Math.max(0, Math.min(offset, this.#text.length));
     const ends = (this.#ends ??= lineEnds(this.#text));
-    // The first line that ends after the offset.
-    let lo = 0;
-    let hi = ends.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (ends[mid]! > clamped) hi = mid;
-      else lo = mid + 1;
-    }
-    return { line: lo + 1, column: clamped - (lo > 0 ? ends[lo - 1]! : 0) + 1, offset: clamped };
+    // The first line that ends after the offset (the last line ends after the text).
+    const line = firstAbove(ends, clamped);
+    return { line: line + 1, column: clamped - (line > 0 ? ends[line - 1]! : 0) + 1, offset: clamped };
   }
   /** The offset of a line and column; undefined when the text has no such line, or the line no such column. */
   offset(line: number, column: number): number | undefined {

@@ -1,5 +1,6 @@
 import { parseXml, type XmlDocument, type XmlElement } from '../parsers/xml/index.js';
 import type { CommentContext } from '../core/comments.js';
+import { firstAbove } from '../core/sorted.js';
 import { defineFileKind } from './define.js';
 import type { ParseOutput, Sniff } from './types.js';
 
@@ -75,16 +76,8 @@ function xmlComments(doc: XmlDocument, text: string): CommentContext[] {
   // the walk enter an element it did not need to.)
   const marks: number[] = [];
   for (let at = text.indexOf('<!--'); at >= 0; at = text.indexOf('<!--', at + 4)) marks.push(at);
-  const holdsComment = (el: XmlElement): boolean => {
-    let lo = 0;
-    let hi = marks.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (marks[mid]! < el.startTagEnd) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < marks.length && marks[lo]! < el.endTagStart;
-  };
+  // The first `<!--` at or after the start tag's end, and whether it comes before the end tag.
+  const holdsComment = (el: XmlElement): boolean => (marks[firstAbove(marks, el.startTagEnd - 1)] ?? Infinity) < el.endTagStart;
   // One backward pass per sibling list, carrying the nearest following element: linear in the siblings.
   const visit = (siblings: XmlDocument['children'], parent: XmlElement | undefined) => {
     let next: XmlElement | undefined;
