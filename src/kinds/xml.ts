@@ -43,7 +43,7 @@ function parseAs(root: 'domain' | 'capabilities', text: string): ParseOutput<{ k
   if (xml.root && !problems.some((p) => p.severity === 'fatal') && xml.root.name !== root) {
     problems.push({ start: xml.root.start, end: xml.root.startTagEnd, severity: 'fatal', code: 'xml-wrong-root', message: `the root element is <${xml.root.name}>, expected <${root}> for a ${root === 'domain' ? 'libvirt domain' : 'capabilities'} file` });
   }
-  return { ast: { kind: 'xml' as const, xml }, problems, comments: text.includes('<!--') ? xmlComments(xml, text) : [] };
+  return { ast: { kind: 'xml' as const, xml }, problems, comments: xmlComments(xml, text) };
 }
 
 export const domainKind = defineFileKind({
@@ -71,11 +71,12 @@ export const capabilitiesKind = defineFileKind({
 /** XML comments with what suppression directives need: the next sibling element and the enclosing element. */
 function xmlComments(doc: XmlDocument, text: string): CommentContext[] {
   const out: CommentContext[] = [];
-  // Only elements with a `<!--` inside are walked: an editor re-parses a large domain at each keystroke,
-  // and its comments are usually in a few places or outside the root. (A `<!--` in CDATA only makes
-  // the walk enter an element it did not need to.)
+  // Only elements with a `<!--` inside are walked (nothing, in a text without one): an editor re-parses
+  // a large domain at each keystroke, and its comments are usually in a few places or outside the root.
+  // (A `<!--` in CDATA only makes the walk enter an element it did not need to.)
   const marks: number[] = [];
   for (let at = text.indexOf('<!--'); at >= 0; at = text.indexOf('<!--', at + 4)) marks.push(at);
+  if (marks.length === 0) return out;
   // The first `<!--` at or after the start tag's end, and whether it comes before the end tag.
   const holdsComment = (el: XmlElement): boolean => (marks[firstAbove(marks, el.startTagEnd - 1)] ?? Infinity) < el.endTagStart;
   // One backward pass per sibling list, carrying the nearest following element: linear in the siblings.
