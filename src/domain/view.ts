@@ -234,22 +234,22 @@ export function usesVfio(view: DomainView): boolean {
 }
 
 function hostdevOf(el: XmlElement): Hostdev {
-  const address = firstChild(el, 'source') && firstChild(firstChild(el, 'source')!, 'address');
+  const source = firstChild(el, 'source');
+  const address = source && firstChild(source, 'address');
   let pciAddress: string | undefined;
   let pciFunction: number | undefined;
   if (address) {
+    // libvirt zeroes the address and reads each attribute given (virPCIDeviceAddressParseXML): a missing
+    // one is 0. With none of domain, bus and slot the address is empty: no device is named.
     const num = (n: string) => {
       const v = attr(address, n)?.value;
-      return v === undefined ? undefined : addressNumber(v);
+      return v === undefined ? 0 : addressNumber(v);
     };
+    const given = ['domain', 'bus', 'slot'].some((n) => attr(address, n) !== undefined);
     const [d, b, s, f] = [num('domain'), num('bus'), num('slot'), num('function')];
-    // libvirt zeroes the address and reads each attribute given (virPCIDeviceAddressParseXML): a missing
-    // bus or slot is 0. With none of domain, bus and slot the address is empty: no device is named.
-    const given = d !== undefined || b !== undefined || s !== undefined;
-    if (given && [d ?? 0, b ?? 0, s ?? 0, f ?? 0].every(Number.isFinite)) {
-      const [dd, bb, ss, ff] = [d ?? 0, b ?? 0, s ?? 0, f ?? 0];
-      pciAddress = `${hex(dd, 4)}:${hex(bb, 2)}:${hex(ss, 2)}.${ff.toString(16)}`;
-      pciFunction = ff;
+    if (given && [d, b, s, f].every(Number.isFinite)) {
+      pciAddress = `${hex(d, 4)}:${hex(b, 2)}:${hex(s, 2)}.${f.toString(16)}`;
+      pciFunction = f;
     }
   }
   return { element: el, mode: attr(el, 'mode')?.value, type: attr(el, 'type')?.value, pciAddress, pciFunction };
