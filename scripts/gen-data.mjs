@@ -40,8 +40,7 @@ function writeDictionary(name, dictionary) {
   const object = { ...dictionary, sortedMaps: true };
   const lines = [];
   const keys = Object.keys(object);
-  // Non-ASCII characters as \u escapes: the same value, and a reader searching the bytes for a key's
-  // line (src/data/lazy-record.ts) can spell the key one way.
+  // Non-ASCII characters as \u escapes: the same value, in a file that is plain ASCII.
   const ascii = (json) => json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   for (const [i, key] of keys.entries()) {
     const value = object[key];

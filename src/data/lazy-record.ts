@@ -7,13 +7,15 @@
 //   "8250":{"kind":"y",...},
 //   ...
 //   "zswap":{...}
-//   }
+//   },
+//   "sortedMaps":true
 //   }
 //
 // A lint asks the 657 KB module dictionary about ten names; parsing it whole cost a cold CLI run
 // about 25 ms of CPU (and the 219 KB PCI table another 15), more than the rest of the lint. In this
-// layout a map becomes an object whose entries are found by searching for their line and parsed when
-// first read. Anything else (a hand-kept, indented file; a damaged one) is parsed whole, as before.
+// layout a map, written in key order, becomes an object whose entries are found by bisecting its lines
+// and parsed when first read. Anything else (a hand-kept or indented file, one without the "sortedMaps"
+// mark, a damaged one) is parsed whole.
 import { DictionaryError } from './dictionary-error.js';
 
 /** The dictionary's text: a string, or the file's bytes (a Node Buffer: searching it makes no string of the whole file). */
@@ -33,19 +35,13 @@ const slice = (text: DictionaryText, start: number, end: number): string => (typ
 export function parseLineLayout(text: DictionaryText, where: string): Record<string, unknown> | undefined {
   if (slice(text, 0, 2) !== '{\n') return undefined;
   const out: Record<string, unknown> = {};
-  // Set from the dictionary's own "sortedMaps" member once every member is read (it may come last).
-  let sorted = false;
-  const inKeyOrder = (): boolean => sorted;
   let p = 2;
   for (;;) {
     const nl = text.indexOf('\n', p);
     if (nl < 0) return undefined;
     const line = slice(text, p, nl);
-    if (line === '}') {
-      if (slice(text, nl + 1, text.length).trim() !== '') return undefined;
-      sorted = out.sortedMaps === true;
-      return out;
-    }
+    // Only a dictionary that says its maps are in key order is read lazily: its lookups bisect.
+    if (line === '}') return slice(text, nl + 1, text.length).trim() === '' && out.sortedMaps === true ? out : undefined;
     const m = /^"([\w$-]+)":(.*)$/.exec(line);
     if (!m) return undefined;
     const [, key, rest] = m as unknown as [string, string, string];
@@ -55,7 +51,7 @@ export function parseLineLayout(text: DictionaryText, where: string): Record<str
       if (close < 0) return undefined;
       const after = slice(text, close + 2, close + 4);
       if (!after.startsWith('\n') && after !== ',\n') return undefined;
-      out[key] = rest === '{' ? lazyRecord(text, nl + 1, close, where, inKeyOrder) : parseValue(`[${slice(text, nl + 1, close)}]`, where, key);
+      out[key] = rest === '{' ? lazyRecord(text, nl + 1, close, where) : parseValue(`[${slice(text, nl + 1, close)}]`, where, key);
       p = close + 2 + (after.startsWith(',') ? 2 : 1);
     } else {
       out[key] = parseValue(rest.endsWith(',') ? rest.slice(0, -1) : rest, where, key);
@@ -71,11 +67,6 @@ function parseValue(json: string, where: string, what: string): unknown {
     throw new DictionaryError(`${where}: cannot read the dictionary (at "${what}": ${(err as Error).message.split('\n')[0]})`);
   }
 }
-
-const utf8Length = (s: string): number => (/[^\0-\x7f]/.test(s) ? new TextEncoder().encode(s).length : s.length);
-
-/** The generator's spelling of a key: JSON, with non-ASCII characters escaped (scripts/gen-data.mjs). */
-const asciiJson = (key: string): string => JSON.stringify(key).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** A line's key: the JSON string it starts with (undefined for a line that does not start with one). */
 function keyOf(line: string): { key: string; valueAt: number } | undefined {
@@ -97,11 +88,11 @@ function keyOf(line: string): { key: string; valueAt: number } | undefined {
 
 /**
  * The value text of key's entry line, found by bisecting text[start, end) on the line keys; undefined
- * when the key has no line. Only for a map whose lines are in key order (code units of the decoded
- * key), which the generator writes and marks with "sortedMaps" (scripts/gen-data.mjs): a key is found
- * or known absent in about log2(entries) probes. A full search of the 657 KB module map costs about
- * 0.1 ms, and a cold lint asks for a dozen names no dictionary has (out-of-tree modules, module
- * parameters looked up as kernel parameters), each of which searched every line.
+ * when the key has no line. The lines are in key order (code units of the decoded key), which the
+ * generator writes and marks with "sortedMaps" (scripts/gen-data.mjs): a key is found or known absent
+ * in about log2(entries) probes. A search through the 657 KB module map costs about 0.1 ms, and a cold
+ * lint asks for a dozen names no dictionary has (out-of-tree modules, module parameters looked up as
+ * kernel parameters).
  */
 export function searchSorted(text: DictionaryText, start: number, end: number, key: string): string | undefined {
   let lo = start;
@@ -126,25 +117,11 @@ export function searchSorted(text: DictionaryText, start: number, end: number, k
   return undefined;
 }
 
-/** The value text of key's entry line, searched for through the whole map; undefined when no line has it. */
-function searchAll(text: DictionaryText, start: number, end: number, key: string): string | undefined {
-  for (const spelled of new Set([asciiJson(key), JSON.stringify(key)])) {
-    const needle = `\n${spelled}:`;
-    const at = text.indexOf(needle, start - 1);
-    if (at < 0 || at >= end) continue;
-    const from = at + (typeof text === 'string' ? needle.length : utf8Length(needle));
-    let to = text.indexOf('\n', from);
-    if (to < 0 || to > end) to = end;
-    return slice(text, from, to);
-  }
-  return undefined;
-}
-
 /**
  * The map whose entry lines are text[start, end) as an object: reading a key searches for its line and
  * parses that line once; listing the keys (Object.keys, entries, spread) parses the whole map once.
  */
-function lazyRecord(text: DictionaryText, start: number, end: number, where: string, inKeyOrder: () => boolean): Record<string, unknown> {
+function lazyRecord(text: DictionaryText, start: number, end: number, where: string): Record<string, unknown> {
   const found = new Map<string, { value: unknown } | undefined>();
   let whole: Record<string, unknown> | undefined;
   const materialise = (): Record<string, unknown> => {
@@ -154,7 +131,7 @@ function lazyRecord(text: DictionaryText, start: number, end: number, where: str
   const entry = (key: string): { value: unknown } | undefined => {
     if (whole) return Object.hasOwn(whole, key) ? { value: whole[key] } : undefined;
     if (found.has(key)) return found.get(key);
-    const line = inKeyOrder() ? searchSorted(text, start, end, key) : searchAll(text, start, end, key);
+    const line = searchSorted(text, start, end, key);
     const hit = line === undefined ? undefined : { value: parseValue(line.endsWith(',') ? line.slice(0, -1) : line, where, key) };
     found.set(key, hit);
     return hit;
